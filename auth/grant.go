@@ -1,0 +1,50 @@
+package auth
+
+import (
+	"context"
+
+	"github.com/pier-analytics/pier"
+	"github.com/pier-analytics/pier/store"
+)
+
+// Grant gives one user access to one restricted table, and with PII set, to
+// that table's PII columns unhashed.
+type Grant struct {
+	Table string
+	PII   bool
+}
+
+// AddGrant grants the user the table; granting again may add PII but never
+// takes it away.
+func (s *Store) AddGrant(ctx context.Context, email, table string, pii bool) error {
+	if table == "" {
+		return pier.Errorf(pier.EInvalid, "name the table to grant")
+	}
+	u, err := s.UserByEmail(ctx, email)
+	if err != nil {
+		return err
+	}
+	_, err = s.db.ExecContext(ctx, `INSERT INTO grants (user_id, table_name, pii, created_at)
+		VALUES ($1, $2, $3, $4)
+		ON CONFLICT (user_id, table_name) DO UPDATE SET pii = (grants.pii OR excluded.pii)`,
+		u.ID, table, pii, store.Now())
+	return err
+}
+
+// Grants returns the user's grants keyed by table name.
+func (s *Store) Grants(ctx context.Context, userID string) (map[string]Grant, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT table_name, pii FROM grants WHERE user_id = $1`, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]Grant{}
+	for rows.Next() {
+		var g Grant
+		if err := rows.Scan(&g.Table, &g.PII); err != nil {
+			return nil, err
+		}
+		out[g.Table] = g
+	}
+	return out, rows.Err()
+}

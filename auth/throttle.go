@@ -1,0 +1,61 @@
+package auth
+
+import (
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/pier-analytics/pier"
+)
+
+// Throttle limits sign-in attempts per key (e-mail and client address):
+// a burst of five, then one every twelve seconds. State is per process, so
+// with N replicas an attacker gets at most N times the rate.
+type Throttle struct {
+	mu      sync.Mutex
+	limits  map[string]*entry
+	every   time.Duration
+	burst   int
+	maxKeys int
+}
+
+type entry struct {
+	lim  *rate.Limiter
+	seen time.Time
+}
+
+// NewThrottle returns a Throttle with Pier's sign-in limits.
+func NewThrottle() *Throttle {
+	return &Throttle{limits: map[string]*entry{}, every: 12 * time.Second, burst: 5, maxKeys: 100000}
+}
+
+// Allow returns a too-many-requests error once key has used its attempts.
+func (t *Throttle) Allow(key string) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	now := time.Now()
+	e, ok := t.limits[key]
+	if !ok {
+		if len(t.limits) >= t.maxKeys {
+			t.forgetIdle(now)
+		}
+		e = &entry{lim: rate.NewLimiter(rate.Every(t.every), t.burst)}
+		t.limits[key] = e
+	}
+	e.seen = now
+	if !e.lim.AllowN(now, 1) {
+		return pier.Errorf(pier.ETooMany, "Too many sign-in attempts. Wait a minute and try again.")
+	}
+	return nil
+}
+
+// forgetIdle drops keys whose bucket has refilled, which bounds memory.
+func (t *Throttle) forgetIdle(now time.Time) {
+	full := t.every * time.Duration(t.burst)
+	for k, e := range t.limits {
+		if now.Sub(e.seen) > full {
+			delete(t.limits, k)
+		}
+	}
+}

@@ -1,0 +1,112 @@
+// Package store opens the metadata store (SQLite in the data directory by
+// default, PostgreSQL for many replicas) and applies the migrations. Each
+// domain package owns its own tables and SQL; this package only hands out the
+// connection and a few helpers that both engines need. It imports migrations.
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/base32"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver, pure Go
+
+	"github.com/pier-analytics/pier/migrations"
+)
+
+// DB is the metadata store. Queries use $1, $2 … placeholders, which both
+// engines accept.
+type DB struct {
+	*sql.DB
+	Postgres bool
+}
+
+// Open connects to url (postgres://… for PostgreSQL; empty for SQLite at
+// dataDir/pier.db) and applies pending migrations.
+func Open(ctx context.Context, url, dataDir string) (*DB, error) {
+	db, err := connect(url, dataDir)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: cannot reach the metadata store: %w", err)
+	}
+	if err := migrations.Up(ctx, db.DB, db.Postgres); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func connect(url, dataDir string) (*DB, error) {
+	if strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://") {
+		db, err := sql.Open("pgx", url)
+		if err != nil {
+			return nil, fmt.Errorf("store: %w", err)
+		}
+		return &DB{DB: db, Postgres: true}, nil
+	}
+	if url != "" {
+		return nil, fmt.Errorf("store: --db must be a postgres:// URL; leave it out for the embedded SQLite store")
+	}
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("store: create data directory: %w", err)
+	}
+	return openSQLite(filepath.Join(dataDir, "pier.db"))
+}
+
+// openSQLite sets the baseline every SQLite app needs under concurrency: WAL
+// so readers never block the writer, a busy timeout instead of SQLITE_BUSY,
+// foreign keys on, and immediate transactions so two writers queue rather
+// than deadlock on upgrade.
+func openSQLite(path string) (*DB, error) {
+	dsn := "file:" + path + "?_txlock=immediate" +
+		"&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
+		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	return &DB{DB: db}, nil
+}
+
+// InTx runs fn in one transaction, committing if it returns nil.
+func (db *DB) InTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// NewID returns a random, URL-safe identifier.
+func NewID() string {
+	b := make([]byte, 10)
+	rand.Read(b)
+	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
+}
+
+// Now is the store's notion of a timestamp: Unix milliseconds.
+func Now() int64 { return time.Now().UnixMilli() }
+
+// IsUniqueViolation reports whether err is a unique-constraint failure on
+// either engine.
+func IsUniqueViolation(err error) bool {
+	if err == nil {
+		return false
+	}
+	s := err.Error()
+	return strings.Contains(s, "UNIQUE constraint failed") || strings.Contains(s, "SQLSTATE 23505")
+}

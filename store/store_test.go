@@ -1,0 +1,32 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/pier-analytics/pier/store"
+	"github.com/pier-analytics/pier/store/storetest"
+)
+
+func TestStoreMigratesAndAcceptsNumberedPlaceholders(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		if _, err := db.ExecContext(ctx, "INSERT INTO settings (name, value) VALUES ($1, $2)", "a", "b"); err != nil {
+			t.Fatal(err)
+		}
+		var v string
+		if err := db.QueryRowContext(ctx, "SELECT value FROM settings WHERE name = $1", "a").Scan(&v); err != nil || v != "b" {
+			t.Fatalf("got %q, %v; want b", v, err)
+		}
+		_, err := db.ExecContext(ctx, "INSERT INTO settings (name, value) VALUES ($1, $2)", "a", "c")
+		if !store.IsUniqueViolation(err) {
+			t.Fatalf("duplicate insert: got %v, want a unique violation", err)
+		}
+	})
+}
+
+func TestStoreRefusesAURLThatIsNotPostgres(t *testing.T) {
+	if _, err := store.Open(context.Background(), "mysql://x", t.TempDir()); err == nil {
+		t.Fatal("want an error for a mysql URL")
+	}
+}
