@@ -205,3 +205,9 @@ func (c *Catalog) warnOnce(name, why string) {
 	c.warned[name] = true
 	c.log.Warn("lake entry ignored", "name", name, "why", why)
 }
+
+// Ping reports whether the catalog's engine answers.
+func (c *Catalog) Ping(ctx context.Context) error {
+	var one int
+	return c.meta.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}

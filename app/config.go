@@ -1,0 +1,28 @@
+package app
+
+import (
+	"io"
+	"path/filepath"
+	"time"
+)
+
+// Config is everything `pier serve` can be told.
+type Config struct {
+	Addr         string        // where the web UI and API listen
+	AdminAddr    string        // optional listener for /metrics without sign-in; keep it private
+	DataDir      string        // SQLite store and default lake
+	DBURL        string        // postgres://… to use PostgreSQL instead of SQLite
+	LakeDir      string        // defaults to DataDir/lake
+	NoDemo       bool          // do not write the demo lake when the lake is missing
+	DemoScale    string        // small, medium or large
+	QueryTimeout time.Duration // per query; default 5 minutes
+	Out          io.Writer     // where the first admin's password is printed
+}
+
+// Lake returns the lake directory.
+func (c Config) Lake() string {
+	if c.LakeDir != "" {
+		return c.LakeDir
+	}
+	return filepath.Join(c.DataDir, "lake")
+}

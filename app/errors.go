@@ -1,0 +1,86 @@
+package app
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/pier-analytics/pier"
+	"github.com/pier-analytics/pier/app/views"
+)
+
+var statusOf = map[string]int{
+	pier.EInvalid: http.StatusBadRequest, pier.ESQL: http.StatusBadRequest,
+	pier.EUnauthorized: http.StatusUnauthorized, pier.EForbidden: http.StatusForbidden,
+	pier.ENotFound: http.StatusNotFound, pier.EConflict: http.StatusConflict,
+	pier.ETooLarge: http.StatusRequestEntityTooLarge, pier.ETooMany: http.StatusTooManyRequests,
+	pier.ETimeout: http.StatusGatewayTimeout, pier.EInternal: http.StatusInternalServerError,
+}
+
+type apiError struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Line    int    `json:"line,omitempty"`
+	Column  int    `json:"column,omitempty"`
+}
+
+// handleError is the one place errors become responses: JSON for the API,
+// a page for people. Internal errors are logged with the request id and
+// shown only as a generic sentence.
+func (a *App) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		a.log.Warn("error after the response started", "err", err, "path", c.Path())
+		return
+	}
+	pe := publicError(err)
+	status := statusOf[pe.Code]
+	if pe.Code == pier.EInternal {
+		a.log.Error("internal error", "err", err, "path", c.Path(), "request_id", c.Response().Header().Get(echo.HeaderXRequestID))
+	}
+	if isAPI(c.Request().URL.Path) {
+		c.JSON(status, map[string]apiError{"error": {pe.Code, pe.Message, pe.Line, pe.Column}})
+		return
+	}
+	if status == http.StatusUnauthorized {
+		c.Redirect(http.StatusSeeOther, "/login")
+		return
+	}
+	a.render(c, status, views.ErrorPage(titleFor(status), pe.Message, a.viewer(c)))
+}
+
+// publicError turns any error into one whose message is safe to show.
+func publicError(err error) *pier.Error {
+	var pe *pier.Error
+	if errors.As(err, &pe) {
+		return pe
+	}
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		switch he.Code {
+		case http.StatusNotFound:
+			return pier.Errorf(pier.ENotFound, "There is nothing at this address.")
+		case http.StatusMethodNotAllowed:
+			return pier.Errorf(pier.ENotFound, "There is nothing at this address for this method.")
+		case http.StatusRequestEntityTooLarge:
+			return pier.Errorf(pier.ETooLarge, "The request is larger than Pier accepts (%s).", maxBody)
+		case http.StatusBadRequest, http.StatusUnsupportedMediaType:
+			return pier.Errorf(pier.EInvalid, "The request could not be read. Send JSON as the API describes.")
+		}
+	}
+	return &pier.Error{Code: pier.EInternal, Message: pier.ErrorMessage(err)}
+}
+
+func titleFor(status int) string {
+	switch status {
+	case http.StatusForbidden:
+		return "Not allowed"
+	case http.StatusNotFound:
+		return "Not found"
+	case http.StatusTooManyRequests:
+		return "Too many requests"
+	case http.StatusInternalServerError:
+		return "Something went wrong"
+	}
+	return "That did not work"
+}

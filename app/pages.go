@@ -1,0 +1,100 @@
+package app
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/pier-analytics/pier"
+	"github.com/pier-analytics/pier/app/views"
+	"github.com/pier-analytics/pier/auth"
+	"github.com/pier-analytics/pier/query"
+)
+
+// htmlRowLimit keeps the results page light; the API carries the rest.
+const htmlRowLimit = 1000
+
+func (a *App) loginPage(c echo.Context) error {
+	if currentUser(c) != nil {
+		return c.Redirect(http.StatusSeeOther, "/")
+	}
+	return a.render(c, http.StatusOK, views.Login("", csrfToken(c), ""))
+}
+
+func (a *App) login(c echo.Context) error {
+	ctx := c.Request().Context()
+	email, password := strings.TrimSpace(c.FormValue("email")), c.FormValue("password")
+	if err := a.throttle.Allow(strings.ToLower(email) + "|" + c.RealIP()); err != nil {
+		return a.render(c, http.StatusTooManyRequests, views.Login(email, csrfToken(c), pier.ErrorMessage(err)))
+	}
+	u, err := a.users.CheckPassword(ctx, email, password)
+	if pier.ErrorCode(err) == pier.EUnauthorized {
+		return a.render(c, http.StatusUnauthorized, views.Login(email, csrfToken(c), pier.ErrorMessage(err)))
+	}
+	if err != nil {
+		return err
+	}
+	// A new session id at sign-in stops session fixation.
+	if err := a.sessions.RenewToken(ctx); err != nil {
+		return err
+	}
+	a.sessions.Put(ctx, sessionUser, u.ID)
+	return c.Redirect(http.StatusSeeOther, "/")
+}
+
+func (a *App) logout(c echo.Context) error {
+	if err := a.sessions.Destroy(c.Request().Context()); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/login")
+}
+
+func (a *App) homePage(c echo.Context) error {
+	return a.renderHome(c, http.StatusOK, views.SQLBox{})
+}
+
+func (a *App) renderHome(c echo.Context, status int, box views.SQLBox) error {
+	u := currentUser(c)
+	visible, err := a.visibleTables(c.Request().Context(), u)
+	if err != nil {
+		return err
+	}
+	box.Show = a.enforcer.Authorize(u, auth.ObjQuery, auth.ActRun) == nil
+	cards := make([]views.TableCard, len(visible))
+	for i, v := range visible {
+		cards[i] = tableCard(v)
+	}
+	return a.render(c, status, views.Home(a.viewer(c), cards, box))
+}
+
+// runSQLBox runs the home page's SQL box and shows the first rows; the
+// SQL stays in the box, with the error beside it when there is one.
+func (a *App) runSQLBox(c echo.Context) error {
+	sql := c.FormValue("sql")
+	box := views.SQLBox{SQL: sql}
+	if strings.TrimSpace(sql) == "" {
+		box.Error = &views.SQLProblem{Message: "Write a query first, for example: select count(*) from act_orders"}
+		return a.renderHome(c, http.StatusBadRequest, box)
+	}
+	res, err := a.collectForPage(c, sql)
+	if code := pier.ErrorCode(err); code == pier.ESQL || code == pier.ETimeout || code == pier.ETooMany || code == pier.EInvalid {
+		pe := publicError(err)
+		box.Error = &views.SQLProblem{Message: pe.Message, Line: pe.Line, Column: pe.Column}
+		return a.renderHome(c, statusOf[code], box)
+	}
+	if err != nil {
+		return err
+	}
+	box.Result = resultTable(res)
+	return a.renderHome(c, http.StatusOK, box)
+}
+
+func (a *App) collectForPage(c echo.Context, sql string) (*query.JSONResult, error) {
+	rows, err := a.runQuery(c, query.Request{SQL: sql})
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	return query.CollectJSON(rows, htmlRowLimit)
+}

@@ -1,0 +1,178 @@
+package app
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow/ipc"
+
+	"github.com/pier-analytics/pier/auth"
+	"github.com/pier-analytics/pier/query"
+)
+
+func queryPropRestricted(b *bool) query.PropChange { return query.PropChange{Restricted: b} }
+
+func TestQueryAnswersInTheAskedFormat(t *testing.T) {
+	ta := newTestApp(t)
+	body := `{"sql":"select brand_id, name from obj_brands where brand_id <= $n order by 1","params":{"n":3}}`
+	t.Run("json", func(t *testing.T) {
+		res := ta.do(t, auth.TierAnalyze, "POST", "/api/v1/query", body)
+		var got query.JSONResult
+		if err := json.NewDecoder(res.Body).Decode(&got); err != nil || res.StatusCode != 200 {
+			t.Fatalf("status %d, %v", res.StatusCode, err)
+		}
+		if got.RowCount != 3 || got.Columns[1].Name != "name" || got.Rows[0][1] != "Brand 1" || got.Truncated {
+			t.Fatalf("got %+v", got)
+		}
+	})
+	t.Run("csv", func(t *testing.T) {
+		res := ta.do(t, auth.TierAnalyze, "POST", "/api/v1/query", body, "Accept", "text/csv")
+		recs, err := csv.NewReader(res.Body).ReadAll()
+		if err != nil || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/csv") {
+			t.Fatalf("%v, %s", err, res.Header.Get("Content-Type"))
+		}
+		if len(recs) != 4 || recs[0][0] != "brand_id" || recs[3][1] != "Brand 3" {
+			t.Fatalf("csv = %v", recs)
+		}
+	})
+	t.Run("arrow", func(t *testing.T) {
+		res := ta.do(t, auth.TierAnalyze, "POST", "/api/v1/query", `{"sql":"select * from act_page_views"}`, "Accept", "application/vnd.apache.arrow.stream")
+		r, err := ipc.NewReader(res.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Release()
+		var n int64
+		for r.Next() {
+			n += r.RecordBatch().NumRows()
+		}
+		tbl, _ := ta.catalog.Table("act_page_views")
+		if r.Err() != nil || n != tbl.Rows {
+			t.Fatalf("read %d rows (%v), want %d", n, r.Err(), tbl.Rows)
+		}
+	})
+}
+
+func TestQueryRejectsBadInputPlainly(t *testing.T) {
+	ta := newTestApp(t)
+	cases := []struct {
+		name, body string
+		status     int
+		code       string
+	}{
+		{"not JSON", `select 1`, 400, "invalid"},
+		{"empty body", ``, 400, "invalid"},
+		{"unknown field", `{"sql":"select 1","limit":5}`, 400, "invalid"},
+		{"wrong type", `{"sql":5}`, 400, "invalid"},
+		{"empty SQL", `{"sql":"  "}`, 400, "invalid"},
+		{"SQL error", `{"sql":"select nope from obj_brands"}`, 400, "sql_error"},
+		{"write statement", `{"sql":"copy obj_brands to 'x.csv'"}`, 400, "sql_error"},
+		{"missing parameter", `{"sql":"select $x"}`, 400, "sql_error"},
+		{"too large", `{"sql":"select '` + strings.Repeat("x", 2<<20) + `'"}`, 413, "too_large"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			res := ta.do(t, auth.TierAnalyze, "POST", "/api/v1/query", c.body)
+			var got struct {
+				Error struct{ Code, Message string }
+			}
+			json.NewDecoder(res.Body).Decode(&got)
+			if res.StatusCode != c.status || got.Error.Code != c.code || got.Error.Message == "" {
+				t.Fatalf("status %d, error %+v; want %d %s", res.StatusCode, got.Error, c.status, c.code)
+			}
+			if strings.Contains(got.Error.Message, "goroutine") || strings.Contains(got.Error.Message, ".go:") {
+				t.Fatalf("the message leaks internals: %s", got.Error.Message)
+			}
+		})
+	}
+}
+
+func TestSQLErrorsCarryLineAndColumn(t *testing.T) {
+	ta := newTestApp(t)
+	res := ta.do(t, auth.TierAnalyze, "POST", "/api/v1/query", `{"sql":"select 1\nfrom obj_brands\nwhere nope = 1"}`)
+	var got struct {
+		Error struct {
+			Code         string
+			Line, Column int
+		}
+	}
+	json.NewDecoder(res.Body).Decode(&got)
+	if res.StatusCode != 400 || got.Error.Line != 3 || got.Error.Column != 7 {
+		t.Fatalf("status %d, %+v", res.StatusCode, got.Error)
+	}
+}
+
+func TestSlowQueriesTimeOutWith504(t *testing.T) {
+	ta := newTestAppWith(t, Config{QueryTimeout: 200 * time.Millisecond})
+	res := ta.do(t, auth.TierAnalyze, "POST", "/api/v1/query", `{"sql":"select count(*) from range(1000000000000) a, range(1000000000000) b"}`)
+	body := readAll(t, res)
+	if res.StatusCode != http.StatusGatewayTimeout || !strings.Contains(body, `"timeout"`) {
+		t.Fatalf("status %d: %s", res.StatusCode, body)
+	}
+	if n := ta.engine.InFlight(); n != 0 {
+		t.Fatalf("%d queries in flight after the timeout", n)
+	}
+}
+
+func TestTablesListHidesRestrictedTablesAndMarksPII(t *testing.T) {
+	ta := newTestApp(t)
+	restricted := true
+	ta.props.Set(t.Context(), "act_orders", query.PropChange{Restricted: &restricted})
+	res := ta.do(t, auth.TierView, "GET", "/api/v1/tables", "")
+	var got struct {
+		Tables []struct {
+			Name      string
+			Queryable bool
+			Rows      int64
+			Columns   []struct {
+				Name string
+				PII  bool
+			}
+		}
+	}
+	if err := json.NewDecoder(res.Body).Decode(&got); err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]bool{}
+	for _, tb := range got.Tables {
+		names[tb.Name] = true
+		if tb.Queryable {
+			t.Errorf("%s is queryable for the view tier", tb.Name)
+		}
+		if tb.Name == "obj_members" {
+			pii := map[string]bool{}
+			for _, c := range tb.Columns {
+				pii[c.Name] = c.PII
+			}
+			if !pii["email"] || !pii["phone"] || pii["member_id"] {
+				t.Errorf("obj_members PII flags = %v", pii)
+			}
+		}
+	}
+	if names["act_orders"] || !names["obj_members"] || len(got.Tables) != 5 {
+		t.Fatalf("tables = %v", names)
+	}
+}
+
+func TestRefreshCountsTables(t *testing.T) {
+	ta := newTestApp(t)
+	res := ta.do(t, auth.TierData, "POST", "/api/v1/catalog/refresh", "")
+	var got map[string]int
+	json.NewDecoder(res.Body).Decode(&got)
+	if res.StatusCode != 200 || got["tables"] != 6 {
+		t.Fatalf("status %d, %v", res.StatusCode, got)
+	}
+}
+
+func TestMetricsAreInPrometheusFormat(t *testing.T) {
+	ta := newTestApp(t)
+	readAll(t, ta.do(t, "", "GET", "/healthz", ""))
+	body := readAll(t, ta.do(t, auth.TierAdmin, "GET", "/metrics", ""))
+	if !containsAll(body, "# TYPE pier_queries_in_flight gauge", "pier_http_requests_total") {
+		t.Fatalf("metrics:\n%s", body[:min(len(body), 500)])
+	}
+}

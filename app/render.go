@@ -1,0 +1,28 @@
+package app
+
+import (
+	"bytes"
+
+	"github.com/a-h/templ"
+	"github.com/labstack/echo/v4"
+
+	"github.com/pier-analytics/pier/app/views"
+)
+
+// render buffers the component, so a failed render becomes a clean error
+// page rather than half a page.
+func (a *App) render(c echo.Context, status int, comp templ.Component) error {
+	var buf bytes.Buffer
+	if err := comp.Render(c.Request().Context(), &buf); err != nil {
+		return err
+	}
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+func (a *App) viewer(c echo.Context) *views.Viewer {
+	u := currentUser(c)
+	if u == nil {
+		return nil
+	}
+	return &views.Viewer{Email: u.Email, Name: u.Name, Tier: string(u.Tier), CSRF: csrfToken(c)}
+}

@@ -1,0 +1,72 @@
+package app
+
+import (
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/pier-analytics/pier/query"
+)
+
+const (
+	mimeArrow = "application/vnd.apache.arrow.stream"
+	mimeCSV   = "text/csv"
+)
+
+// writeResult answers in the format Accept asks for: JSON by default (at
+// most 10,000 rows), or every row as an Arrow IPC or CSV stream.
+func (a *App) writeResult(c echo.Context, rows *query.Rows) error {
+	switch accepted(c.Request().Header.Get("Accept")) {
+	case mimeArrow:
+		return a.stream(c, rows, mimeArrow, query.WriteArrow)
+	case mimeCSV:
+		return a.stream(c, rows, mimeCSV+"; charset=utf-8", query.WriteCSV)
+	}
+	res, err := query.CollectJSON(rows, query.MaxJSONRows)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, res)
+}
+
+// accepted picks the first media type in Accept that Pier can write.
+func accepted(accept string) string {
+	for _, part := range strings.Split(accept, ",") {
+		mt, _, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil {
+			continue
+		}
+		switch mt {
+		case mimeArrow, mimeCSV:
+			return mt
+		case "application/json", "*/*":
+			return "application/json"
+		}
+	}
+	return "application/json"
+}
+
+// stream sends every row as the engine produces it. The first batch is read
+// before any header goes out, so an error that shows up then still gets its
+// proper status; a later error can only cut the stream short.
+func (a *App) stream(c echo.Context, rows *query.Rows, contentType string, write func(w io.Writer, r *query.Rows) error) error {
+	if !rows.Next() && rows.Err() != nil {
+		return rows.Err()
+	}
+	res := c.Response()
+	res.Header().Set(echo.HeaderContentType, contentType)
+	res.Header().Set("X-Content-Type-Options", "nosniff")
+	res.WriteHeader(http.StatusOK)
+	if err := write(res, rows); err != nil {
+		rows.Abandon(err)
+		if c.Request().Context().Err() != nil {
+			a.log.Info("client went away during a stream", "path", c.Path())
+			return nil
+		}
+		a.log.Warn("stream ended early", "err", err, "path", c.Path())
+	}
+	return nil
+}

@@ -1,0 +1,57 @@
+package app
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/pier-analytics/pier/assets"
+	"github.com/pier-analytics/pier/auth"
+)
+
+// maxBody bounds request bodies; SQL longer than this is not a query.
+const maxBody = "1M"
+
+// routes is the route table: every path, who may use it, and its handler.
+func (a *App) routes() *echo.Echo {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = a.handleError
+	e.Use(middleware.RequestID(), a.accessLog, middleware.Recover(), middleware.BodyLimit(maxBody))
+	e.Use(echo.WrapMiddleware(a.sessions.LoadAndSave), a.identify, a.csrf())
+
+	e.GET("/healthz", a.healthz)
+	e.GET("/metrics", a.metricsPage, a.require(auth.ObjMetrics, auth.ActRead))
+	e.StaticFS("/static", assets.Static())
+
+	e.GET("/login", a.loginPage)
+	e.POST("/login", a.login)
+	e.POST("/logout", a.logout)
+	e.GET("/", a.homePage, a.signedInPage)
+	e.POST("/sql", a.runSQLBox, a.signedInPage, a.require(auth.ObjQuery, auth.ActRun))
+
+	api := e.Group("/api/v1")
+	api.GET("/me", a.apiMe, a.require(auth.ObjProfile, auth.ActRead))
+	api.GET("/tables", a.apiTables, a.require(auth.ObjCatalog, auth.ActRead))
+	api.POST("/catalog/refresh", a.apiRefresh, a.require(auth.ObjCatalog, auth.ActRefresh))
+	api.POST("/query", a.apiQuery, a.require(auth.ObjQuery, auth.ActRun))
+	api.Any("/*", func(c echo.Context) error { return echo.ErrNotFound })
+	return e
+}
+
+// adminRoutes serves /metrics and /healthz without sign-in, for a listener
+// that only operators can reach.
+func (a *App) adminRoutes() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", a.metrics.handler())
+	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
+		if err := a.ping(r.Context()); err != nil {
+			http.Error(w, `{"status":"unavailable"}`, http.StatusServiceUnavailable)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"status":"ok"}`))
+	})
+	return mux
+}

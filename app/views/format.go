@@ -1,0 +1,27 @@
+// Package views holds Pier's templ components. Components take plain view
+// structs, never domain types, so they can be rendered in tests alone.
+package views
+
+import (
+	"strconv"
+)
+
+// formatCount writes n with thousands separators.
+func formatCount(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := n < 0
+	if neg {
+		s = s[1:]
+	}
+	var out []byte
+	for i := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			out = append(out, ',')
+		}
+		out = append(out, s[i])
+	}
+	if neg {
+		return "-" + string(out)
+	}
+	return string(out)
+}

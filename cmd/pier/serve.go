@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+
+	"github.com/pier-analytics/pier/app"
+	"github.com/pier-analytics/pier/demolake"
+)
+
+func serve(ctx context.Context, args []string, stdout io.Writer) error {
+	cfg := app.Config{Out: stdout}
+	fs := newFlags("serve", &cfg)
+	fs.StringVar(&cfg.Addr, "addr", ":8080", "address to listen on")
+	fs.StringVar(&cfg.AdminAddr, "admin-addr", "", "optional private address for /metrics without sign-in")
+	fs.StringVar(&cfg.LakeDir, "lake", "", "lake directory (default DATA/lake)")
+	fs.BoolVar(&cfg.NoDemo, "no-demo", false, "do not write the demo lake when the lake is missing")
+	fs.StringVar(&cfg.DemoScale, "demo-scale", "small", "size of the demo lake written on first start")
+	fs.DurationVar(&cfg.QueryTimeout, "query-timeout", 0, "deadline of one query (default 5m)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	return app.Serve(ctx, cfg, log)
+}
+
+func migrate(ctx context.Context, args []string, stdout io.Writer) error {
+	var cfg app.Config
+	if err := parse(newFlags("migrate", &cfg), args); err != nil {
+		return err
+	}
+	db, err := app.OpenStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	fmt.Fprintln(stdout, "The metadata store is up to date.")
+	return nil
+}
+
+func demo(ctx context.Context, args []string, stdout io.Writer) error {
+	var cfg app.Config
+	fs := newFlags("demo", &cfg)
+	fs.StringVar(&cfg.LakeDir, "lake", "", "lake directory (default DATA/lake)")
+	scale := fs.String("scale", "small", "small, medium or large")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	s, ok := demolake.Scales[*scale]
+	if !ok {
+		return usageError(fmt.Sprintf("--scale must be small, medium or large, not %q", *scale))
+	}
+	fmt.Fprintf(stdout, "Writing the %s demo lake to %s …\n", *scale, cfg.Lake())
+	if err := demolake.Write(ctx, cfg.Lake(), s); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "Done.")
+	return nil
+}
+
