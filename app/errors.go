@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
@@ -16,6 +17,7 @@ var statusOf = map[string]int{
 	pier.ENotFound: http.StatusNotFound, pier.EConflict: http.StatusConflict,
 	pier.ETooLarge: http.StatusRequestEntityTooLarge, pier.ETooMany: http.StatusTooManyRequests,
 	pier.ETimeout: http.StatusGatewayTimeout, pier.EInternal: http.StatusInternalServerError,
+	pier.EUnavailable: http.StatusServiceUnavailable,
 }
 
 type apiError struct {
@@ -54,6 +56,11 @@ func publicError(err error) *pier.Error {
 	var pe *pier.Error
 	if errors.As(err, &pe) {
 		return pe
+	}
+	if errors.Is(err, context.Canceled) {
+		// The client went away or the server is stopping; either way
+		// nobody is waiting for a detailed answer.
+		return pier.Errorf(pier.EUnavailable, "The request was stopped before it finished. Try again in a moment.")
 	}
 	var he *echo.HTTPError
 	if errors.As(err, &he) {

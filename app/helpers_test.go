@@ -191,4 +191,3 @@ func (b *browser) cookie(name string) string {
 	}
 	return ""
 }
-

@@ -1,6 +1,7 @@
 package query
 
 import (
+	"github.com/pier-analytics/pier"
 	"sort"
 	"time"
 )
@@ -10,6 +11,9 @@ import (
 func (e *Engine) sandboxFor(p *profile) (*sandbox, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if e.closed {
+		return nil, pier.Errorf(pier.EUnavailable, "Pier is shutting down. Try again in a moment.")
+	}
 	sb, ok := e.boxes[p.key]
 	if !ok {
 		var err error
@@ -29,6 +33,10 @@ func (e *Engine) releaseBox(sb *sandbox) {
 	defer e.mu.Unlock()
 	sb.refs--
 	sb.lastUsed = time.Now()
+	if e.closed && sb.refs == 0 {
+		delete(e.boxes, sb.key)
+		sb.close()
+	}
 }
 
 // evictIdle closes the least recently used idle sandboxes beyond the limit.
@@ -51,13 +59,17 @@ func (e *Engine) evictIdle() {
 	}
 }
 
-// Close closes every sandbox. Queries still running are interrupted by
-// their contexts first; call it after the server has drained.
+// Close closes every idle sandbox now and each busy one when its last
+// query ends, so a query that outlives shutdown never runs on a closed
+// database.
 func (e *Engine) Close() {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.closed = true
 	for k, sb := range e.boxes {
-		sb.close()
-		delete(e.boxes, k)
+		if sb.refs == 0 {
+			sb.close()
+			delete(e.boxes, k)
+		}
 	}
 }

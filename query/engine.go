@@ -30,6 +30,7 @@ type Engine struct {
 	inflight atomic.Int64
 	mu       sync.Mutex
 	boxes    map[string]*sandbox
+	closed   bool
 }
 
 // EngineConfig is what NewEngine needs.
@@ -166,18 +167,34 @@ func (r *run) open(ctx context.Context, p Principal, req Request, entry *LogEntr
 }
 
 // watch interrupts the running statement when ctx ends: on the deadline,
-// on cancellation, or when the client goes away.
+// on cancellation, or when the client goes away. DuckDB clears a pending
+// interrupt when a statement starts, so one that lands between statements
+// (or before the first) would be lost; the interrupt is therefore repeated
+// until the run finishes.
 func (r *run) watch(ctx context.Context) {
 	r.stopWatch, r.watchDone = make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(r.watchDone)
 		select {
 		case <-ctx.Done():
-			duck.Interrupt(r.conn)
 		case <-r.stopWatch:
+			return
+		}
+		tick := time.NewTicker(interruptEvery)
+		defer tick.Stop()
+		for {
+			duck.Interrupt(r.conn)
+			select {
+			case <-tick.C:
+			case <-r.stopWatch:
+				return
+			}
 		}
 	}()
 }
+
+// interruptEvery is how often a cancelled query is interrupted again.
+const interruptEvery = 20 * time.Millisecond
 
 func (r *run) finish() {
 	r.once.Do(func() {

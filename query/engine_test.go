@@ -276,7 +276,7 @@ func TestParametersBindByName(t *testing.T) {
 func TestRunawayQueriesStopAtTheirDeadline(t *testing.T) {
 	te := newTestEngine(t, sharedLake(t), Limits{Timeout: 300 * time.Millisecond})
 	for name, q := range map[string]string{
-		"huge cross join":   "select count(*) from range(1000000000000) a, range(1000000000000) b",
+		"huge cross join":    "select count(*) from range(1000000000000) a, range(1000000000000) b",
 		"infinite recursion": "with recursive r(i) as (select 1 union all select i + 1 from r) select max(i) from r",
 	} {
 		t.Run(name, func(t *testing.T) {

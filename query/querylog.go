@@ -31,7 +31,8 @@ type QueryLog struct {
 	log  *slog.Logger
 	ch   chan logItem
 	wg   sync.WaitGroup
-	once sync.Once
+	mu   sync.RWMutex // held for reading while sending, so Close cannot close ch under a sender
+	done bool
 }
 
 // NewQueryLog starts the writer.
@@ -42,8 +43,14 @@ func NewQueryLog(db *store.DB, log *slog.Logger) *QueryLog {
 	return q
 }
 
-// Add queues e for writing.
+// Add queues e for writing; after Close it writes at once.
 func (q *QueryLog) Add(e LogEntry) {
+	q.mu.RLock()
+	defer q.mu.RUnlock()
+	if q.done {
+		q.write(e)
+		return
+	}
 	select {
 	case q.ch <- logItem{entry: e}:
 	default:
@@ -60,14 +67,25 @@ type logItem struct {
 
 // Close writes what is queued and stops the writer.
 func (q *QueryLog) Close() {
-	q.once.Do(func() { close(q.ch) })
+	q.mu.Lock()
+	if !q.done {
+		q.done = true
+		close(q.ch)
+	}
+	q.mu.Unlock()
 	q.wg.Wait()
 }
 
 // Flush waits until every entry added so far is written.
 func (q *QueryLog) Flush() {
+	q.mu.RLock()
+	if q.done {
+		q.mu.RUnlock()
+		return
+	}
 	done := make(chan struct{})
 	q.ch <- logItem{done: done}
+	q.mu.RUnlock()
 	<-done
 }
 

@@ -60,4 +60,3 @@ func demo(ctx context.Context, args []string, stdout io.Writer) error {
 	fmt.Fprintln(stdout, "Done.")
 	return nil
 }
-

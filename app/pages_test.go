@@ -1,0 +1,73 @@
+package app
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+func TestHomeListsTablesAndOffersSQLOnlyToAnalysts(t *testing.T) {
+	ta := newTestApp(t)
+	viewer := ta.browser(t).signIn("view@example.com")
+	if n := viewer.Find(`[data-testid=table]`).Length(); n != 6 {
+		t.Fatalf("the view tier sees %d tables, want 6", n)
+	}
+	members := viewer.Find(`[data-table=obj_members]`)
+	if !strings.Contains(members.Text(), "500 rows") || members.Find(".badge.pii").Length() != 3 {
+		t.Fatalf("obj_members card: %q", members.Text())
+	}
+	if viewer.Find(`[data-testid=sql]`).Length() != 0 {
+		t.Fatal("the view tier is offered the SQL box")
+	}
+	analyst := ta.browser(t).signIn("analyze@example.com")
+	if analyst.Find(`[data-testid=sql]`).Length() != 1 {
+		t.Fatal("the analyze tier has no SQL box")
+	}
+}
+
+func TestSQLBoxShowsResultsAndErrors(t *testing.T) {
+	ta := newTestApp(t)
+	b := ta.browser(t)
+	home := b.signIn("analyze@example.com")
+	sql := "select status, count(*) as orders from act_orders group by 1 order by 1"
+	res, doc := b.post("/sql", url.Values{"sql": {sql}, "_csrf": {csrfFrom(home)}})
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("status %d", res.StatusCode)
+	}
+	if got := doc.Find(`[data-testid=result] thead th`).First().Text(); !strings.HasPrefix(got, "status") {
+		t.Fatalf("first heading %q", got)
+	}
+	if n := doc.Find(`[data-testid=result] tbody tr`).Length(); n != 5 {
+		t.Fatalf("%d result rows, want 5", n)
+	}
+	if doc.Find(`[data-testid=sql]`).Text() != sql {
+		t.Fatal("the SQL was not kept in the box")
+	}
+	bad := "select 1\nfrom act_orders\nwhere nope = 1"
+	res, doc = b.post("/sql", url.Values{"sql": {bad}, "_csrf": {csrfFrom(home)}})
+	msg := doc.Find(`[data-testid=sql-error]`).Text()
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(msg, "Line 3, column 7") || !strings.Contains(msg, "nope") {
+		t.Fatalf("status %d, error %q", res.StatusCode, msg)
+	}
+	if doc.Find(`[data-testid=sql]`).Text() != bad {
+		t.Fatal("the failing SQL was lost")
+	}
+}
+
+func TestPagesForPeopleWhoAreNotAllowed(t *testing.T) {
+	ta := newTestApp(t)
+	anon := ta.browser(t)
+	if res, _ := anon.get("/"); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/login" {
+		t.Fatalf("anonymous home: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	b := ta.browser(t)
+	home := b.signIn("view@example.com")
+	res, doc := b.post("/sql", url.Values{"sql": {"select 1"}, "_csrf": {csrfFrom(home)}})
+	if res.StatusCode != http.StatusForbidden || !strings.Contains(doc.Find(`[data-testid=error-message]`).Text(), "view") {
+		t.Fatalf("view tier running SQL: %d %q", res.StatusCode, doc.Find(`[data-testid=error-message]`).Text())
+	}
+	if res, doc := b.get("/no/such/page"); res.StatusCode != http.StatusNotFound || doc.Find(`[data-testid=error-message]`).Length() != 1 {
+		t.Fatalf("unknown page: %d", res.StatusCode)
+	}
+}

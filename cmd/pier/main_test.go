@@ -1,0 +1,186 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pier-analytics/pier"
+	"github.com/pier-analytics/pier/demolake"
+	"github.com/pier-analytics/pier/store/storetest"
+)
+
+// pierCmd runs the command line in-process and returns its output.
+func pierCmd(t *testing.T, stdin string, args ...string) (string, error) {
+	t.Helper()
+	var out bytes.Buffer
+	err := run(context.Background(), args, strings.NewReader(stdin), &out)
+	return out.String(), err
+}
+
+func TestAdminCommandsOnBothStores(t *testing.T) {
+	stores := map[string]func(t *testing.T) []string{
+		"sqlite":   func(t *testing.T) []string { return []string{"--data", t.TempDir()} },
+		"postgres": func(t *testing.T) []string { return []string{"--db", storetest.PostgresSchemaURL(t)} },
+	}
+	for name, where := range stores {
+		t.Run(name, func(t *testing.T) {
+			at := where(t)
+			with := func(args ...string) []string { return append(args, at...) }
+			if _, err := pierCmd(t, "", with("migrate")...); err != nil {
+				t.Fatal(err)
+			}
+			out, err := pierCmd(t, "a long enough password\n", with("users", "add", "--email", "ana@example.com", "--name", "Ana", "--tier", "analyze", "--password-stdin")...)
+			if err != nil || !strings.Contains(out, "ana@example.com") {
+				t.Fatalf("users add: %q, %v", out, err)
+			}
+			_, err = pierCmd(t, "a long enough password\n", with("users", "add", "--email", "ana@example.com", "--name", "Ana", "--tier", "analyze", "--password-stdin")...)
+			if exitCode(err) == 0 || !strings.Contains(oneLine(err), "already exists") {
+				t.Fatalf("duplicate user: %v", err)
+			}
+			for _, args := range [][]string{
+				{"users", "set", "--email", "ana@example.com", "--tier", "data", "--disabled", "false"},
+				{"grants", "add", "--email", "ana@example.com", "--table", "obj_members", "--pii"},
+				{"tables", "set", "--table", "obj_members", "--restricted", "true", "--pii", "email,phone", "--description", "Members", "--owner", "ana@example.com"},
+			} {
+				if out, err := pierCmd(t, "", with(args...)...); err != nil {
+					t.Fatalf("%v: %q, %v", args, out, err)
+				}
+			}
+			out, err = pierCmd(t, "", with("tokens", "create", "--email", "ana@example.com", "--name", "ci")...)
+			if err != nil || !strings.HasPrefix(out, "pier_") {
+				t.Fatalf("tokens create: %q, %v", out, err)
+			}
+		})
+	}
+}
+
+func TestBadInputGetsAOneLineMessageAndNonZeroExit(t *testing.T) {
+	data := []string{"--data", t.TempDir()}
+	cases := map[string][]string{
+		"unknown command":   {"frobnicate"},
+		"missing e-mail":    append([]string{"tokens", "create"}, data...),
+		"unknown user":      append([]string{"tokens", "create", "--email", "ghost@example.com"}, data...),
+		"bad tier":          append([]string{"users", "set", "--email", "x@example.com", "--tier", "boss"}, data...),
+		"unknown flag":      {"serve", "--colour", "blue"},
+		"bad boolean":       append([]string{"tables", "set", "--table", "t", "--restricted", "maybe"}, data...),
+		"bad table name":    append([]string{"tables", "set", "--table", "Bad Name"}, data...),
+		"password on flags": append([]string{"users", "add", "--email", "a@example.com", "--name", "A", "--tier", "view"}, data...),
+		"bad scale":         {"demo", "--scale", "huge", "--lake", t.TempDir()},
+	}
+	for name, args := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, err := pierCmd(t, "", args...)
+			if err == nil || exitCode(err) == 0 {
+				t.Fatalf("want a failure, got %v", err)
+			}
+			if msg := oneLine(err); strings.Contains(msg, "\n") || msg == "" {
+				t.Fatalf("message %q", msg)
+			}
+			if pier.ErrorCode(err) == pier.EInternal && name != "unknown user" {
+				t.Fatalf("bad input reported as an internal error: %v", err)
+			}
+		})
+	}
+}
+
+// TestServeStartsAndShutsDownGracefully starts the real server, signs in
+// with the printed one-time password, and stops it while a query runs.
+func TestServeStartsAndShutsDownGracefully(t *testing.T) {
+	lake := filepath.Join(t.TempDir(), "lake")
+	if err := demolake.Write(context.Background(), lake, demolake.Tiny); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	data := t.TempDir()
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", data, "--lake", lake, "--no-demo"}, strings.NewReader(""), pw)
+		pw.Close()
+	}()
+	addr, password := readStartup(t, pr)
+	go io.Copy(io.Discard, pr)
+	if password == "" {
+		t.Fatal("no one-time password printed")
+	}
+	res, err := http.Get("http://" + addr + "/healthz")
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("healthz: %v %v", res, err)
+	}
+	// The command line works against the store of a running server.
+	token, err := pierCmd(t, "", "tokens", "create", "--email", "admin@pier.local", "--data", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	queryDone := make(chan int, 1)
+	go func() {
+		req, _ := http.NewRequest("POST", "http://"+addr+"/api/v1/query", strings.NewReader(`{"sql":"select count(*) from range(1000000000000) a, range(1000000000000) b"}`))
+		req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(token))
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			queryDone <- 0
+			return
+		}
+		res.Body.Close()
+		queryDone <- res.StatusCode
+	}()
+	awaitInFlight(t, addr, strings.TrimSpace(token), 1)
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("serve returned %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop; the running query was not interrupted")
+	}
+	if status := <-queryDone; status == http.StatusOK {
+		t.Fatal("the interrupted query answered 200")
+	}
+}
+
+// awaitInFlight polls the metrics until n queries run, for at most 30 s.
+func awaitInFlight(t *testing.T, addr, token string, n int) {
+	t.Helper()
+	want := fmt.Sprintf("pier_queries_in_flight %d", n)
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		req, _ := http.NewRequest("GET", "http://"+addr+"/metrics", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		res, err := http.DefaultClient.Do(req)
+		if err == nil {
+			b, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if strings.Contains(string(b), want) {
+				return
+			}
+		}
+		runtime.Gosched()
+	}
+	t.Fatalf("never saw %q", want)
+}
+
+func readStartup(t *testing.T, r io.Reader) (addr, password string) {
+	t.Helper()
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if p, ok := strings.CutPrefix(line, "password:"); ok {
+			password = strings.TrimSpace(p)
+		}
+		if a, ok := strings.CutPrefix(line, "Pier is listening on http://"); ok {
+			return a, password
+		}
+	}
+	t.Fatal("serve ended before listening")
+	return "", ""
+}
