@@ -1,0 +1,112 @@
+package app
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// newChrome starts Debian's Chromium headless with a fresh profile and no
+// background networking (this machine has no network to offer it).
+func newChrome(t *testing.T) context.Context {
+	t.Helper()
+	path, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Fatal("browser tests need Chromium: apt-get install -y chromium")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900),
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.Flag("no-first-run", true))
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(alloc)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
+	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	return ctx
+}
+
+// screenshot saves the page for a person to look at, in screenshots/ at the
+// top of the repository (ignored by git).
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join("..", "screenshots")
+	os.MkdirAll(dir, 0o755)
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func text(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	s, err := chromedp.Run(ctx, chromedp.Text(sel))
+	if err != nil {
+		t.Fatalf("text of %s: %v", sel, err)
+	}
+	return s
+}
+
+func count(t *testing.T, ctx context.Context, sel string) int {
+	t.Helper()
+	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('`+sel+`').length`))
+	if err != nil {
+		t.Fatalf("count of %s: %v", sel, err)
+	}
+	return n
+}
+
+// TestBrowserAnalystSignsInAndRunsSQL is what a new analyst does first:
+// sign in, look at the tables, run a query, make a mistake, read the error.
+func TestBrowserAnalystSignsInAndRunsSQL(t *testing.T) {
+	ta := newTestApp(t)
+	ctx := newChrome(t)
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(ta.srv.URL+"/"),
+		chromedp.WaitVisible(`#email`),
+		chromedp.SendKeys(`#email`, "analyze@example.com"),
+		chromedp.SendKeys(`#password`, testPassword),
+		chromedp.Click(`[data-testid=login-submit]`),
+		chromedp.WaitVisible(`[data-testid=sql]`),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if viewer, tables := text(t, ctx, `[data-testid=viewer]`), count(t, ctx, `[data-testid=table]`); !strings.Contains(viewer, "analyze") || tables != 6 {
+		t.Fatalf("after sign-in: viewer %q, %d table cards", viewer, tables)
+	}
+	screenshot(t, ctx, "home-analyst")
+	err = chromedp.Do(ctx,
+		chromedp.SendKeys(`[data-testid=sql]`, "select dt, count(distinct member_id) as dau from act_page_views group by dt order by dt"),
+		chromedp.Click(`[data-testid=run]`),
+		chromedp.WaitVisible(`[data-testid=result]`),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows, summary := count(t, ctx, `[data-testid=result] tbody tr`), text(t, ctx, `[data-testid=result-summary]`); rows != 3 || !strings.Contains(summary, "3 rows") {
+		t.Fatalf("result: %d rows, summary %q", rows, summary)
+	}
+	screenshot(t, ctx, "sql-result")
+	err = chromedp.Do(ctx,
+		chromedp.SetValue(`[data-testid=sql]`, "select dt, count(*)\nfrom act_page_views\ngroup by dtt"),
+		chromedp.Click(`[data-testid=run]`),
+		chromedp.WaitVisible(`[data-testid=sql-error]`),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if msg := text(t, ctx, `[data-testid=sql-error]`); !strings.Contains(msg, "Line 3") || !strings.Contains(msg, "dtt") {
+		t.Fatalf("error shown: %q", msg)
+	}
+	screenshot(t, ctx, "sql-error")
+}
