@@ -25,7 +25,10 @@ type Table struct {
 	PartCount  int      // distinct values of the outermost partition key
 	Rows       int64
 	Modified   time.Time
-	signature  string
+	// Mixed is set when the files disagree on their columns, so they must
+	// be read by column name (slower) rather than by position.
+	Mixed     bool
+	signature string
 }
 
 // Column is one column of a table.
@@ -178,8 +181,16 @@ func (c *Catalog) describe(ctx context.Context, t *Table) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	return c.meta.QueryRowContext(ctx, fmt.Sprintf(
-		`SELECT coalesce(sum(num_rows), 0) FROM parquet_file_metadata(%s)`, files)).Scan(&t.Rows)
+	if err := c.meta.QueryRowContext(ctx, fmt.Sprintf(
+		`SELECT coalesce(sum(num_rows), 0) FROM parquet_file_metadata(%s)`, files)).Scan(&t.Rows); err != nil {
+		return err
+	}
+	var schemas int
+	err = c.meta.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(DISTINCT columns) FROM (
+		SELECT file_name, string_agg(name || ' ' || coalesce(type, '') || ' ' || coalesce(logical_type, ''), ',') AS columns
+		FROM parquet_schema(%s) GROUP BY file_name)`, files)).Scan(&schemas)
+	t.Mixed = schemas > 1
+	return err
 }
 
 // sqlString quotes s as a SQL string literal.

@@ -95,3 +95,27 @@ func TestPropertiesSurviveAndValidate(t *testing.T) {
 		}
 	})
 }
+
+// TestTablesWhoseFilesDisagreeAreReadByName adds a file with an extra
+// column and another order: the table must still read correctly.
+func TestTablesWhoseFilesDisagreeAreReadByName(t *testing.T) {
+	lake := newLake(t)
+	te := newTestEngine(t, lake, Limits{})
+	if tb, _ := te.cat.Table("obj_products"); tb.Mixed {
+		t.Fatal("a table of one schema is marked mixed")
+	}
+	extra := filepath.Join(lake, "obj_products", "part-1.parquet")
+	if _, err := te.cat.meta.Exec(`COPY (SELECT 'new' AS colour, 99999 AS product_id, 1 AS brand_id) TO '` + extra + `' (FORMAT parquet)`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := te.cat.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if tb, _ := te.cat.Table("obj_products"); !tb.Mixed {
+		t.Fatal("a table of two schemas is not marked mixed")
+	}
+	res, err := te.collect(t, analyst, "select product_id, brand_id, colour from obj_products where product_id = 99999")
+	if err != nil || res.RowCount != 1 || res.Rows[0][2] != "new" {
+		t.Fatalf("got %+v, %v", res, err)
+	}
+}

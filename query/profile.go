@@ -91,6 +91,6 @@ func viewSQL(t Visible, hashKey string) string {
 		}
 		sel = "* REPLACE (" + strings.Join(repl, ", ") + ")"
 	}
-	return fmt.Sprintf("CREATE VIEW %s AS SELECT %s FROM read_parquet(%s, hive_partitioning = %t, union_by_name = true)",
-		sqlIdent(t.Name), sel, sqlList(t.Files), t.Dir)
+	return fmt.Sprintf("CREATE VIEW %s AS SELECT %s FROM read_parquet(%s, hive_partitioning = %t, union_by_name = %t)",
+		sqlIdent(t.Name), sel, sqlList(t.Files), t.Dir, t.Mixed)
 }

@@ -1,10 +1,13 @@
 package query
 
 import (
-	"encoding/csv"
+	"bufio"
 	"io"
 
+	"github.com/apache/arrow-go/v18/arrow"
+
 	"github.com/apache/arrow-go/v18/arrow/ipc"
+	duck "github.com/duckdb/duckdb-go-bindings"
 )
 
 // MaxJSONRows caps a JSON answer; the other formats carry every row.
@@ -65,58 +68,101 @@ func CollectJSON(r *Rows, limit int) (*JSONResult, error) {
 	return out, r.Err()
 }
 
-// WriteCSV writes every remaining row as RFC 4180 CSV with a header line.
-// The current batch, if Next was already called, is written first.
-func WriteCSV(w io.Writer, r *Rows) error {
-	cw := csv.NewWriter(w)
-	header := make([]string, r.schema.NumFields())
-	for i, f := range r.schema.Fields() {
-		header[i] = f.Name
-	}
-	if err := cw.Write(header); err != nil {
-		return err
-	}
-	record := make([]string, len(header))
-	err := eachBatch(r, func() error {
-		rec := r.RecordBatch()
-		for i := 0; i < int(rec.NumRows()); i++ {
-			for c := range record {
-				record[c] = csvValue(rec.Column(c), i)
-			}
-			if err := cw.Write(record); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	cw.Flush()
-	if err != nil {
-		return err
-	}
-	return cw.Error()
-}
+// writeBuffer is large enough that a stream goes out in few system calls.
+const writeBuffer = 64 << 10
 
 // WriteArrow writes every remaining row as an Arrow IPC stream.
 func WriteArrow(w io.Writer, r *Rows) error {
-	iw := ipc.NewWriter(w, ipc.WithSchema(r.schema))
-	err := eachBatch(r, func() error { return iw.Write(r.RecordBatch()) })
+	bw := bufio.NewWriterSize(w, writeBuffer)
+	iw := ipc.NewWriter(bw, ipc.WithSchema(r.schema))
+	err := eachBatch(r, iw.Write)
 	if cerr := iw.Close(); err == nil {
 		err = cerr
+	}
+	if err == nil {
+		err = bw.Flush()
 	}
 	return err
 }
 
+// prefetch is how many chunks and batches each stage may run ahead.
+const prefetch = 8
+
 // eachBatch calls fn for the current batch (if any) and every later one.
-func eachBatch(r *Rows, fn func() error) error {
-	if r.cur != nil {
-		if err := fn(); err != nil {
-			return err
+// Three stages run at once: one goroutine fetches chunks from DuckDB,
+// another converts them to Arrow, and the caller's goroutine encodes and
+// writes, so the engine, the conversion and the network overlap. Memory
+// stays bounded by the prefetch depth.
+func eachBatch(r *Rows, fn func(arrow.RecordBatch) error) error {
+	stop := make(chan struct{})
+	chunks := make(chan duck.DataChunk, prefetch)
+	recs := make(chan arrow.RecordBatch, prefetch)
+	fetched := make(chan struct{})
+	go fetchChunks(r, chunks, stop, fetched)
+	go convertChunks(r, chunks, recs, stop)
+	var err error
+	for rec := range recs {
+		if err == nil {
+			if err = fn(rec); err != nil {
+				close(stop)
+			}
 		}
+		rec.Release()
 	}
-	for r.Next() {
-		if err := fn(); err != nil {
-			return err
-		}
+	<-fetched
+	if err != nil {
+		return err
 	}
 	return r.Err()
+}
+
+func fetchChunks(r *Rows, out chan<- duck.DataChunk, stop <-chan struct{}, done chan<- struct{}) {
+	defer close(done)
+	defer close(out)
+	for {
+		chunk, ok := r.fetch()
+		if !ok {
+			return
+		}
+		select {
+		case out <- chunk:
+		case <-stop:
+			duck.DestroyDataChunk(&chunk)
+			return
+		}
+	}
+}
+
+func convertChunks(r *Rows, in <-chan duck.DataChunk, out chan<- arrow.RecordBatch, stop <-chan struct{}) {
+	defer close(out)
+	send := func(rec arrow.RecordBatch) bool {
+		select {
+		case out <- rec:
+			return true
+		case <-stop:
+			rec.Release()
+			return false
+		}
+	}
+	if r.cur != nil {
+		r.cur.Retain()
+		if !send(r.cur) {
+			drain(in)
+			return
+		}
+	}
+	for chunk := range in {
+		rec, ok := r.convert(chunk)
+		if !ok || !send(rec) {
+			drain(in)
+			return
+		}
+	}
+}
+
+// drain frees chunks that will not be converted.
+func drain(in <-chan duck.DataChunk) {
+	for chunk := range in {
+		duck.DestroyDataChunk(&chunk)
+	}
 }

@@ -66,25 +66,40 @@ func (r *Rows) Next() bool {
 		r.cur.Release()
 		r.cur = nil
 	}
-	if r.err != nil || r.closed {
+	chunk, ok := r.fetch()
+	if !ok {
 		return false
+	}
+	r.cur, ok = r.convert(chunk)
+	return ok
+}
+
+// fetch returns the next DuckDB chunk, which the caller must pass to
+// convert. It is safe to fetch the next chunk while converting this one.
+func (r *Rows) fetch() (duck.DataChunk, bool) {
+	if r.err != nil || r.closed {
+		return duck.DataChunk{}, false
 	}
 	chunk := duck.FetchChunk(r.res)
 	if chunk.Ptr == nil {
 		if msg := duck.ResultError(&r.res); msg != "" {
 			r.err = r.translate(&duckError{msg: msg, typ: duck.ResultErrorType(&r.res)})
 		}
-		return false
+		return chunk, false
 	}
+	return chunk, true
+}
+
+// convert turns a fetched chunk into an Arrow batch and frees the chunk.
+func (r *Rows) convert(chunk duck.DataChunk) (arrow.RecordBatch, bool) {
 	defer duck.DestroyDataChunk(&chunk)
 	rec, ed := duck.DataChunkToArrowArray(r.opts, r.schema, chunk)
 	if err := errorData(ed); err != nil {
 		r.err = err
-		return false
+		return nil, false
 	}
-	r.cur = rec
 	r.count += rec.NumRows()
-	return true
+	return rec, true
 }
 
 // RecordBatch returns the current batch, valid until the next call to Next.

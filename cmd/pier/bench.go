@@ -2,12 +2,48 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"os"
 
-	"github.com/pier-analytics/pier"
+	"github.com/pier-analytics/pier/app"
+	"github.com/pier-analytics/pier/benchmark"
+	"github.com/pier-analytics/pier/demolake"
 )
 
-// bench is filled in with the benchmarks of issue 2, part 9.
+// bench measures Pier against DuckDB called directly on the same lake and
+// prints a Markdown table for docs/benchmarks.md.
 func bench(ctx context.Context, args []string, stdout io.Writer) error {
-	return pier.Errorf(pier.EInvalid, "pier bench is not built yet (issue 2, part 9); use go test -bench for now")
+	var cfg app.Config
+	fs := newFlags("bench", &cfg)
+	fs.StringVar(&cfg.LakeDir, "lake", "", "lake to measure on (default DATA/lake); written at --scale if missing")
+	scale := fs.String("scale", "small", "small, medium or large, for a lake that has to be written")
+	iterations := fs.Int("iterations", 5, "runs of each case; the median is reported")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	s, ok := demolake.Scales[*scale]
+	if !ok {
+		return usageError(fmt.Sprintf("--scale must be small, medium or large, not %q", *scale))
+	}
+	if *iterations < 1 {
+		return usageError("--iterations must be at least 1")
+	}
+	data, err := os.MkdirTemp("", "pier-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(data)
+	fmt.Fprintf(stdout, "Measuring on %s …\n", cfg.Lake())
+	env, err := benchmark.NewEnv(ctx, cfg.Lake(), data, s)
+	if err != nil {
+		return err
+	}
+	defer env.Close()
+	results, err := benchmark.Run(ctx, env, *iterations)
+	if err != nil {
+		return err
+	}
+	benchmark.Print(stdout, env.Rows, results)
+	return nil
 }

@@ -1,0 +1,108 @@
+package benchmark
+
+import (
+	"context"
+	"database/sql/driver"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+)
+
+// Case is one measurement: the same work through Pier and through DuckDB.
+type Case struct {
+	Name   string
+	Pier   func(ctx context.Context, e *Env) error
+	DuckDB func(ctx context.Context, e *Env) error
+}
+
+const (
+	dauSQL    = "select dt, count(distinct member_id) as dau from act_page_views group by dt order by dt"
+	exportSQL = "select view_id, member_id, viewed_at, page, search_keyword, device from act_page_views"
+)
+
+// Cases are the benchmarks of issue 2.
+var Cases = []Case{
+	{Name: "select 1 round trip",
+		Pier: func(ctx context.Context, e *Env) error {
+			_, err := e.post(ctx, "select 1", "application/json")
+			return err
+		},
+		DuckDB: func(ctx context.Context, e *Env) error {
+			var n int
+			return e.direct.QueryRowContext(ctx, "select 1").Scan(&n)
+		}},
+	{Name: "daily active users (JSON)",
+		Pier:   func(ctx context.Context, e *Env) error { _, err := e.post(ctx, dauSQL, "application/json"); return err },
+		DuckDB: directDrain(dauSQL)},
+	{Name: "export all page views as Arrow",
+		Pier:   pierArrow,
+		DuckDB: directArrow},
+	{Name: "export all page views as CSV",
+		Pier:   func(ctx context.Context, e *Env) error { _, err := e.post(ctx, exportSQL, "text/csv"); return err },
+		DuckDB: directCSV},
+}
+
+func directDrain(q string) func(ctx context.Context, e *Env) error {
+	return func(ctx context.Context, e *Env) error {
+		rows, err := e.direct.QueryContext(ctx, q)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		var dt, n any
+		for rows.Next() {
+			if err := rows.Scan(&dt, &n); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	}
+}
+
+// pierArrow downloads the whole Arrow stream, as `curl > file` would; the
+// direct side likewise decodes nothing. TestCasesRunOnATinyLake checks that
+// the stream holds every row.
+func pierArrow(ctx context.Context, e *Env) error {
+	_, err := e.post(ctx, exportSQL, mimeArrow)
+	return err
+}
+
+const mimeArrow = "application/vnd.apache.arrow.stream"
+
+// directArrow is DuckDB's own Arrow interface through duckdb-go.
+func directArrow(ctx context.Context, e *Env) error {
+	conn, err := e.direct.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.Raw(func(dc any) error {
+		ar, err := duckdb.NewArrowFromConn(dc.(driver.Conn))
+		if err != nil {
+			return err
+		}
+		rr, err := ar.QueryContext(ctx, exportSQL)
+		if err != nil {
+			return err
+		}
+		defer rr.Release()
+		var n int64
+		for rr.Next() {
+			n += rr.RecordBatch().NumRows()
+		}
+		if n != e.Rows {
+			return fmt.Errorf("direct arrow: %d rows, want %d", n, e.Rows)
+		}
+		return rr.Err()
+	})
+}
+
+// directCSV is DuckDB's own CSV writer.
+func directCSV(ctx context.Context, e *Env) error {
+	path := filepath.Join(os.TempDir(), fmt.Sprintf("pier-bench-%d.csv", os.Getpid()))
+	defer os.Remove(path)
+	_, err := e.direct.ExecContext(ctx, fmt.Sprintf("COPY (%s) TO '%s' (FORMAT csv, HEADER)", exportSQL, path))
+	return err
+}
