@@ -3,7 +3,10 @@ package app
 import (
 	"encoding/csv"
 	"encoding/json"
+	"io"
 	"net/http"
+	"net/http/httptest"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -174,5 +177,46 @@ func TestMetricsAreInPrometheusFormat(t *testing.T) {
 	body := readAll(t, ta.do(t, auth.TierAdmin, "GET", "/metrics", ""))
 	if !containsAll(body, "# TYPE pier_queries_in_flight gauge", "pier_http_requests_total") {
 		t.Fatalf("metrics:\n%s", body[:min(len(body), 500)])
+	}
+}
+
+func TestAdminListenerServesMetricsWithoutSignIn(t *testing.T) {
+	ta := newTestApp(t)
+	srv := httptest.NewServer(ta.adminRoutes())
+	defer srv.Close()
+	for path, want := range map[string]string{"/metrics": "pier_queries_in_flight", "/healthz": `{"status":"ok"}`} {
+		res, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body := readAll(t, res)
+		if res.StatusCode != 200 || !strings.Contains(body, want) {
+			t.Fatalf("%s: %d %s", path, res.StatusCode, body[:min(200, len(body))])
+		}
+	}
+}
+
+// TestAClientThatHangsUpStopsItsQuery reads the start of an endless CSV
+// stream, hangs up, and expects the query to end and give back its slot.
+func TestAClientThatHangsUpStopsItsQuery(t *testing.T) {
+	ta := newTestApp(t)
+	req, _ := http.NewRequest("POST", ta.srv.URL+"/api/v1/query", strings.NewReader(`{"sql":"select * from range(1000000000000)"}`))
+	req.Header.Set("Authorization", "Bearer "+ta.tokens[auth.TierAnalyze])
+	req.Header.Set("Accept", "text/csv")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.ReadFull(res.Body, make([]byte, 1<<20)); err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	http.DefaultClient.CloseIdleConnections()
+	deadline := time.Now().Add(30 * time.Second)
+	for ta.engine.InFlight() != 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the query kept running after the client hung up")
+		}
+		runtime.Gosched()
 	}
 }

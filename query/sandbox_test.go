@@ -129,3 +129,30 @@ func TestRestrictedTablesNeedAGrant(t *testing.T) {
 		}
 	}
 }
+
+// TestNoSettingCanBeChanged tries SET, SET GLOBAL and RESET on every setting
+// DuckDB knows.
+func TestNoSettingCanBeChanged(t *testing.T) {
+	te := newTestEngine(t, sharedLake(t), Limits{})
+	rows, err := te.cat.meta.Query("SELECT name FROM duckdb_settings()")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for rows.Next() {
+		var n string
+		rows.Scan(&n)
+		names = append(names, n)
+	}
+	rows.Close()
+	if len(names) < 50 {
+		t.Fatalf("only %d settings found", len(names))
+	}
+	for _, n := range names {
+		for _, sql := range []string{"SET " + n + " = 'x'", "SET GLOBAL " + n + " = 1", "RESET " + n, "SET SESSION " + n + " TO DEFAULT"} {
+			if _, err := te.collect(t, analyst, sql); pier.ErrorCode(err) != pier.ESQL {
+				t.Errorf("%s: got %v, want a SQL error", sql, err)
+			}
+		}
+	}
+}
