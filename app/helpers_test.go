@@ -8,45 +8,18 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/pier-analytics/pier/auth"
-	"github.com/pier-analytics/pier/demolake"
+	"github.com/pier-analytics/pier/demolake/demotest"
 )
 
-var (
-	lakeOnce sync.Once
-	lakeDir  string
-	lakeErr  error
-)
+func TestMain(m *testing.M) { demotest.Main(m) }
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if lakeDir != "" {
-		os.RemoveAll(lakeDir)
-	}
-	os.Exit(code)
-}
-
-// tinyLake writes the tiny demo lake once per test binary.
-func tinyLake(t testing.TB) string {
-	t.Helper()
-	lakeOnce.Do(func() {
-		lakeDir, lakeErr = os.MkdirTemp("", "pier-app-lake-")
-		if lakeErr == nil {
-			lakeErr = demolake.Write(context.Background(), lakeDir, demolake.Tiny)
-		}
-	})
-	if lakeErr != nil {
-		t.Fatal(lakeErr)
-	}
-	return lakeDir
-}
+func tinyLake(t testing.TB) string { return demotest.Lake(t) }
 
 const testPassword = "correct horse battery staple"
 

@@ -6,44 +6,20 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/pier-analytics/pier/demolake"
+	"github.com/pier-analytics/pier/demolake/demotest"
 	"github.com/pier-analytics/pier/store"
 	"github.com/pier-analytics/pier/store/storetest"
 )
 
-var (
-	lakeOnce sync.Once
-	lakeDir  string
-	lakeErr  error
-)
+// sharedLake is the tiny demo lake; tests that change the lake make their
+// own with newLake.
+func sharedLake(t testing.TB) string { return demotest.Lake(t) }
 
-// sharedLake writes the tiny demo lake once per test binary; tests that
-// change the lake make their own with newLake.
-func sharedLake(t testing.TB) string {
-	t.Helper()
-	lakeOnce.Do(func() {
-		lakeDir, lakeErr = os.MkdirTemp("", "pier-lake-")
-		if lakeErr == nil {
-			lakeErr = demolake.Write(context.Background(), lakeDir, demolake.Tiny)
-		}
-	})
-	if lakeErr != nil {
-		t.Fatal(lakeErr)
-	}
-	return lakeDir
-}
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if lakeDir != "" {
-		os.RemoveAll(lakeDir)
-	}
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { demotest.Main(m) }
 
 func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
