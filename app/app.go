@@ -73,13 +73,14 @@ func (a *App) build(ctx context.Context) error {
 		return err
 	}
 	a.qlog = query.NewQueryLog(a.db, a.log)
+	a.metrics = newMetrics()
 	a.engine = query.NewEngine(query.EngineConfig{
 		Catalog: a.catalog, Props: a.props, Log: a.qlog, Logger: a.log,
 		Limits: query.Limits{Timeout: a.cfg.QueryTimeout},
-		PIIKey: key.Derive("pii-hash"), TempDir: a.tempDir(),
+		PIIKey: key.Derive("pii-hash"), TempDir: a.tempDir(), Observe: a.metrics.observeQuery,
 	})
+	a.metrics.register(a.engine)
 	a.sessions = newSessions(a.db)
-	a.metrics = newMetrics(a.engine)
 	a.echo = a.routes()
 	return nil
 }

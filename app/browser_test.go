@@ -70,9 +70,11 @@ func count(t *testing.T, ctx context.Context, sel string) int {
 func TestBrowserAnalystSignsInAndRunsSQL(t *testing.T) {
 	ta := newTestApp(t)
 	ctx := newChrome(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(ta.srv.URL+"/"), chromedp.WaitVisible(`#email`)); err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, ctx, "login")
 	err := chromedp.Do(ctx,
-		chromedp.Navigate(ta.srv.URL+"/"),
-		chromedp.WaitVisible(`#email`),
 		chromedp.SendKeys(`#email`, "analyze@example.com"),
 		chromedp.SendKeys(`#password`, testPassword),
 		chromedp.Click(`[data-testid=login-submit]`),

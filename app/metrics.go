@@ -17,22 +17,47 @@ import (
 type metrics struct {
 	reg      *prometheus.Registry
 	requests *prometheus.CounterVec
+	queries  *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+	rows     prometheus.Counter
 }
 
-func newMetrics(engine *query.Engine) *metrics {
-	m := &metrics{
+func newMetrics() *metrics {
+	return &metrics{
 		reg: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "pier_http_requests_total", Help: "HTTP requests by status code.",
 		}, []string{"code"}),
+		queries: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "pier_queries_total", Help: "Finished queries by status (ok, sql_error, throttled, timeout, cancelled, error).",
+		}, []string{"status"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "pier_query_duration_seconds", Help: "Query time from submission to the last row.",
+			Buckets: prometheus.ExponentialBuckets(0.001, 4, 10),
+		}, []string{"status"}),
+		rows: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "pier_query_rows_total", Help: "Rows returned by queries.",
+		}),
 	}
-	m.reg.MustRegister(m.requests,
+}
+
+// register adds the collectors, including the engine's live gauges.
+func (m *metrics) register(engine *query.Engine) {
+	m.reg.MustRegister(m.requests, m.queries, m.duration, m.rows,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "pier_queries_in_flight", Help: "Queries holding a concurrency slot.",
 		}, func() float64 { return float64(engine.InFlight()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "pier_sandboxes_open", Help: "DuckDB sandboxes open, one per access profile in use.",
+		}, func() float64 { return float64(engine.Sandboxes()) }),
 	)
-	return m
+}
+
+func (m *metrics) observeQuery(e query.LogEntry) {
+	m.queries.WithLabelValues(e.Status).Inc()
+	m.duration.WithLabelValues(e.Status).Observe(e.Duration.Seconds())
+	m.rows.Add(float64(e.Rows))
 }
 
 func (m *metrics) observeHTTP(status int) {

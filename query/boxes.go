@@ -1,9 +1,10 @@
 package query
 
 import (
-	"github.com/pier-analytics/pier"
 	"sort"
 	"time"
+
+	"github.com/pier-analytics/pier"
 )
 
 // sandboxFor returns the open sandbox of p, creating it on first use, and
@@ -21,10 +22,11 @@ func (e *Engine) sandboxFor(p *profile) (*sandbox, error) {
 			return nil, err
 		}
 		e.boxes[p.key] = sb
-		e.evictIdle()
 	}
-	sb.refs++
-	sb.lastUsed = time.Now()
+	now := time.Now()
+	sb.refs++ // held before evicting, so it cannot be the one closed
+	sb.lastUsed = now
+	e.evictIdle(now)
 	return sb, nil
 }
 
@@ -39,13 +41,14 @@ func (e *Engine) releaseBox(sb *sandbox) {
 	}
 }
 
-// evictIdle closes the least recently used idle sandboxes beyond the limit.
-// Sandboxes of profiles that changed (a grant, a new partition) are never
-// used again and so drift to the end. Called with e.mu held.
-func (e *Engine) evictIdle() {
-	if len(e.boxes) <= e.lim.MaxSandboxes {
-		return
-	}
+// idleFor is how long an unused sandbox keeps its memory before it closes.
+const idleFor = 5 * time.Minute
+
+// evictIdle closes sandboxes nobody used for idleFor, and then the least
+// recently used idle ones beyond the limit, since each may hold up to its
+// memory limit in cache. Sandboxes of profiles that changed (a grant, a new
+// partition) are never used again and so go first. Called with e.mu held.
+func (e *Engine) evictIdle(now time.Time) {
 	var idle []*sandbox
 	for _, sb := range e.boxes {
 		if sb.refs == 0 {
@@ -53,10 +56,20 @@ func (e *Engine) evictIdle() {
 		}
 	}
 	sort.Slice(idle, func(i, j int) bool { return idle[i].lastUsed.Before(idle[j].lastUsed) })
-	for _, sb := range idle[:min(len(idle), len(e.boxes)-e.lim.MaxSandboxes)] {
+	for _, sb := range idle {
+		if now.Sub(sb.lastUsed) < idleFor && len(e.boxes) <= e.lim.MaxSandboxes {
+			break
+		}
 		delete(e.boxes, sb.key)
 		sb.close()
 	}
+}
+
+// Sandboxes returns how many sandboxes are open.
+func (e *Engine) Sandboxes() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return len(e.boxes)
 }
 
 // Close closes every idle sandbox now and each busy one when its last

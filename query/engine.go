@@ -26,6 +26,7 @@ type Engine struct {
 	tmpRoot string
 	log     *slog.Logger
 	slots   *slots
+	observe func(LogEntry)
 
 	inflight atomic.Int64
 	mu       sync.Mutex
@@ -42,6 +43,7 @@ type EngineConfig struct {
 	PIIKey  []byte // keys the hash of hidden PII columns
 	TempDir string // sandboxes spill here, each in a directory of its own
 	Logger  *slog.Logger
+	Observe func(LogEntry) // optional: told of every finished query, for metrics
 }
 
 // NewEngine returns an engine; sandboxes are created lazily.
@@ -50,7 +52,7 @@ func NewEngine(c EngineConfig) *Engine {
 	return &Engine{
 		cat: c.Catalog, props: c.Props, qlog: c.Log, lim: lim,
 		hashKey: fmt.Sprintf("%x", c.PIIKey), tmpRoot: c.TempDir, log: c.Logger,
-		slots: newSlots(lim.Slots, lim.PerUser), boxes: map[string]*sandbox{},
+		slots: newSlots(lim.Slots, lim.PerUser), boxes: map[string]*sandbox{}, observe: c.Observe,
 	}
 }
 
@@ -73,7 +75,7 @@ func (e *Engine) Query(ctx context.Context, p Principal, req Request) (*Rows, er
 	if err != nil {
 		entry.Duration = time.Since(started)
 		entry.Status, entry.Error = logStatus(err)
-		e.qlog.Add(entry)
+		e.record(entry)
 		return nil, err
 	}
 	return rows, nil
@@ -100,9 +102,16 @@ func (e *Engine) start(ctx context.Context, p Principal, req Request, entry *Log
 		entry.Rows = n
 		entry.Duration = time.Since(entry.Started)
 		entry.Status, entry.Error = logStatus(err)
-		e.qlog.Add(*entry)
+		e.record(*entry)
 	}
 	return rows, nil
+}
+
+func (e *Engine) record(entry LogEntry) {
+	e.qlog.Add(entry)
+	if e.observe != nil {
+		e.observe(entry)
+	}
 }
 
 // explain turns an engine error into what the caller should see.
@@ -124,8 +133,10 @@ func logStatus(err error) (status, msg string) {
 		return "timeout", pier.ErrorMessage(err)
 	case errors.Is(err, context.Canceled):
 		return "cancelled", ""
-	case code == pier.ESQL || code == pier.ETooMany:
-		return "refused", pier.ErrorMessage(err)
+	case code == pier.ESQL || code == pier.EInvalid:
+		return "sql_error", pier.ErrorMessage(err)
+	case code == pier.ETooMany:
+		return "throttled", pier.ErrorMessage(err)
 	default:
 		return "error", err.Error()
 	}

@@ -356,7 +356,7 @@ func TestEveryQueryIsLogged(t *testing.T) {
 		rows.Scan(&r[0], &r[1], &r[2])
 		got = append(got, r)
 	}
-	want := [][3]string{{"act_orders,obj_members", "ok", "1"}, {"", "refused", "0"}}
+	want := [][3]string{{"act_orders,obj_members", "ok", "1"}, {"", "sql_error", "0"}}
 	if len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
 		t.Fatalf("log = %v, want %v", got, want)
 	}
@@ -378,4 +378,34 @@ func decimalText(d duckdb.Decimal) string {
 		s = "-" + s
 	}
 	return s
+}
+
+func TestIdleAndSurplusSandboxesClose(t *testing.T) {
+	te := newTestEngine(t, sharedLake(t), Limits{MaxSandboxes: 2})
+	users := []Principal{
+		{UserID: "a"},
+		{UserID: "b", Grants: map[string]bool{"obj_members": true}},
+		{UserID: "c", Grants: map[string]bool{"act_orders": true, "obj_members": true}},
+	}
+	// c's extra grant is for a table that is not restricted, so c sees what
+	// b sees and shares b's sandbox.
+	for _, p := range users {
+		if _, err := te.collect(t, p, "select 1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := te.Sandboxes(); n != 2 {
+		t.Fatalf("%d sandboxes open, want 2 (equal profiles share one)", n)
+	}
+	te.mu.Lock()
+	for _, sb := range te.boxes {
+		sb.lastUsed = sb.lastUsed.Add(-idleFor - time.Second)
+	}
+	te.mu.Unlock()
+	if _, err := te.collect(t, users[0], "select 1"); err != nil {
+		t.Fatal(err)
+	}
+	if n := te.Sandboxes(); n != 1 {
+		t.Fatalf("%d sandboxes open after the others idled, want 1", n)
+	}
 }
