@@ -409,3 +409,20 @@ func TestIdleAndSurplusSandboxesClose(t *testing.T) {
 		t.Fatalf("%d sandboxes open after the others idled, want 1", n)
 	}
 }
+
+func TestCTEsAndIntrospectionWork(t *testing.T) {
+	te := newTestEngine(t, sharedLake(t), Limits{})
+	for _, q := range []string{
+		`with "Monthly Revenue" as (select 1 as x) select * from "Monthly Revenue"`,
+		`with recursive r(i) as (select 1 union all select i + 1 from r where i < 3) select count(*) from r`,
+		`with a as (select 1 x), b as (select * from a) select * from b`,
+		`describe obj_members`,
+		`summarize obj_brands`,
+		`show tables`,
+		`from obj_brands select name where brand_id = 1`,
+	} {
+		if _, err := te.collect(t, analyst, q); err != nil {
+			t.Errorf("%s: %v", q, err)
+		}
+	}
+}

@@ -191,7 +191,12 @@ func (w *walker) baseTable(o map[string]any) {
 		w.fail(o, "Refer to lake tables by their plain name (for example act_orders), without a schema or database.")
 		return
 	}
-	if w.ctes[lower] && schema == "" {
+	// A CTE name exempts a reference only when it could not also name a
+	// file: CTEs are scoped, and a reference outside the CTE's scope falls
+	// through to DuckDB's replacement scan, which opens files by path.
+	// Replacement scans need a file-like name (an extension or a path), so
+	// plain names are safe whatever their scope.
+	if w.ctes[lower] && schema == "" && !strings.ContainsAny(name, `./\:`) {
 		return
 	}
 	if !w.tables[lower] {
