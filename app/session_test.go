@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -106,5 +107,27 @@ func TestChangesApplyAtOnce(t *testing.T) {
 	ta.users.UpdateUser(ctx, "analyze@example.com", auth.UserChange{Disabled: &disabled})
 	if res := ta.do(t, auth.TierAnalyze, "GET", "/api/v1/me", ""); res.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("after disabling: %d, want 401", res.StatusCode)
+	}
+}
+
+func TestForgedForwardedForDoesNotDodgeTheThrottle(t *testing.T) {
+	ta := newTestApp(t)
+	b := ta.browser(t)
+	_, login := b.get("/login")
+	form := url.Values{"email": {"view@example.com"}, "password": {"not the password"}, "_csrf": {csrfFrom(login)}}
+	var last int
+	for i := range 7 {
+		req, _ := http.NewRequest("POST", ta.srv.URL+"/login", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Forwarded-For", "10.0.0."+strconv.Itoa(i))
+		res, err := b.c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		last = res.StatusCode
+	}
+	if last != http.StatusTooManyRequests {
+		t.Fatalf("with a new X-Forwarded-For each time: status %d, want 429", last)
 	}
 }

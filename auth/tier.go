@@ -1,10 +1,6 @@
 package auth
 
-import (
-	"fmt"
-
-	"github.com/pier-analytics/pier"
-)
+import "github.com/pier-analytics/pier"
 
 // Tier is a user's level of access. Tiers are cumulative: each includes
 // every tier before it.
@@ -32,18 +28,5 @@ func ParseTier(s string) (Tier, error) {
 	return "", pier.Errorf(pier.EInvalid, "%q is not a tier; use one of view, handle, analyze, data, admin", s)
 }
 
-func (t Tier) rank() int {
-	for i, x := range Tiers {
-		if x == t {
-			return i
-		}
-	}
-	return -1
-}
-
-// AtLeast reports whether t includes min.
-func (t Tier) AtLeast(min Tier) bool { return t.rank() >= min.rank() && t.rank() >= 0 }
-
-func (t Tier) String() string { return string(t) }
-
-var _ fmt.Stringer = TierView
+// What each tier may do, and that tiers are cumulative, is decided by the
+// casbin policy (policy.csv), not here.
