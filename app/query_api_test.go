@@ -11,10 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/apache/arrow-go/v18/arrow/ipc"
-
 	"github.com/pier-analytics/pier/auth"
 	"github.com/pier-analytics/pier/query"
+	"github.com/pier-analytics/pier/query/querytest"
 )
 
 func queryPropRestricted(b *bool) query.PropChange { return query.PropChange{Restricted: b} }
@@ -44,18 +43,10 @@ func TestQueryAnswersInTheAskedFormat(t *testing.T) {
 	})
 	t.Run("arrow", func(t *testing.T) {
 		res := ta.do(t, auth.TierAnalyze, "POST", "/api/v1/query", `{"sql":"select * from act_page_views"}`, "Accept", "application/vnd.apache.arrow.stream")
-		r, err := ipc.NewReader(res.Body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer r.Release()
-		var n int64
-		for r.Next() {
-			n += r.RecordBatch().NumRows()
-		}
+		n, _ := querytest.ArrowRows(t, res.Body)
 		tbl, _ := ta.catalog.Table("act_page_views")
-		if r.Err() != nil || n != tbl.Rows {
-			t.Fatalf("read %d rows (%v), want %d", n, r.Err(), tbl.Rows)
+		if n != tbl.Rows {
+			t.Fatalf("read %d rows, want %d", n, tbl.Rows)
 		}
 	})
 }

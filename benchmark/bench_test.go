@@ -8,9 +8,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/apache/arrow-go/v18/arrow/ipc"
-
 	"github.com/pier-analytics/pier/demolake"
+	"github.com/pier-analytics/pier/query/querytest"
 )
 
 // TestCasesRunOnATinyLake keeps the benchmark code working: every case runs
@@ -32,16 +31,7 @@ func TestCasesRunOnATinyLake(t *testing.T) {
 	if _, err := e.postTo(context.Background(), exportSQL, mimeArrow, &stream); err != nil {
 		t.Fatal(err)
 	}
-	r, err := ipc.NewReader(&stream)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Release()
-	var n int64
-	for r.Next() {
-		n += r.RecordBatch().NumRows()
-	}
-	if n != e.Rows {
+	if n, _ := querytest.ArrowRows(t, &stream); n != e.Rows {
 		t.Fatalf("the exported Arrow stream holds %d rows, want %d", n, e.Rows)
 	}
 }
