@@ -14,8 +14,11 @@ func TestHomeListsTablesAndOffersSQLOnlyToAnalysts(t *testing.T) {
 		t.Fatalf("the view tier sees %d tables, want 6", n)
 	}
 	members := viewer.Find(`[data-table=obj_members]`)
-	if !strings.Contains(members.Text(), "500 rows") || members.Find(".badge.pii").Length() != 3 {
+	if !strings.Contains(members.Text(), "500 rows") || members.Find(`[data-testid=column] .badge.pii`).Length() != 3 || members.Find(`[data-testid=has-pii]`).Length() != 1 {
 		t.Fatalf("obj_members card: %q", members.Text())
+	}
+	if viewer.Find(`[data-testid=has-pii]`).Length() != 1 {
+		t.Fatal("only obj_members holds personal data, but the badge count differs")
 	}
 	if viewer.Find(`[data-testid=sql]`).Length() != 0 {
 		t.Fatal("the view tier is offered the SQL box")

@@ -25,3 +25,12 @@ func formatCount(n int64) string {
 	}
 	return string(out)
 }
+
+func hasPII(cols []ColumnRow) bool {
+	for _, c := range cols {
+		if c.PII {
+			return true
+		}
+	}
+	return false
+}
