@@ -1,12 +1,14 @@
 package benchmark
 
 import (
+	"bufio"
 	"context"
 	"database/sql/driver"
 	"fmt"
 	"os"
 	"path/filepath"
 
+	"github.com/apache/arrow-go/v18/arrow/ipc"
 	duckdb "github.com/duckdb/duckdb-go/v2"
 )
 
@@ -37,10 +39,10 @@ var Cases = []Case{
 		Pier:   func(ctx context.Context, e *Env) error { _, err := e.post(ctx, dauSQL, "application/json"); return err },
 		DuckDB: directDrain(dauSQL)},
 	{Name: "export all page views as Arrow",
-		Pier:   pierArrow,
+		Pier:   pierExport(mimeArrow),
 		DuckDB: directArrow},
 	{Name: "export all page views as CSV",
-		Pier:   func(ctx context.Context, e *Env) error { _, err := e.post(ctx, exportSQL, "text/csv"); return err },
+		Pier:   pierExport("text/csv"),
 		DuckDB: directCSV},
 }
 
@@ -61,18 +63,34 @@ func directDrain(q string) func(ctx context.Context, e *Env) error {
 	}
 }
 
-// pierArrow downloads the whole Arrow stream, as `curl > file` would; the
-// direct side likewise decodes nothing. TestCasesRunOnATinyLake checks that
-// the stream holds every row.
-func pierArrow(ctx context.Context, e *Env) error {
-	_, err := e.post(ctx, exportSQL, mimeArrow)
-	return err
+// pierExport downloads a whole export into a file, as `curl > file` would;
+// the direct side likewise writes its file and decodes nothing.
+// TestCasesRunOnATinyLake checks that the Arrow stream holds every row.
+func pierExport(accept string) func(ctx context.Context, e *Env) error {
+	return func(ctx context.Context, e *Env) error {
+		f, err := os.CreateTemp("", "pier-bench-*.out")
+		if err != nil {
+			return err
+		}
+		defer os.Remove(f.Name())
+		defer f.Close()
+		_, err = e.postTo(ctx, exportSQL, accept, f)
+		return err
+	}
 }
 
 const mimeArrow = "application/vnd.apache.arrow.stream"
 
-// directArrow is DuckDB's own Arrow interface through duckdb-go.
+// directArrow is DuckDB's own Arrow interface through duckdb-go, written as
+// an IPC stream to a file: the same bytes Pier sends, as directCSV writes
+// the same CSV.
 func directArrow(ctx context.Context, e *Env) error {
+	f, err := os.CreateTemp("", "pier-bench-*.arrow")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	defer f.Close()
 	conn, err := e.direct.Conn(ctx)
 	if err != nil {
 		return err
@@ -88,14 +106,25 @@ func directArrow(ctx context.Context, e *Env) error {
 			return err
 		}
 		defer rr.Release()
+		bw := bufio.NewWriterSize(f, 64<<10)
+		w := ipc.NewWriter(bw, ipc.WithSchema(rr.Schema()))
 		var n int64
 		for rr.Next() {
 			n += rr.RecordBatch().NumRows()
+			if err := w.Write(rr.RecordBatch()); err != nil {
+				return err
+			}
+		}
+		if err := rr.Err(); err != nil {
+			return err
 		}
 		if n != e.Rows {
 			return fmt.Errorf("direct arrow: %d rows, want %d", n, e.Rows)
 		}
-		return rr.Err()
+		if err := w.Close(); err != nil {
+			return err
+		}
+		return bw.Flush()
 	})
 }
 
