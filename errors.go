@@ -25,11 +25,15 @@ const (
 
 // Error is an error whose Message is written for the person who caused it.
 // Line and Column point into SQL where they apply (1-based, 0 when unknown).
+// Source names the SQL they point into when a request holds several (a
+// notebook cell and the earlier cells it reads); empty means the request's
+// own SQL.
 type Error struct {
 	Code    string
 	Message string
 	Line    int
 	Column  int
+	Source  string
 }
 
 func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Code, e.Message) }

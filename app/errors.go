@@ -25,6 +25,7 @@ type apiError struct {
 	Message string `json:"message"`
 	Line    int    `json:"line,omitempty"`
 	Column  int    `json:"column,omitempty"`
+	Source  string `json:"source,omitempty"`
 }
 
 // handleError is the one place errors become responses: JSON for the API,
@@ -41,7 +42,7 @@ func (a *App) handleError(err error, c echo.Context) {
 		a.log.Error("internal error", "err", err, "path", c.Path(), "request_id", c.Response().Header().Get(echo.HeaderXRequestID))
 	}
 	if isAPI(c.Request().URL.Path) {
-		c.JSON(status, map[string]apiError{"error": {pe.Code, pe.Message, pe.Line, pe.Column}})
+		c.JSON(status, map[string]apiError{"error": {pe.Code, pe.Message, pe.Line, pe.Column, pe.Source}})
 		return
 	}
 	if status == http.StatusUnauthorized {

@@ -60,6 +60,11 @@ func NewEngine(c EngineConfig) *Engine {
 type Request struct {
 	SQL    string
 	Params map[string]any // named parameters ($name); values from JSON
+	// Upstream are named queries that SQL may read as if they were tables,
+	// such as a notebook's earlier cells; each may read those before it.
+	Upstream []Upstream
+	// LenientParams ignores values in Params that the SQL does not use.
+	LenientParams bool
 }
 
 // InFlight returns how many queries hold a slot right now.
@@ -168,13 +173,22 @@ func (r *run) open(ctx context.Context, p Principal, req Request, entry *LogEntr
 	}
 	r.connected = true
 	r.watch(ctx)
-	tables, err := guard(r.conn, req.SQL, r.box.tables)
+	allowed, upstreamRead, err := defineUpstream(r.conn, req, r.box.tables)
 	if err != nil {
 		return nil, err
 	}
-	entry.Tables = dedupe(tables)
+	read, err := guard(r.conn, req.SQL, allowed)
+	if err != nil {
+		return nil, err
+	}
+	entry.Tables = r.box.lakeTables(append(read, upstreamRead...))
 	entry.PIIAudit = r.box.readsRawPII(entry.Tables)
-	return execute(r.conn, req)
+	rows, err := execute(r.conn, req)
+	if err != nil {
+		return nil, err
+	}
+	rows.tables, rows.rawPII = entry.Tables, entry.PIIAudit
+	return rows, nil
 }
 
 // watch interrupts the running statement when ctx ends: on the deadline,
@@ -232,6 +246,18 @@ func (sb *sandbox) readsRawPII(tables []string) bool {
 		}
 	}
 	return false
+}
+
+// lakeTables keeps the names that are the profile's tables, once each,
+// dropping upstream names.
+func (sb *sandbox) lakeTables(names []string) []string {
+	out := []string{}
+	for _, n := range dedupe(names) {
+		if sb.tables[n] {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 func dedupe(s []string) []string {

@@ -23,6 +23,8 @@ type Rows struct {
 	onClose func(rows int64, err error)
 	mapErr  func(error) error
 	started time.Time
+	tables  []string
+	rawPII  bool
 }
 
 // newRows takes ownership of a successful result.
@@ -110,6 +112,12 @@ func (r *Rows) Err() error { return r.err }
 
 // Elapsed returns the time since the query was submitted.
 func (r *Rows) Elapsed() time.Duration { return time.Since(r.started) }
+
+// Tables returns the lake tables the query reads, upstream queries included.
+func (r *Rows) Tables() []string { return r.tables }
+
+// ReadsRawPII reports whether the result may hold PII unhashed.
+func (r *Rows) ReadsRawPII() bool { return r.rawPII }
 
 // Count returns how many rows have been read so far.
 func (r *Rows) Count() int64 { return r.count }
