@@ -19,16 +19,18 @@ var policyText string
 
 // Objects and actions that the policy speaks of.
 const (
-	ObjProfile = "profile"
-	ObjCatalog = "catalog"
-	ObjQuery   = "query"
-	ObjMetrics = "metrics"
-	ObjUsers   = "users"
+	ObjProfile  = "profile"
+	ObjCatalog  = "catalog"
+	ObjQuery    = "query"
+	ObjMetrics  = "metrics"
+	ObjUsers    = "users"
+	ObjNotebook = "notebook"
 
 	ActRead    = "read"
 	ActRun     = "run"
 	ActRefresh = "refresh"
 	ActManage  = "manage"
+	ActCreate  = "create"
 )
 
 // Enforcer decides what a tier may do, from the casbin model and policy

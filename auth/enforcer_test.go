@@ -18,6 +18,7 @@ func TestEnforcerDecidesByTier(t *testing.T) {
 		{ObjCatalog, ActRefresh, want{TierData: true, TierAdmin: true}},
 		{ObjMetrics, ActRead, want{TierAdmin: true}},
 		{ObjUsers, ActManage, want{TierAdmin: true}},
+		{ObjNotebook, ActCreate, want{TierAnalyze: true, TierData: true, TierAdmin: true}},
 		{ObjQuery, ActRefresh, want{}},
 	}
 	en, err := NewEnforcer()
