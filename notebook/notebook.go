@@ -215,4 +215,3 @@ func cleanTags(tags []string) ([]string, error) {
 	}
 	return out, nil
 }
-

@@ -276,4 +276,3 @@ func (s *Service) Results(ctx context.Context, who *auth.User, id string) (map[s
 	}
 	return s.st.results(ctx, id)
 }
-
