@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/pier-analytics/pier/auth"
+	"github.com/pier-analytics/pier/notebook"
 	"github.com/pier-analytics/pier/query"
 	"github.com/pier-analytics/pier/store"
 )
@@ -30,6 +31,7 @@ type App struct {
 	catalog  *query.Catalog
 	engine   *query.Engine
 	qlog     *query.QueryLog
+	nbs      *notebook.Service
 	metrics  *metrics
 	echo     *echo.Echo
 }
@@ -80,6 +82,7 @@ func (a *App) build(ctx context.Context) error {
 		PIIKey: key.Derive("pii-hash"), TempDir: a.tempDir(), Observe: a.metrics.observeQuery,
 	})
 	a.metrics.register(a.engine)
+	a.nbs = notebook.NewService(a.db, a.enforcer, a.users)
 	a.sessions = newSessions(a.db)
 	a.echo = a.routes()
 	return nil

@@ -40,8 +40,30 @@ func (a *App) routes() *echo.Echo {
 	api.GET("/tables", a.apiTables, a.require(auth.ObjCatalog, auth.ActRead))
 	api.POST("/catalog/refresh", a.apiRefresh, a.require(auth.ObjCatalog, auth.ActRefresh))
 	api.POST("/query", a.apiQuery, a.require(auth.ObjQuery, auth.ActRun))
+	a.notebookRoutes(api.Group("/notebooks", a.require(auth.ObjProfile, auth.ActRead)))
 	api.Any("/*", func(c echo.Context) error { return echo.ErrNotFound })
 	return e
+}
+
+// notebookRoutes are open to anyone signed in; the notebook service
+// decides the rest (analysts create, owners and editors change and run,
+// the people a notebook is shared with read, everyone else gets 404).
+func (a *App) notebookRoutes(g *echo.Group) {
+	g.POST("", a.apiCreateNotebook)
+	g.GET("", a.apiListNotebooks)
+	g.GET("/:id", a.apiGetNotebook)
+	g.PUT("/:id", a.apiSaveNotebook)
+	g.PATCH("/:id", a.apiOrganiseNotebook)
+	g.GET("/:id/revisions", a.apiRevisions)
+	g.GET("/:id/revisions/:version", a.apiRevision)
+	g.POST("/:id/revisions/:version/restore", a.apiRestoreRevision)
+	g.POST("/:id/fork", a.apiForkNotebook)
+	g.GET("/:id/shares", a.apiShares)
+	g.POST("/:id/shares", a.apiShare)
+	g.DELETE("/:id/shares/:email", a.apiUnshare)
+	g.GET("/:id/results", a.apiResults)
+	g.POST("/:id/cells/:cell/run", a.apiRunCell)
+	g.GET("/:id/cells/:cell/result", a.apiCellResult)
 }
 
 // adminRoutes serves /metrics and /healthz without sign-in, for a listener

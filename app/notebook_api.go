@@ -1,0 +1,239 @@
+package app
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/pier-analytics/pier"
+	"github.com/pier-analytics/pier/notebook"
+)
+
+// apiNotebook is a notebook as the API shows it: API.md's fields first,
+// then the rest of what the pages need.
+type apiNotebook struct {
+	ID         string           `json:"id"`
+	Title      string           `json:"title"`
+	Owner      string           `json:"owner"`
+	Version    int              `json:"version"`
+	Cells      []notebook.Cell  `json:"cells"`
+	Params     []notebook.Param `json:"params"`
+	Folder     string           `json:"folder"`
+	Tags       []string         `json:"tags"`
+	Role       notebook.Role    `json:"role"`
+	Archived   bool             `json:"archived"`
+	ForkedFrom string           `json:"forked_from,omitempty"`
+	UpdatedAt  time.Time        `json:"updated_at"`
+	UpdatedBy  string           `json:"updated_by"`
+}
+
+func toAPINotebook(n *notebook.Notebook) apiNotebook {
+	params := n.Doc.Params
+	if params == nil {
+		params = []notebook.Param{}
+	}
+	return apiNotebook{ID: n.ID, Title: n.Title, Owner: n.Owner, Version: n.Version, Cells: n.Doc.Cells, Params: params,
+		Folder: n.Folder, Tags: n.Tags, Role: n.Role, Archived: n.Archived, ForkedFrom: n.ForkedFrom,
+		UpdatedAt: n.UpdatedAt, UpdatedBy: n.UpdatedBy}
+}
+
+type createNotebookBody struct {
+	Title  string   `json:"title"`
+	Folder string   `json:"folder"`
+	Tags   []string `json:"tags"`
+}
+
+func (a *App) apiCreateNotebook(c echo.Context) error {
+	var body createNotebookBody
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	n, err := a.nbs.Create(c.Request().Context(), currentUser(c), notebook.New{Title: body.Title, Folder: body.Folder, Tags: body.Tags})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, toAPINotebook(n))
+}
+
+func (a *App) apiListNotebooks(c echo.Context) error {
+	q := c.QueryParams()
+	list, err := a.nbs.List(c.Request().Context(), currentUser(c), notebook.Filter{
+		Search: q.Get("q"), Folder: q.Get("folder"), Tag: q.Get("tag"), Owner: q.Get("owner"),
+		Archived: q.Get("archived") == "true", Sort: q.Get("sort")})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"notebooks": list})
+}
+
+func (a *App) apiGetNotebook(c echo.Context) error {
+	n, err := a.nbs.Get(c.Request().Context(), currentUser(c), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toAPINotebook(n))
+}
+
+type saveNotebookBody struct {
+	Title   string           `json:"title"`
+	Version int              `json:"version"`
+	Cells   []notebook.Cell  `json:"cells"`
+	Params  []notebook.Param `json:"params"`
+}
+
+func (a *App) apiSaveNotebook(c echo.Context) error {
+	var body saveNotebookBody
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	if body.Version < 1 {
+		return pier.Errorf(pier.EInvalid, `Send the version you are saving over, as {"version": N, …}.`)
+	}
+	ctx, who, id := c.Request().Context(), currentUser(c), c.Param("id")
+	if body.Params == nil {
+		// Inputs are optional in a save; leaving them out keeps them.
+		cur, err := a.nbs.Get(ctx, who, id)
+		if err != nil {
+			return err
+		}
+		body.Params = cur.Doc.Params
+	}
+	if body.Cells == nil {
+		body.Cells = []notebook.Cell{}
+	}
+	doc := notebook.Doc{Cells: body.Cells, Params: body.Params}
+	v, err := a.nbs.Save(ctx, who, id, notebook.Save{Version: body.Version, Title: body.Title, Doc: doc})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"version": v, "cells": doc.Cells})
+}
+
+type organiseBody struct {
+	Folder   *string   `json:"folder"`
+	Tags     *[]string `json:"tags"`
+	Archived *bool     `json:"archived"`
+}
+
+// apiOrganiseNotebook changes where a notebook is filed, not what it says,
+// so it needs no version.
+func (a *App) apiOrganiseNotebook(c echo.Context) error {
+	var body organiseBody
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	ctx, who, id := c.Request().Context(), currentUser(c), c.Param("id")
+	n, err := a.nbs.Get(ctx, who, id)
+	if err != nil {
+		return err
+	}
+	if body.Folder != nil || body.Tags != nil {
+		folder, tags := n.Folder, n.Tags
+		if body.Folder != nil {
+			folder = *body.Folder
+		}
+		if body.Tags != nil {
+			tags = *body.Tags
+		}
+		if err := a.nbs.Organise(ctx, who, id, folder, tags); err != nil {
+			return err
+		}
+	}
+	if body.Archived != nil {
+		if err := a.nbs.SetArchived(ctx, who, id, *body.Archived); err != nil {
+			return err
+		}
+	}
+	return a.apiGetNotebook(c)
+}
+
+func (a *App) apiRevisions(c echo.Context) error {
+	revs, err := a.nbs.Revisions(c.Request().Context(), currentUser(c), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"revisions": revs})
+}
+
+func (a *App) apiRevision(c echo.Context) error {
+	v, err := versionParam(c)
+	if err != nil {
+		return err
+	}
+	r, err := a.nbs.Revision(c.Request().Context(), currentUser(c), c.Param("id"), v)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"version": r.Version, "author": r.Author, "saved_at": r.SavedAt,
+		"title": r.Title, "cells": r.Doc.Cells, "params": r.Doc.Params})
+}
+
+func (a *App) apiRestoreRevision(c echo.Context) error {
+	v, err := versionParam(c)
+	if err != nil {
+		return err
+	}
+	nv, err := a.nbs.Restore(c.Request().Context(), currentUser(c), c.Param("id"), v)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]int{"version": nv})
+}
+
+func versionParam(c echo.Context) (int, error) {
+	v, err := strconv.Atoi(c.Param("version"))
+	if err != nil || v < 1 {
+		return 0, pier.Errorf(pier.ENotFound, "There is no version %q.", c.Param("version"))
+	}
+	return v, nil
+}
+
+func (a *App) apiForkNotebook(c echo.Context) error {
+	var body struct {
+		Title string `json:"title"`
+	}
+	if c.Request().ContentLength != 0 {
+		if err := decodeJSON(c, &body); err != nil {
+			return err
+		}
+	}
+	n, err := a.nbs.Fork(c.Request().Context(), currentUser(c), c.Param("id"), strings.TrimSpace(body.Title))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, toAPINotebook(n))
+}
+
+func (a *App) apiShares(c echo.Context) error {
+	shares, err := a.nbs.Shares(c.Request().Context(), currentUser(c), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"shares": shares})
+}
+
+type shareBody struct {
+	Email string        `json:"email"`
+	Role  notebook.Role `json:"role"`
+}
+
+func (a *App) apiShare(c echo.Context) error {
+	var body shareBody
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	if err := a.nbs.Share(c.Request().Context(), currentUser(c), c.Param("id"), body.Email, body.Role); err != nil {
+		return err
+	}
+	return a.apiShares(c)
+}
+
+func (a *App) apiUnshare(c echo.Context) error {
+	if err := a.nbs.Unshare(c.Request().Context(), currentUser(c), c.Param("id"), c.Param("email")); err != nil {
+		return err
+	}
+	return a.apiShares(c)
+}

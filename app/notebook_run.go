@@ -1,0 +1,132 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/pier-analytics/pier/auth"
+	"github.com/pier-analytics/pier/notebook"
+	"github.com/pier-analytics/pier/query"
+)
+
+type runBody struct {
+	Params map[string]any `json:"params"`
+}
+
+// apiRunCell runs a saved cell and answers like POST /query. A JSON answer
+// is also kept as the cell's last result; with ?limit=N only the first N
+// rows are sent (row_count still counts them all) and the rest are read
+// page by page from the kept result.
+func (a *App) apiRunCell(c echo.Context) error {
+	var body runBody
+	if c.Request().ContentLength != 0 {
+		if err := decodeJSON(c, &body); err != nil {
+			return err
+		}
+	}
+	ctx, who := c.Request().Context(), currentUser(c)
+	plan, err := a.nbs.PlanRun(ctx, who, c.Param("id"), c.Param("cell"), body.Params)
+	if err != nil {
+		return err
+	}
+	rows, err := a.runQuery(c, plan.Request)
+	if err != nil {
+		a.recordFailure(ctx, who, plan, err)
+		return err
+	}
+	defer rows.Close()
+	if f := accepted(c.Request().Header.Get("Accept")); f != "application/json" {
+		return a.writeResult(c, rows)
+	}
+	res, err := query.CollectJSON(rows, query.MaxJSONRows)
+	if err != nil {
+		a.recordFailure(ctx, who, plan, err)
+		return err
+	}
+	data, err := json.Marshal(res)
+	if err != nil {
+		return err
+	}
+	if err := a.nbs.RecordRun(ctx, who, plan, rows, data); err != nil {
+		return err
+	}
+	if limit, ok := pageLimit(c); ok {
+		return c.JSON(http.StatusOK, pageOf(res, page{limit: limit}))
+	}
+	return c.JSONBlob(http.StatusOK, data)
+}
+
+// recordFailure keeps an error as the cell's last result, so that the
+// notebook reopens showing it; a run stopped because the client left is
+// not a result.
+func (a *App) recordFailure(ctx context.Context, who *auth.User, plan *notebook.Plan, err error) {
+	if ctx.Err() != nil {
+		return
+	}
+	pe := publicError(err)
+	data, _ := json.Marshal(map[string]apiError{"error": {pe.Code, pe.Message, pe.Line, pe.Column, pe.Source}})
+	if rerr := a.nbs.RecordRun(ctx, who, plan, nil, data); rerr != nil {
+		a.log.Warn("could not keep a failed run", "err", rerr)
+	}
+}
+
+// apiResults answers the last result of every cell that the caller could
+// read themselves; for the others it says why not, without the rows.
+func (a *App) apiResults(c echo.Context) error {
+	ctx, who := c.Request().Context(), currentUser(c)
+	results, err := a.nbs.Results(ctx, who, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	visible, err := a.visibleTables(ctx, who)
+	if err != nil {
+		return err
+	}
+	out := map[string]any{}
+	for id, r := range results {
+		out[id] = apiStoredResult(r, visible)
+	}
+	return c.JSON(http.StatusOK, map[string]any{"results": out})
+}
+
+func apiStoredResult(r *notebook.Result, visible []query.Visible) map[string]any {
+	m := map[string]any{"ran_by": r.RanBy, "ran_at": r.RanAt, "source": r.Source, "tables": r.Tables}
+	if r.ReadableBy(visible) {
+		m["data"] = r.Data
+	} else {
+		m["hidden"] = "This result reads data you do not have access to. Ask the notebook's owner or an admin."
+	}
+	return m
+}
+
+// apiCellResult serves one page of a cell's kept result, sorted if asked.
+func (a *App) apiCellResult(c echo.Context) error {
+	ctx, who := c.Request().Context(), currentUser(c)
+	results, err := a.nbs.Results(ctx, who, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	r, ok := results[c.Param("cell")]
+	if !ok {
+		return errNoResult
+	}
+	visible, err := a.visibleTables(ctx, who)
+	if err != nil {
+		return err
+	}
+	if !r.ReadableBy(visible) {
+		return errHiddenResult
+	}
+	res, err := decodeResult(r.Data)
+	if err != nil {
+		return err
+	}
+	p, err := pageParams(c, res)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, pageOf(res, p))
+}
