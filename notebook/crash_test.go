@@ -134,4 +134,3 @@ func bigDoc(i int) Doc {
 	d.Params = []Param{}
 	return d
 }
-
