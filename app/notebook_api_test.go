@@ -281,3 +281,24 @@ func waitUntil(t *testing.T, what string, cond func() bool) {
 		runtime.Gosched()
 	}
 }
+
+func TestCellExportsDownloadTheWholeResult(t *testing.T) {
+	ta := newTestApp(t)
+	id, _ := ta.newNotebook(t, auth.TierAnalyze, sqlCellJSON("a", "numbers", "select range as n from range(12000)"))
+	for format, magic := range map[string]string{"csv": "n\r\n0\r\n", "xlsx": "PK", "parquet": "PAR1"} {
+		res := ta.do(t, auth.TierAnalyze, "GET", "/api/v1/notebooks/"+id+"/cells/a/export?format="+format, "")
+		body := readAll(t, res)
+		if res.StatusCode != http.StatusOK || !strings.HasPrefix(body, magic) {
+			t.Fatalf("%s: %d %.40q", format, res.StatusCode, body)
+		}
+		if cd := res.Header.Get("Content-Disposition"); cd != `attachment; filename=numbers.`+format {
+			t.Fatalf("%s: Content-Disposition %q", format, cd)
+		}
+		if format == "csv" && strings.Count(body, "\n") != 12001 {
+			t.Fatalf("the CSV holds %d lines, want 12001", strings.Count(body, "\n"))
+		}
+	}
+	if status, res := ta.call(t, auth.TierAnalyze, "GET", "/api/v1/notebooks/"+id+"/cells/a/export?format=pdf", nil); status != http.StatusBadRequest {
+		t.Fatalf("format=pdf: %d %v", status, res)
+	}
+}

@@ -3,10 +3,14 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"io"
+	"mime"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/pier-analytics/pier"
 	"github.com/pier-analytics/pier/auth"
 	"github.com/pier-analytics/pier/notebook"
 	"github.com/pier-analytics/pier/query"
@@ -129,4 +133,43 @@ func (a *App) apiCellResult(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, pageOf(res, p))
+}
+
+// exportFormats are the downloads of a cell's full result.
+var exportFormats = map[string]struct {
+	mime  string
+	write func(w io.Writer, r *query.Rows) error
+}{
+	"csv":     {mimeCSV + "; charset=utf-8", query.WriteCSV},
+	"xlsx":    {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", query.WriteXLSX},
+	"parquet": {"application/vnd.apache.parquet", query.WriteParquet},
+}
+
+// apiExportCell runs a saved cell and streams its whole result as a file
+// download. Inputs come as ?params={"name": value}.
+func (a *App) apiExportCell(c echo.Context) error {
+	format, ok := exportFormats[c.QueryParam("format")]
+	if !ok {
+		return pier.Errorf(pier.EInvalid, "Choose format=csv, xlsx or parquet.")
+	}
+	var values map[string]any
+	if s := c.QueryParam("params"); s != "" {
+		dec := json.NewDecoder(strings.NewReader(s))
+		dec.UseNumber()
+		if err := dec.Decode(&values); err != nil {
+			return pier.Errorf(pier.EInvalid, `params must be a JSON object, as {"name": "value"}.`)
+		}
+	}
+	plan, err := a.nbs.PlanRun(c.Request().Context(), currentUser(c), c.Param("id"), c.Param("cell"), values)
+	if err != nil {
+		return err
+	}
+	rows, err := a.runQuery(c, plan.Request)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	name := plan.Cell.Name + "." + c.QueryParam("format")
+	c.Response().Header().Set(echo.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	return a.stream(c, rows, format.mime, format.write)
 }

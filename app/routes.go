@@ -64,6 +64,7 @@ func (a *App) notebookRoutes(g *echo.Group) {
 	g.GET("/:id/results", a.apiResults)
 	g.POST("/:id/cells/:cell/run", a.apiRunCell)
 	g.GET("/:id/cells/:cell/result", a.apiCellResult)
+	g.GET("/:id/cells/:cell/export", a.apiExportCell)
 }
 
 // adminRoutes serves /metrics and /healthz without sign-in, for a listener
