@@ -302,3 +302,28 @@ func TestCellExportsDownloadTheWholeResult(t *testing.T) {
 		t.Fatalf("format=pdf: %d %v", status, res)
 	}
 }
+
+func TestNotebooksExportAndImportAsFiles(t *testing.T) {
+	ta := newTestApp(t)
+	id, _ := ta.newNotebook(t, auth.TierAnalyze, sqlCellJSON("a", "by_brand", "select brand_id from obj_brands"),
+		cellJSON{"kind": "markdown", "source": "# Notes"})
+	for _, format := range []struct{ name, contentType string }{{"sql", "application/sql"}, {"json", "application/json"}} {
+		res := ta.do(t, auth.TierAnalyze, "GET", "/api/v1/notebooks/"+id+"/export?format="+format.name, "")
+		file := readAll(t, res)
+		if res.StatusCode != http.StatusOK || !strings.Contains(file, "select brand_id from obj_brands") {
+			t.Fatalf("export %s: %d %s", format.name, res.StatusCode, file)
+		}
+		res = ta.do(t, auth.TierAnalyze, "POST", "/api/v1/notebooks/import", file, "Content-Type", format.contentType)
+		body := readAll(t, res)
+		if res.StatusCode != http.StatusCreated || !containsAll(body, `"title":"Test notebook"`, `"name":"by_brand"`, `"source":"# Notes"`) {
+			t.Fatalf("import %s: %d %s", format.name, res.StatusCode, body)
+		}
+	}
+	if status, body := ta.call(t, auth.TierAnalyze, "POST", "/api/v1/notebooks/import", nil); status != http.StatusBadRequest {
+		t.Fatalf("an empty import: %d %v", status, body)
+	}
+	res := ta.do(t, auth.TierView, "POST", "/api/v1/notebooks/import", "select 1")
+	if res.StatusCode != http.StatusForbidden {
+		t.Fatalf("a view-tier user imports: %d", res.StatusCode)
+	}
+}

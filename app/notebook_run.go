@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"mime"
 	"net/http"
 	"strings"
 
@@ -169,7 +168,6 @@ func (a *App) apiExportCell(c echo.Context) error {
 		return err
 	}
 	defer rows.Close()
-	name := plan.Cell.Name + "." + c.QueryParam("format")
-	c.Response().Header().Set(echo.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	attach(c, plan.Cell.Name+"."+c.QueryParam("format"))
 	return a.stream(c, rows, format.mime, format.write)
 }

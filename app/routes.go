@@ -51,6 +51,8 @@ func (a *App) routes() *echo.Echo {
 func (a *App) notebookRoutes(g *echo.Group) {
 	g.POST("", a.apiCreateNotebook)
 	g.GET("", a.apiListNotebooks)
+	g.POST("/import", a.apiImportNotebook)
+	g.GET("/:id/export", a.apiExportNotebook)
 	g.GET("/:id", a.apiGetNotebook)
 	g.PUT("/:id", a.apiSaveNotebook)
 	g.PATCH("/:id", a.apiOrganiseNotebook)

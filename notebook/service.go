@@ -276,3 +276,20 @@ func (s *Service) Results(ctx context.Context, who *auth.User, id string) (map[s
 	}
 	return s.st.results(ctx, id)
 }
+
+// Export returns the current version in portable form.
+func (s *Service) Export(ctx context.Context, who *auth.User, id string) (Export, error) {
+	n, err := s.Get(ctx, who, id)
+	if err != nil {
+		return Export{}, err
+	}
+	return Export{Title: n.Title, Doc: n.Doc}, nil
+}
+
+// Import creates a notebook owned by who from an exported one.
+func (s *Service) Import(ctx context.Context, who *auth.User, e Export, folder string) (*Notebook, error) {
+	if strings.TrimSpace(e.Title) == "" {
+		e.Title = "Imported notebook"
+	}
+	return s.Create(ctx, who, New{Title: e.Title, Folder: folder, Doc: &e.Doc})
+}
