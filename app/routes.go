@@ -34,6 +34,11 @@ func (a *App) routes() *echo.Echo {
 	e.POST("/logout", a.logout)
 	e.GET("/", a.homePage, a.signedInPage)
 	e.POST("/sql", a.runSQLBox, a.signedInPage, a.require(auth.ObjQuery, auth.ActRun))
+	e.GET("/notebooks", a.notebooksPage, a.signedInPage)
+	e.POST("/notebooks", a.createNotebookForm, a.signedInPage)
+	e.GET("/notebooks/:id", a.notebookPage, a.signedInPage)
+	e.POST("/notebooks/:id/fork", a.forkNotebookForm, a.signedInPage)
+	e.POST("/notebooks/:id/archive", a.archiveNotebookForm, a.signedInPage)
 
 	api := e.Group("/api/v1")
 	api.GET("/me", a.apiMe, a.require(auth.ObjProfile, auth.ActRead))

@@ -34,3 +34,5 @@ func hasPII(cols []ColumnRow) bool {
 	}
 	return false
 }
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -1,0 +1,135 @@
+package app
+
+import (
+	"bytes"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/microcosm-cc/bluemonday"
+	"github.com/yuin/goldmark"
+
+	"github.com/pier-analytics/pier"
+	"github.com/pier-analytics/pier/app/views"
+	"github.com/pier-analytics/pier/auth"
+	"github.com/pier-analytics/pier/notebook"
+	"github.com/pier-analytics/pier/query"
+)
+
+// pageRows is how many rows of a kept result the page shows; the rest are
+// a page away through the API.
+const pageRows = 50
+
+func (a *App) notebooksPage(c echo.Context) error {
+	ctx, who := c.Request().Context(), currentUser(c)
+	q := c.QueryParams()
+	f := notebook.Filter{Search: q.Get("q"), Folder: q.Get("folder"), Tag: q.Get("tag"), Sort: q.Get("sort"), Archived: q.Get("archived") == "true"}
+	list, err := a.nbs.List(ctx, who, f)
+	if err != nil {
+		return err
+	}
+	folders, err := a.nbs.Folders(ctx, who)
+	if err != nil {
+		return err
+	}
+	page := views.NotebookList{Search: f.Search, Folder: f.Folder, Tag: f.Tag, Sort: f.Sort, Archived: f.Archived, Folders: folders,
+		CanCreate: a.enforcer.Authorize(who, auth.ObjNotebook, auth.ActCreate) == nil}
+	for _, s := range list {
+		page.Rows = append(page.Rows, views.NotebookRow{ID: s.ID, Title: s.Title, Owner: s.Owner, Folder: s.Folder, Tags: s.Tags,
+			Updated: when(s.UpdatedAt), LastRun: when(s.LastRunAt), Role: string(s.Role)})
+	}
+	return a.render(c, http.StatusOK, views.Notebooks(page, a.viewer(c)))
+}
+
+func (a *App) createNotebookForm(c echo.Context) error {
+	n, err := a.nbs.Create(c.Request().Context(), currentUser(c), notebook.New{Title: c.FormValue("title"), Folder: c.FormValue("folder")})
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/notebooks/"+n.ID)
+}
+
+func (a *App) notebookPage(c echo.Context) error {
+	ctx, who := c.Request().Context(), currentUser(c)
+	n, err := a.nbs.Get(ctx, who, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	results, err := a.nbs.Results(ctx, who, n.ID)
+	if err != nil {
+		return err
+	}
+	visible, err := a.visibleTables(ctx, who)
+	if err != nil {
+		return err
+	}
+	page := views.NotebookPage{ID: n.ID, Title: n.Title, Owner: n.Owner, Version: n.Version, Updated: when(n.UpdatedAt),
+		UpdatedBy: n.UpdatedBy, Folder: n.Folder, Tags: n.Tags, Role: string(n.Role), Archived: n.Archived}
+	for _, cell := range n.Doc.Cells {
+		page.Cells = append(page.Cells, cellView(cell, results[cell.ID], visible))
+	}
+	return a.render(c, http.StatusOK, views.Notebook(page, a.viewer(c)))
+}
+
+func cellView(cell notebook.Cell, r *notebook.Result, visible []query.Visible) views.CellView {
+	v := views.CellView{ID: cell.ID, Kind: string(cell.Kind), Name: cell.Name, Source: cell.Source}
+	if cell.Kind == notebook.Markdown {
+		v.Markdown = renderMarkdown(cell.Source)
+		return v
+	}
+	if r == nil {
+		return v
+	}
+	v.RanBy, v.RanAt = r.RanBy, when(r.RanAt)
+	if !r.ReadableBy(visible) {
+		v.Hidden = pier.ErrorMessage(errHiddenResult)
+		return v
+	}
+	res, err := decodeResult(r.Data)
+	if err != nil {
+		v.Error = pier.ErrorMessage(err)
+		return v
+	}
+	shown := pageOf(res, page{limit: pageRows, sort: -1})
+	v.Result = resultTable(&shown.JSONResult)
+	v.Result.Truncated = res.Truncated || len(res.Rows) > pageRows
+	return v
+}
+
+// markdownPolicy allows what markdown produces and nothing that runs.
+var markdownPolicy = bluemonday.UGCPolicy()
+
+// renderMarkdown turns a markdown cell into HTML that is safe to show:
+// goldmark leaves raw HTML out, and the sanitiser removes anything that
+// could still run.
+func renderMarkdown(src string) string {
+	var buf bytes.Buffer
+	if err := goldmark.Convert([]byte(src), &buf); err != nil {
+		return ""
+	}
+	return markdownPolicy.Sanitize(buf.String())
+}
+
+func (a *App) forkNotebookForm(c echo.Context) error {
+	n, err := a.nbs.Fork(c.Request().Context(), currentUser(c), c.Param("id"), "")
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/notebooks/"+n.ID)
+}
+
+func (a *App) archiveNotebookForm(c echo.Context) error {
+	archived := c.FormValue("archived") == "true"
+	if err := a.nbs.SetArchived(c.Request().Context(), currentUser(c), c.Param("id"), archived); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/notebooks/"+c.Param("id"))
+}
+
+// when shows a time to people; zero is "never".
+func when(t time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	return t.Local().Format("2006-01-02 15:04")
+}
