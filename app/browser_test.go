@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +11,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/pier-analytics/pier/auth"
 )
 
 // newChrome starts Debian's Chromium headless with a fresh profile and no
@@ -111,4 +114,48 @@ func TestBrowserAnalystSignsInAndRunsSQL(t *testing.T) {
 		t.Fatalf("error shown: %q", msg)
 	}
 	screenshot(t, ctx, "sql-error")
+}
+
+// signInBrowser signs the browser in as email.
+func signInBrowser(t *testing.T, ctx context.Context, base, email string) {
+	t.Helper()
+	err := chromedp.Do(ctx, chromedp.Navigate(base+"/login"), chromedp.WaitVisible(`#email`),
+		chromedp.SendKeys(`#email`, email), chromedp.SendKeys(`#password`, testPassword),
+		chromedp.Click(`[data-testid=login-submit]`), chromedp.WaitVisible(`[data-testid=viewer]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestBrowserNotebookReadsLikeADocument opens a notebook whose second cell
+// reads the first, as a person finds it from the header.
+func TestBrowserNotebookReadsLikeADocument(t *testing.T) {
+	ta := newTestApp(t)
+	id, _ := ta.newNotebook(t, auth.TierAnalyze,
+		cellJSON{"kind": "markdown", "source": "# Daily active users\nViews per day, then the **busiest** day."},
+		sqlCellJSON("a", "daily", "select dt, count(distinct member_id) as dau\nfrom act_page_views\ngroup by dt"),
+		sqlCellJSON("b", "busiest", "select * from daily order by dau desc limit 1"))
+	for _, cell := range []string{"a", "b"} {
+		if status, res := ta.call(t, auth.TierAnalyze, "POST", "/api/v1/notebooks/"+id+"/cells/"+cell+"/run", nil); status != http.StatusOK {
+			t.Fatal(res)
+		}
+	}
+	ctx := newChrome(t)
+	signInBrowser(t, ctx, ta.srv.URL, "analyze@example.com")
+	err := chromedp.Do(ctx, chromedp.Click(`[data-testid=nav-notebooks]`), chromedp.WaitVisible(`[data-testid=notebook-list]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, ctx, "notebook-list")
+	err = chromedp.Do(ctx, chromedp.Click(`[data-testid=notebook-row] a`), chromedp.WaitVisible(`[data-testid=notebook-title]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h := text(t, ctx, `.markdown h1`); h != "Daily active users" {
+		t.Fatalf("markdown heading %q", h)
+	}
+	if rows := count(t, ctx, `[data-cell=b] [data-testid=result] tbody tr`); rows != 1 {
+		t.Fatalf("the second cell shows %d rows, want its one busiest day", rows)
+	}
+	screenshot(t, ctx, "notebook-read")
 }

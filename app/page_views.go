@@ -43,7 +43,7 @@ func cell(v any) views.Cell {
 		return views.Cell{Null: true}
 	case string:
 		return views.Cell{Text: x}
-	case int64, int32, int16, int8, uint64, uint32, uint16, uint8, float64, float32:
+	case int64, int32, int16, int8, uint64, uint32, uint16, uint8, float64, float32, json.Number:
 		return views.Cell{Text: fmt.Sprint(x), Numeric: true}
 	case bool:
 		return views.Cell{Text: fmt.Sprint(x)}

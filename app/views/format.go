@@ -36,3 +36,11 @@ func hasPII(cols []ColumnRow) bool {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// rowsText says how many rows, in words that agree with the number.
+func rowsText(n int) string {
+	if n == 1 {
+		return "1 row"
+	}
+	return formatCount(int64(n)) + " rows"
+}
