@@ -92,20 +92,11 @@ func (a *App) apiSaveNotebook(c echo.Context) error {
 	if body.Version < 1 {
 		return pier.Errorf(pier.EInvalid, `Send the version you are saving over, as {"version": N, …}.`)
 	}
-	ctx, who, id := c.Request().Context(), currentUser(c), c.Param("id")
-	if body.Params == nil {
-		// Inputs are optional in a save; leaving them out keeps them.
-		cur, err := a.nbs.Get(ctx, who, id)
-		if err != nil {
-			return err
-		}
-		body.Params = cur.Doc.Params
-	}
 	if body.Cells == nil {
 		body.Cells = []notebook.Cell{}
 	}
 	doc := notebook.Doc{Cells: body.Cells, Params: body.Params}
-	v, err := a.nbs.Save(ctx, who, id, notebook.Save{Version: body.Version, Title: body.Title, Doc: doc})
+	v, err := a.nbs.Save(c.Request().Context(), currentUser(c), c.Param("id"), notebook.Save{Version: body.Version, Title: body.Title, Doc: doc})
 	if err != nil {
 		return err
 	}

@@ -107,12 +107,17 @@ type Save struct {
 // Save writes a new version, refusing with a conflict if someone saved
 // since in.Version, so that nobody's work is overwritten.
 func (s *Service) Save(ctx context.Context, who *auth.User, id string, in Save) (int, error) {
-	if _, err := s.editable(ctx, who, id); err != nil {
+	n, err := s.editable(ctx, who, id)
+	if err != nil {
 		return 0, err
 	}
 	title, err := checkTitle(in.Title)
 	if err != nil {
 		return 0, err
+	}
+	if in.Doc.Params == nil {
+		// A save may leave the inputs out; that keeps them.
+		in.Doc.Params = n.Doc.Params
 	}
 	if err := in.Doc.Validate(); err != nil {
 		return 0, err

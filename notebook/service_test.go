@@ -228,3 +228,22 @@ func TestForkCopiesTheCurrentVersion(t *testing.T) {
 		}
 	})
 }
+
+func TestASaveWithoutInputsKeepsThem(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s, p := newTestService(t, db)
+		n := mustCreate(t, s, p.owner, "Inputs")
+		withInput := Doc{Cells: n.Doc.Cells, Params: []Param{{Name: "day", Type: "date"}}}
+		if _, err := s.Save(ctx, p.owner, n.ID, Save{Version: 1, Title: "Inputs", Doc: withInput}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Save(ctx, p.owner, n.ID, Save{Version: 2, Title: "Inputs", Doc: Doc{Cells: n.Doc.Cells}}); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := s.Get(ctx, p.owner, n.ID)
+		if len(got.Doc.Params) != 1 || got.Doc.Params[0].Name != "day" {
+			t.Fatalf("inputs after a save that left them out: %+v", got.Doc.Params)
+		}
+	})
+}
