@@ -32,6 +32,8 @@ type Summary struct {
 	Role      Role      `json:"role"`
 }
 
+// sortOrders name the list's orders; the id after each keeps notebooks
+// edited in the same millisecond in one order from one load to the next.
 var sortOrders = map[string]string{
 	"":         "n.updated_at DESC",
 	"updated":  "n.updated_at DESC",
@@ -72,7 +74,7 @@ func (s *notebookStore) list(ctx context.Context, userID string, f Filter) ([]Su
 		COALESCE(n.last_run_at, 0), n.archived_at IS NOT NULL, CASE WHEN n.owner_id = $1 THEN 'owner' ELSE s.role END
 		FROM notebooks n JOIN users o ON o.id = n.owner_id JOIN users u ON u.id = n.updated_by
 		LEFT JOIN notebook_shares s ON s.notebook_id = n.id AND s.user_id = $1
-		WHERE `+strings.Join(q.conds, " AND ")+` ORDER BY `+order+fmt.Sprintf(" LIMIT %d", maxList), q.args...)
+		WHERE `+strings.Join(q.conds, " AND ")+` ORDER BY `+order+fmt.Sprintf(", n.id LIMIT %d", maxList), q.args...)
 	if err != nil {
 		return nil, fmt.Errorf("notebook: list: %w", err)
 	}

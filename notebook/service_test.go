@@ -158,6 +158,13 @@ func TestListFindsSortsAndArchives(t *testing.T) {
 		if err := s.Organise(ctx, p.owner, b.ID, "Marketing", []string{"SEO", "weekly", "seo"}); err != nil {
 			t.Fatal(err)
 		}
+		// Both were made within a millisecond or two; say when they were
+		// edited rather than hope the clock moved between them.
+		for id, at := range map[string]int64{a.ID: 1_000, b.ID: 2_000} {
+			if _, err := db.ExecContext(ctx, `UPDATE notebooks SET updated_at = $1 WHERE id = $2`, at, id); err != nil {
+				t.Fatal(err)
+			}
+		}
 		ids := func(f Filter) []string {
 			t.Helper()
 			list, err := s.List(ctx, p.owner, f)
