@@ -107,23 +107,7 @@ func apiStoredResult(r *notebook.Result, visible []query.Visible) map[string]any
 
 // apiCellResult serves one page of a cell's kept result, sorted if asked.
 func (a *App) apiCellResult(c echo.Context) error {
-	ctx, who := c.Request().Context(), currentUser(c)
-	results, err := a.nbs.Results(ctx, who, c.Param("id"))
-	if err != nil {
-		return err
-	}
-	r, ok := results[c.Param("cell")]
-	if !ok {
-		return errNoResult
-	}
-	visible, err := a.visibleTables(ctx, who)
-	if err != nil {
-		return err
-	}
-	if !r.ReadableBy(visible) {
-		return errHiddenResult
-	}
-	res, err := decodeResult(r.Data)
+	_, res, err := a.keptResult(c)
 	if err != nil {
 		return err
 	}

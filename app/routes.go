@@ -71,6 +71,7 @@ func (a *App) notebookRoutes(g *echo.Group) {
 	g.GET("/:id/results", a.apiResults)
 	g.POST("/:id/cells/:cell/run", a.apiRunCell)
 	g.GET("/:id/cells/:cell/result", a.apiCellResult)
+	g.GET("/:id/cells/:cell/chart", a.apiCellChart)
 	g.GET("/:id/cells/:cell/export", a.apiExportCell)
 }
 

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/pier-analytics/pier"
+	"github.com/pier-analytics/pier/chart"
 	"github.com/pier-analytics/pier/query"
 )
 
@@ -38,8 +39,9 @@ type Chart struct {
 	Series string   `json:"series,omitempty"`
 }
 
-// ChartTypes are the charts a cell can draw.
-var ChartTypes = []string{"table", "line", "area", "bar", "stacked_bar", "pie", "scatter", "number"}
+// ChartTypes are how a cell can show its result: as a table, or as one of
+// the charts package chart draws.
+var ChartTypes = append([]string{"table"}, chart.Types...)
 
 // Param is a typed notebook input, bound to SQL as $name. A date range
 // named p binds $p_start and $p_end.

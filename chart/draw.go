@@ -1,0 +1,253 @@
+package chart
+
+import (
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+
+	"github.com/pier-analytics/pier"
+)
+
+// Limits past which a chart stops being readable; the message says what to
+// change instead of drawing a smear.
+const (
+	maxSeries     = 40
+	maxCategories = 5000
+)
+
+// Drawing is what a page draws: the spec as resolved (so pickers can show
+// the defaults chosen) and either an ECharts option or a single number.
+type Drawing struct {
+	Spec
+	Option map[string]any `json:"option,omitempty"`
+	Number *Number        `json:"number,omitempty"`
+}
+
+// Number is a big-number chart: one value and what it is.
+type Number struct {
+	Value any    `json:"value"`
+	Label string `json:"label"`
+}
+
+// Draw makes the chart s of the table t. Rows with the same x (and series)
+// add up, as a chart of unaggregated rows would be read.
+func Draw(s Spec, t Table) (*Drawing, error) {
+	s, err := s.resolve(t)
+	if err != nil {
+		return nil, err
+	}
+	d := &Drawing{Spec: s}
+	switch s.Type {
+	case "number":
+		d.Number = bigNumber(s, t)
+		return d, nil
+	case "scatter":
+		d.Option, err = scatterOption(s, t)
+		return d, err
+	}
+	g, err := pivot(s, t)
+	if err != nil {
+		return nil, err
+	}
+	if s.Type == "pie" {
+		d.Option = pieOption(s, g)
+	} else {
+		d.Option = rectOption(s, g)
+	}
+	return d, nil
+}
+
+func bigNumber(s Spec, t Table) *Number {
+	n := &Number{Label: s.Y[0]}
+	if len(t.Rows) > 0 {
+		n.Value = t.Rows[0][t.index(s.Y[0])]
+	}
+	return n
+}
+
+// grid is a result pivoted for drawing: one value per series and category,
+// nil where the result has none.
+type grid struct {
+	categories []string
+	series     []string
+	values     [][]*float64
+}
+
+func pivot(s Spec, t Table) (grid, error) {
+	var g grid
+	cats, sers := map[string]int{}, map[string]int{}
+	xi := t.index(s.X)
+	add := func(cat, ser string, v any) error {
+		f, ok := number(v)
+		ci, known := cats[cat]
+		if !known {
+			if len(g.categories) == maxCategories {
+				return pier.Errorf(pier.EInvalid, "%q has more than %d different values, too many to draw; group the rows in SQL first.", s.X, maxCategories)
+			}
+			ci, cats[cat] = len(g.categories), len(g.categories)
+			g.categories = append(g.categories, cat)
+			for i := range g.values {
+				g.values[i] = append(g.values[i], nil)
+			}
+		}
+		si, known := sers[ser]
+		if !known {
+			if len(g.series) == maxSeries {
+				return pier.Errorf(pier.EInvalid, "There are more than %d series, too many to tell apart; pick a series column with fewer values.", maxSeries)
+			}
+			si, sers[ser] = len(g.series), len(g.series)
+			g.series = append(g.series, ser)
+			g.values = append(g.values, make([]*float64, len(g.categories)))
+		}
+		if ok {
+			if p := g.values[si][ci]; p != nil {
+				f += *p
+			}
+			g.values[si][ci] = &f
+		}
+		return nil
+	}
+	for _, row := range t.Rows {
+		cat := label(row[xi])
+		if s.Series != "" {
+			if err := add(cat, label(row[t.index(s.Series)]), row[t.index(s.Y[0])]); err != nil {
+				return g, err
+			}
+			continue
+		}
+		for _, y := range s.Y {
+			if err := add(cat, y, row[t.index(y)]); err != nil {
+				return g, err
+			}
+		}
+	}
+	return g, nil
+}
+
+// missing is how ECharts is told a point has no value.
+const missing = "-"
+
+func value(p *float64) any {
+	if p == nil {
+		return missing
+	}
+	return *p
+}
+
+func common(s Spec, series int) []charts.GlobalOpts {
+	o := []charts.GlobalOpts{
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(series > 1), Type: "scroll"}),
+		charts.WithXAxisOpts(opts.XAxis{Name: s.X, NameLocation: "middle", NameGap: 28}),
+		charts.WithAnimation(false),
+	}
+	if len(s.Y) == 1 {
+		o = append(o, charts.WithYAxisOpts(opts.YAxis{Name: s.Y[0]}))
+	}
+	return o
+}
+
+func rectOption(s Spec, g grid) map[string]any {
+	switch s.Type {
+	case "bar", "stacked_bar":
+		c := charts.NewBar()
+		c.SetGlobalOptions(common(s, len(g.series))...)
+		c.SetXAxis(g.categories)
+		stack := opts.BarChart{}
+		if s.Type == "stacked_bar" {
+			stack.Stack = "total"
+		}
+		for i, name := range g.series {
+			data := make([]opts.BarData, len(g.categories))
+			for j, p := range g.values[i] {
+				data[j] = opts.BarData{Value: value(p)}
+			}
+			c.AddSeries(name, data, charts.WithBarChartOpts(stack))
+		}
+		c.Validate()
+		return c.JSON()
+	default: // line and area
+		c := charts.NewLine()
+		c.SetGlobalOptions(common(s, len(g.series))...)
+		c.SetXAxis(g.categories)
+		for i, name := range g.series {
+			data := make([]opts.LineData, len(g.categories))
+			for j, p := range g.values[i] {
+				data[j] = opts.LineData{Value: value(p)}
+			}
+			var o []charts.SeriesOpts
+			if s.Type == "area" {
+				o = append(o, charts.WithAreaStyleOpts(opts.AreaStyle{Opacity: opts.Float(0.35)}),
+					charts.WithLineChartOpts(opts.LineChart{Stack: "total"}))
+			}
+			c.AddSeries(name, data, o...)
+		}
+		c.Validate()
+		return c.JSON()
+	}
+}
+
+func pieOption(s Spec, g grid) map[string]any {
+	c := charts.NewPie()
+	c.SetGlobalOptions(charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Type: "scroll"}), charts.WithAnimation(false))
+	data := make([]opts.PieData, 0, len(g.categories))
+	for j, cat := range g.categories {
+		if p := g.values[0][j]; p != nil {
+			data = append(data, opts.PieData{Name: cat, Value: *p})
+		}
+	}
+	c.AddSeries(s.Y[0], data)
+	c.Validate()
+	return c.JSON()
+}
+
+func scatterOption(s Spec, t Table) (map[string]any, error) {
+	xi := t.index(s.X)
+	if !Numeric(t.Columns[xi].Type) {
+		return nil, pier.Errorf(pier.EInvalid, "A scatter chart needs numbers across, and %q holds %s; pick a column of numbers for x.", s.X, t.Columns[xi].Type)
+	}
+	points, order := map[string][]opts.ScatterData{}, []string{}
+	put := func(ser string, x, y any) error {
+		fx, okx := number(x)
+		fy, oky := number(y)
+		if !okx || !oky {
+			return nil
+		}
+		if _, known := points[ser]; !known {
+			if len(order) == maxSeries {
+				return pier.Errorf(pier.EInvalid, "There are more than %d series, too many to tell apart; pick a series column with fewer values.", maxSeries)
+			}
+			order = append(order, ser)
+		}
+		points[ser] = append(points[ser], opts.ScatterData{Value: []float64{fx, fy}})
+		return nil
+	}
+	for _, row := range t.Rows {
+		for _, y := range s.Y {
+			ser := y
+			if s.Series != "" {
+				ser = label(row[t.index(s.Series)])
+			}
+			if err := put(ser, row[xi], row[t.index(y)]); err != nil {
+				return nil, err
+			}
+		}
+	}
+	c := charts.NewScatter()
+	c.SetGlobalOptions(charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(len(order) > 1), Type: "scroll"}), charts.WithAnimation(false),
+		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: s.X, NameLocation: "middle", NameGap: 28}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: yName(s)}))
+	for _, ser := range order {
+		c.AddSeries(ser, points[ser])
+	}
+	c.Validate()
+	return c.JSON(), nil
+}
+
+func yName(s Spec) string {
+	if len(s.Y) == 1 {
+		return s.Y[0]
+	}
+	return ""
+}

@@ -1,0 +1,125 @@
+package chart
+
+import (
+	"encoding/json"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/pier-analytics/pier"
+)
+
+// Types are the charts Draw can make.
+var Types = []string{"line", "area", "bar", "stacked_bar", "pie", "scatter", "number"}
+
+// Spec is a choice of chart. Empty X and Y are filled in from the result:
+// the first text-like column across, every number column up.
+type Spec struct {
+	Type   string   `json:"type"`
+	X      string   `json:"x,omitempty"`
+	Y      []string `json:"y,omitempty"`
+	Series string   `json:"series,omitempty"`
+}
+
+// Column names and types one column of a result, as DuckDB names types.
+type Column struct {
+	Name string `json:"name"`
+	Type string `json:"type"`
+}
+
+// Table is the result a chart draws.
+type Table struct {
+	Columns []Column
+	Rows    [][]any
+}
+
+// numericTypes are the DuckDB types a chart can measure.
+var numericTypes = []string{"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
+	"UINTEGER", "UBIGINT", "UHUGEINT", "FLOAT", "DOUBLE", "DECIMAL", "REAL"}
+
+// Numeric reports whether a column of this type holds numbers.
+func Numeric(typ string) bool {
+	base, _, _ := strings.Cut(strings.ToUpper(typ), "(")
+	return slices.Contains(numericTypes, base)
+}
+
+func (t Table) index(name string) int {
+	return slices.IndexFunc(t.Columns, func(c Column) bool { return c.Name == name })
+}
+
+// resolve checks the spec against the table and fills in what it leaves
+// open, so that a chart of a fresh result needs no choices at all.
+func (s Spec) resolve(t Table) (Spec, error) {
+	if !slices.Contains(Types, s.Type) {
+		return s, pier.Errorf(pier.EInvalid, "There is no %q chart; choose one of %s.", s.Type, strings.Join(Types, ", "))
+	}
+	if len(t.Columns) == 0 {
+		return s, pier.Errorf(pier.EInvalid, "The result has no columns to draw.")
+	}
+	for _, name := range append([]string{s.X, s.Series}, s.Y...) {
+		if name != "" && t.index(name) < 0 {
+			return s, pier.Errorf(pier.EInvalid, "The result has no column %q; run the cell again or pick another column.", name)
+		}
+	}
+	if s.X == "" {
+		s.X = t.Columns[0].Name
+		if i := slices.IndexFunc(t.Columns, func(c Column) bool { return !Numeric(c.Type) }); i >= 0 {
+			s.X = t.Columns[i].Name
+		}
+	}
+	if len(s.Y) == 0 {
+		for _, c := range t.Columns {
+			if Numeric(c.Type) && c.Name != s.X && c.Name != s.Series {
+				s.Y = append(s.Y, c.Name)
+			}
+		}
+	}
+	if len(s.Y) == 0 {
+		return s, pier.Errorf(pier.EInvalid, "The result has no column of numbers to draw; a chart needs one.")
+	}
+	if s.Series != "" && len(s.Y) > 1 {
+		return s, pier.Errorf(pier.EInvalid, "With a series column, pick one column of numbers (y), not %d.", len(s.Y))
+	}
+	if s.Series != "" && (s.Type == "pie" || s.Type == "number") {
+		return s, pier.Errorf(pier.EInvalid, "A %s chart has no series; leave the series empty.", s.Type)
+	}
+	return s, nil
+}
+
+// number reads a cell as a float; ok is false for NULL and for anything
+// that is not a number.
+func number(v any) (float64, bool) {
+	switch v := v.(type) {
+	case float64:
+		return v, true
+	case int64:
+		return float64(v), true
+	case int:
+		return float64(v), true
+	case json.Number:
+		f, err := v.Float64()
+		return f, err == nil
+	case string: // HUGEINT and DECIMAL may arrive as text
+		f, err := strconv.ParseFloat(v, 64)
+		return f, err == nil
+	}
+	return 0, false
+}
+
+// label is how a value reads on an axis or in a legend.
+func label(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "(empty)"
+	case string:
+		return v
+	case json.Number:
+		return v.String()
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	case bool:
+		return strconv.FormatBool(v)
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
