@@ -147,7 +147,8 @@ func TestBrowserNotebookReadsLikeADocument(t *testing.T) {
 		t.Fatal(err)
 	}
 	screenshot(t, ctx, "notebook-list")
-	err = chromedp.Do(ctx, chromedp.Click(`[data-testid=notebook-row] a`), chromedp.WaitVisible(`[data-testid=notebook-title]`))
+	err = chromedp.Do(ctx, chromedp.Click(`[data-testid=notebook-row] a`), chromedp.WaitVisible(`[data-testid=read-view]`),
+		chromedp.Click(`[data-testid=read-view]`), chromedp.WaitVisible(`[data-testid=notebook-title]`))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,6 +28,10 @@ type apiError struct {
 	Source  string `json:"source,omitempty"`
 }
 
+func toAPIError(pe *pier.Error) apiError {
+	return apiError{pe.Code, pe.Message, pe.Line, pe.Column, pe.Source}
+}
+
 // handleError is the one place errors become responses: JSON for the API,
 // a page for people. Internal errors are logged with the request id and
 // shown only as a generic sentence.
@@ -42,7 +46,7 @@ func (a *App) handleError(err error, c echo.Context) {
 		a.log.Error("internal error", "err", err, "path", c.Path(), "request_id", c.Response().Header().Get(echo.HeaderXRequestID))
 	}
 	if isAPI(c.Request().URL.Path) {
-		c.JSON(status, map[string]apiError{"error": {pe.Code, pe.Message, pe.Line, pe.Column, pe.Source}})
+		c.JSON(status, map[string]apiError{"error": toAPIError(pe)})
 		return
 	}
 	if status == http.StatusUnauthorized {

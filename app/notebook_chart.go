@@ -41,12 +41,11 @@ func chartSpec(c echo.Context, n *notebook.Notebook, cellID string) chart.Spec {
 		}
 		return s
 	}
-	for _, cell := range n.Doc.Cells {
-		if cell.ID == cellID && cell.Chart != nil {
-			return chart.Spec{Type: cell.Chart.Type, X: cell.Chart.X, Y: cell.Chart.Y, Series: cell.Chart.Series}
-		}
+	cell, _, ok := n.Cell(cellID)
+	if !ok || cell.Chart == nil {
+		return chart.Spec{}
 	}
-	return chart.Spec{}
+	return chart.Spec{Type: cell.Chart.Type, X: cell.Chart.X, Y: cell.Chart.Y, Series: cell.Chart.Series}
 }
 
 func chartTable(res *query.JSONResult) chart.Table {

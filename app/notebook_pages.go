@@ -46,7 +46,7 @@ func (a *App) createNotebookForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/notebooks/"+n.ID)
+	return c.Redirect(http.StatusSeeOther, "/notebooks/"+n.ID+"/edit")
 }
 
 func (a *App) notebookPage(c echo.Context) error {
@@ -64,7 +64,8 @@ func (a *App) notebookPage(c echo.Context) error {
 		return err
 	}
 	page := views.NotebookPage{ID: n.ID, Title: n.Title, Owner: n.Owner, Version: n.Version, Updated: when(n.UpdatedAt),
-		UpdatedBy: n.UpdatedBy, Folder: n.Folder, Tags: n.Tags, Role: string(n.Role), Archived: n.Archived}
+		UpdatedBy: n.UpdatedBy, Folder: n.Folder, Tags: n.Tags, Role: string(n.Role), Archived: n.Archived,
+		CanEdit: n.Role.CanEdit() && !n.Archived}
 	for _, cell := range n.Doc.Cells {
 		page.Cells = append(page.Cells, cellView(cell, results[cell.ID], visible))
 	}
@@ -89,6 +90,9 @@ func cellView(cell notebook.Cell, r *notebook.Result, visible []query.Visible) v
 	if err != nil {
 		v.Error = pier.ErrorMessage(err)
 		return v
+	}
+	if cell.Chart != nil && cell.Chart.Type != "table" {
+		v.Chart = cell.Chart.Type
 	}
 	shown := pageOf(res, page{limit: pageRows, sort: -1})
 	v.Result = resultTable(&shown.JSONResult)
@@ -115,7 +119,7 @@ func (a *App) forkNotebookForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/notebooks/"+n.ID)
+	return c.Redirect(http.StatusSeeOther, "/notebooks/"+n.ID+"/edit")
 }
 
 func (a *App) archiveNotebookForm(c echo.Context) error {

@@ -17,7 +17,7 @@ func TestNotebookPagesListShowAndSanitise(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/notebooks/") {
 		t.Fatalf("create: %d %s", res.StatusCode, res.Header.Get("Location"))
 	}
-	id := strings.TrimPrefix(res.Header.Get("Location"), "/notebooks/")
+	id := strings.TrimSuffix(strings.TrimPrefix(res.Header.Get("Location"), "/notebooks/"), "/edit")
 	_, saved := ta.call(t, auth.TierAnalyze, "PUT", "/api/v1/notebooks/"+id, map[string]any{"title": "Weekly orders", "version": 1, "cells": []cellJSON{
 		{"kind": "markdown", "source": "# Orders\n<script>window.pwned=1</script>\n[x](javascript:alert(1))"},
 		sqlCellJSON("s", "brands", "select count(*) as n from obj_brands"),

@@ -69,8 +69,7 @@ func (a *App) recordFailure(ctx context.Context, who *auth.User, plan *notebook.
 	if ctx.Err() != nil {
 		return
 	}
-	pe := publicError(err)
-	data, _ := json.Marshal(map[string]apiError{"error": {pe.Code, pe.Message, pe.Line, pe.Column, pe.Source}})
+	data, _ := json.Marshal(map[string]apiError{"error": toAPIError(publicError(err))})
 	if rerr := a.nbs.RecordRun(ctx, who, plan, nil, data); rerr != nil {
 		a.log.Warn("could not keep a failed run", "err", rerr)
 	}

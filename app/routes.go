@@ -22,7 +22,7 @@ func (a *App) routes() *echo.Echo {
 	// client can set, so the sign-in throttle cannot be dodged by forging
 	// X-Forwarded-For.
 	e.IPExtractor = echo.ExtractIPDirect()
-	e.Use(middleware.RequestID(), a.accessLog, middleware.Recover(), middleware.BodyLimit(maxBody))
+	e.Use(middleware.RequestID(), a.accessLog, middleware.Recover(), securityHeaders, middleware.BodyLimit(maxBody))
 	e.Use(echo.WrapMiddleware(a.sessions.LoadAndSave), a.identify, a.csrf())
 
 	e.GET("/healthz", a.healthz)
@@ -37,7 +37,11 @@ func (a *App) routes() *echo.Echo {
 	e.GET("/notebooks", a.notebooksPage, a.signedInPage)
 	e.POST("/notebooks", a.createNotebookForm, a.signedInPage)
 	e.GET("/notebooks/:id", a.notebookPage, a.signedInPage)
+	e.GET("/notebooks/:id/edit", a.notebookEditor, a.signedInPage)
 	e.POST("/notebooks/:id/fork", a.forkNotebookForm, a.signedInPage)
+	e.GET("/notebooks/:id/revisions", a.revisionsPage, a.signedInPage)
+	e.GET("/notebooks/:id/revisions/:version", a.revisionDiffPage, a.signedInPage)
+	e.POST("/notebooks/:id/revisions/:version/restore", a.restoreRevisionForm, a.signedInPage)
 	e.POST("/notebooks/:id/archive", a.archiveNotebookForm, a.signedInPage)
 
 	api := e.Group("/api/v1")
@@ -45,6 +49,7 @@ func (a *App) routes() *echo.Echo {
 	api.GET("/tables", a.apiTables, a.require(auth.ObjCatalog, auth.ActRead))
 	api.POST("/catalog/refresh", a.apiRefresh, a.require(auth.ObjCatalog, auth.ActRefresh))
 	api.POST("/query", a.apiQuery, a.require(auth.ObjQuery, auth.ActRun))
+	api.POST("/markdown", a.apiMarkdown, a.require(auth.ObjProfile, auth.ActRead))
 	a.notebookRoutes(api.Group("/notebooks", a.require(auth.ObjProfile, auth.ActRead)))
 	api.Any("/*", func(c echo.Context) error { return echo.ErrNotFound })
 	return e
@@ -72,6 +77,7 @@ func (a *App) notebookRoutes(g *echo.Group) {
 	g.POST("/:id/cells/:cell/run", a.apiRunCell)
 	g.GET("/:id/cells/:cell/result", a.apiCellResult)
 	g.GET("/:id/cells/:cell/chart", a.apiCellChart)
+	g.GET("/:id/cells/:cell/downstream", a.apiDownstream)
 	g.GET("/:id/cells/:cell/export", a.apiExportCell)
 }
 

@@ -44,3 +44,22 @@ func rowsText(n int) string {
 	}
 	return formatCount(int64(n)) + " rows"
 }
+
+// notebookHref opens a notebook where its reader works: the editor for
+// those who may change it, the read view for everyone else.
+func notebookHref(r NotebookRow) string {
+	if r.Role == "owner" || r.Role == "editor" {
+		return "/notebooks/" + r.ID + "/edit"
+	}
+	return "/notebooks/" + r.ID
+}
+
+func diffClass(op string) string {
+	switch op {
+	case "+":
+		return "add"
+	case "-":
+		return "del"
+	}
+	return "ctx"
+}

@@ -1,0 +1,129 @@
+// One cell in the editor: its name and buttons, its editor, and for SQL
+// its chart and output; for markdown, a preview as readers will see it.
+import { h } from "../dom.js";
+import { api } from "../api.js";
+import { CellEditor } from "./codemirror.js";
+import { Output, PAGE } from "./output.js";
+import { ChartPicker } from "./chartpicker.js";
+
+export class CellView {
+  constructor(editor, cell) {
+    this.editor = editor;
+    this.cell = cell;
+    this.el = h("section", { class: "card cell editing", testid: "cell", "data-cell": cell.id, "data-kind": cell.kind });
+    this.body = h("div", { class: "cell-editor" });
+    this.code = new CellEditor(this.body, {
+      doc: cell.source, kind: cell.kind, schema: editor.schema(),
+      onChange: (text) => {
+        cell.source = text;
+        this.code.clearError();
+        editor.changed();
+      },
+      onRun: () => this.runOrPreview(),
+      onRunAdvance: () => (this.runOrPreview(), editor.focusAfter(this)),
+      onBlur: () => cell.kind === "markdown" && this.preview(),
+    });
+    if (cell.kind === "sql") this.buildSQL();
+    else this.buildMarkdown();
+  }
+
+  buildSQL() {
+    const name = h("input", { type: "text", class: "cell-name", value: this.cell.name, "aria-label": "Cell name", testid: "cell-name",
+      title: "Later cells read this cell's result by this name", spellcheck: false,
+      oninput: (e) => {
+        this.cell.name = e.target.value.trim();
+        this.editor.changed();
+      } });
+    this.runButton = h("button", { type: "button", class: "primary small", testid: "run-cell", title: "Run (Ctrl/⌘-Enter)", onclick: () => this.run() }, "▶ Run");
+    const downstream = h("button", { type: "button", class: "small", testid: "run-downstream", title: "Run this cell and every later cell that reads it",
+      onclick: () => this.editor.runDownstream(this) }, "Run downstream");
+    this.output = new Output(this.editor, this.cell);
+    this.chart = new ChartPicker(this.editor, this.cell, this.output);
+    this.el.append(h("div", { class: "cell-bar" }, name, this.runButton, downstream, this.moveButtons()), this.body, this.chart.el, this.output.el);
+    this.showKept(this.editor.results[this.cell.id]);
+  }
+
+  buildMarkdown() {
+    this.previewEl = h("div", { class: "markdown preview", testid: "markdown-preview", title: "Click to edit", onclick: () => this.editMarkdown() });
+    this.el.append(h("div", { class: "cell-bar" }, h("span", { class: "kind" }, "Text"), this.moveButtons()), this.body, this.previewEl);
+    if (this.cell.source.trim()) this.preview();
+    else this.previewEl.hidden = true;
+  }
+
+  moveButtons() {
+    const b = (label, title, testid, fn) => h("button", { type: "button", class: "small quiet", title, "aria-label": title, testid, onclick: fn }, label);
+    return h("span", { class: "cell-moves" },
+      b("↑", "Move up", "move-up", () => this.editor.move(this, -1)),
+      b("↓", "Move down", "move-down", () => this.editor.move(this, 1)),
+      b("✕", "Delete cell", "delete-cell", () => this.editor.remove(this)));
+  }
+
+  showKept(kept) {
+    if (!kept) {
+      this.output.message("Not run yet. Ctrl/⌘-Enter runs the cell.");
+    } else if (kept.hidden) {
+      this.output.message(kept.hidden, "cell-hidden");
+    } else if (kept.error) {
+      this.output.error(kept.error, this.editor.markError(this, kept.error));
+    } else {
+      this.output.result(kept.page, kept.ran_by, kept.ran_at);
+    }
+    this.chart.render();
+  }
+
+  runOrPreview() {
+    if (this.cell.kind === "sql") this.run();
+    else this.preview();
+  }
+
+  // run saves the notebook, then runs this cell as saved; the run is
+  // cancelled in the engine when the request is aborted.
+  async run() {
+    if (this.running) return false;
+    if (!(await this.editor.saver.save())) {
+      this.output.error({ message: "The notebook is not saved, so the cell cannot run. " + (this.editor.saver.problem || "") });
+      return false;
+    }
+    const ctl = new AbortController();
+    this.running = ctl;
+    this.runButton.disabled = true;
+    this.code.clearError();
+    const stop = this.output.running(performance.now(), () => ctl.abort());
+    try {
+      const page = await api("POST", `${this.output.base()}/run?limit=${PAGE}`, {}, { signal: ctl.signal });
+      this.output.sort = null;
+      this.output.result(page, this.editor.me, new Date().toISOString());
+      this.editor.learn(this.cell.name, page.columns);
+      this.chart.render();
+      return true;
+    } catch (err) {
+      if (err.name === "AbortError") this.output.message("Cancelled: the query was stopped.", "cancelled");
+      else this.output.error(err, this.editor.markError(this, err));
+      return false;
+    } finally {
+      stop();
+      this.running = null;
+      this.runButton.disabled = false;
+    }
+  }
+
+  async preview() {
+    if (!this.cell.source.trim()) return;
+    try {
+      const { html } = await api("POST", "/api/v1/markdown", { source: this.cell.source });
+      // The server sanitised it (bluemonday), and the page's content policy
+      // runs no inline script even if something slipped through.
+      this.previewEl.innerHTML = html;
+      this.previewEl.hidden = false;
+      this.body.hidden = true;
+    } catch (err) {
+      this.previewEl.textContent = err.message;
+    }
+  }
+
+  editMarkdown() {
+    this.previewEl.hidden = true;
+    this.body.hidden = false;
+    this.code.focus();
+  }
+}

@@ -1,0 +1,179 @@
+// The notebook editor: builds the page from the notebook embedded in it and
+// keeps the notebook, as shown, saved.
+import { h, fill } from "../dom.js";
+import { api } from "../api.js";
+import { CellView } from "./cell.js";
+import { Saver } from "./save.js";
+import { Inputs } from "./inputs.js";
+import { Sharing } from "./share.js";
+
+class NotebookEditor {
+  constructor(root, data) {
+    this.root = root;
+    this.nb = data.notebook;
+    this.nb.params ??= [];
+    this.results = data.results ?? {};
+    this.tables = data.tables ?? [];
+    this.me = data.me;
+    this.columns = {}; // cell name -> columns of its last result
+    for (const c of this.nb.cells) {
+      const page = this.results[c.id]?.page;
+      if (c.kind === "sql" && page) this.columns[c.name] = page.columns.map((col) => col.name);
+    }
+    this.saver = new Saver(this);
+    this.inputs = new Inputs(this);
+    this.sharing = data.can_share ? new Sharing(this) : null;
+    this.list = h("div", { class: "cells", testid: "cells" });
+    this.views = this.nb.cells.map((c) => new CellView(this, c));
+    this.render();
+  }
+
+  render() {
+    const title = h("input", { type: "text", class: "title-input", value: this.nb.title, "aria-label": "Title", testid: "title-input",
+      oninput: (e) => {
+        this.nb.title = e.target.value;
+        this.changed();
+      } });
+    const base = `/notebooks/${this.nb.id}`;
+    this.runAllButton = h("button", { type: "button", class: "primary", testid: "run-all", onclick: () => this.runAll() }, "Run all");
+    this.notice = h("span", { class: "notice-slot", testid: "notice" });
+    const head = h("div", { class: "editor-head" },
+      title,
+      h("div", { class: "editor-actions" }, this.runAllButton, this.saver.status, this.notice,
+        h("a", { href: base, testid: "read-view" }, "Read view"),
+        h("a", { href: base + "/revisions", testid: "revisions" }, "Revisions"),
+        h("a", { href: `/api/v1/notebooks/${this.nb.id}/export?format=sql` }, "Download .sql")));
+    this.inputs.render();
+    fill(this.root, head, this.saver.banner, this.inputs.el, this.sharing?.el, this.list);
+    this.sharing?.render();
+    this.layout();
+  }
+
+  // layout puts the cells in order, with a place to add one between each.
+  layout() {
+    fill(this.list, this.adder(0), this.views.flatMap((v, i) => [v.el, this.adder(i + 1)]));
+  }
+
+  adder(index) {
+    return h("div", { class: "add-cell" },
+      h("button", { type: "button", class: "small quiet", testid: "add-sql", onclick: () => this.add("sql", index) }, "+ SQL"),
+      h("button", { type: "button", class: "small quiet", testid: "add-text", onclick: () => this.add("markdown", index) }, "+ Text"));
+  }
+
+  changed() {
+    this.saver.schedule();
+  }
+
+  add(kind, index) {
+    const cell = { id: newID(), kind, source: "" };
+    if (kind === "sql") cell.name = this.freeName();
+    this.nb.cells.splice(index, 0, cell);
+    const view = new CellView(this, cell);
+    this.views.splice(index, 0, view);
+    this.layout();
+    this.changed();
+    if (kind === "markdown") view.editMarkdown();
+    else view.code.focus();
+    return view;
+  }
+
+  freeName() {
+    const taken = new Set(this.nb.cells.map((c) => c.name));
+    for (let i = 1; ; i++) if (!taken.has(`query_${i}`)) return `query_${i}`;
+  }
+
+  move(view, delta) {
+    const i = this.views.indexOf(view);
+    const j = i + delta;
+    if (j < 0 || j >= this.views.length) return;
+    [this.views[i], this.views[j]] = [this.views[j], this.views[i]];
+    [this.nb.cells[i], this.nb.cells[j]] = [this.nb.cells[j], this.nb.cells[i]];
+    this.layout();
+    this.changed();
+  }
+
+  // remove deletes a cell at once and offers to bring it back; every
+  // revision is kept besides.
+  remove(view) {
+    const i = this.views.indexOf(view);
+    this.views.splice(i, 1);
+    this.nb.cells.splice(i, 1);
+    this.layout();
+    this.changed();
+    const undo = () => {
+      this.views.splice(i, 0, view);
+      this.nb.cells.splice(i, 0, view.cell);
+      fill(this.notice);
+      this.layout();
+      this.changed();
+    };
+    fill(this.notice, "Cell deleted. ", h("button", { type: "button", class: "small", testid: "undo-delete", onclick: undo }, "Undo"));
+  }
+
+  focusAfter(view) {
+    const next = this.views[this.views.indexOf(view) + 1];
+    if (next) next.cell.kind === "sql" ? next.code.focus() : next.editMarkdown();
+  }
+
+  // schema is what autocomplete offers: the lake tables the user may read
+  // and the earlier cells' results by name.
+  schema() {
+    const s = {};
+    for (const t of this.tables) s[t.name] = (t.columns ?? []).map((c) => c.name);
+    for (const [name, cols] of Object.entries(this.columns)) s[name] = cols;
+    return s;
+  }
+
+  learn(name, columns) {
+    this.columns[name] = (columns ?? []).map((c) => c.name);
+    const schema = this.schema();
+    for (const v of this.views) v.code.setSchema(schema);
+  }
+
+  // markError marks an error's line and column in the cell it is in (an
+  // earlier cell when the error names one) and says where it is.
+  markError(view, err) {
+    if (!err.line) return "";
+    const target = (err.source && this.views.find((v) => v.cell.name === err.source)) || view;
+    target.code.markError(err.line, err.column || 1, err.message);
+    const at = `Line ${err.line}${err.column ? ", column " + err.column : ""}`;
+    return err.source && target !== view ? `In cell ${err.source}, ${at.toLowerCase()}` : at;
+  }
+
+  async runAll() {
+    await this.runEach(this.views.filter((v) => v.cell.kind === "sql"));
+  }
+
+  async runDownstream(view) {
+    if (!(await this.saver.save())) return view.run();
+    const { cells } = await api("GET", `/api/v1/notebooks/${this.nb.id}/cells/${encodeURIComponent(view.cell.id)}/downstream`)
+      .catch((err) => (view.output.error(err), { cells: null }));
+    if (!cells) return;
+    await this.runEach([view, ...cells.map((id) => this.views.find((v) => v.cell.id === id)).filter(Boolean)]);
+  }
+
+  // runEach runs cells one after another and stops at the first that
+  // fails or is cancelled, since the cells after it read its result.
+  async runEach(views) {
+    this.runAllButton.disabled = true;
+    try {
+      for (const v of views) {
+        if (!(await v.run())) {
+          v.el.scrollIntoView({ block: "center" });
+          break;
+        }
+      }
+    } finally {
+      this.runAllButton.disabled = false;
+    }
+  }
+}
+
+function newID() {
+  const b = crypto.getRandomValues(new Uint8Array(6));
+  return "c" + [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
+}
+
+const root = document.getElementById("notebook-editor");
+const data = document.getElementById("notebook-data");
+if (root && data) window.pierEditor = new NotebookEditor(root, JSON.parse(data.textContent));
