@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/pier-analytics/pier/auth"
 )
@@ -130,4 +131,119 @@ func TestBrowserAnalystWritesANotebook(t *testing.T) {
 		t.Fatalf("the newest revision reads %q", top)
 	}
 	screenshot(t, ctx, "notebook-revisions")
+}
+
+// TestBrowserEditorHelpsWithMistakes: autocomplete offers the tables the
+// analyst may read, an error in an earlier cell is marked where it is, and
+// cancel stops a runaway query in the engine.
+func TestBrowserEditorHelpsWithMistakes(t *testing.T) {
+	ta := newTestApp(t)
+	id, _ := ta.newNotebook(t, auth.TierAnalyze,
+		sqlCellJSON("a", "base", "select dt,\n  count(*) as n\nfrom act_page_views\ngroup by dtt"),
+		sqlCellJSON("b", "reader", "select * from base"),
+		sqlCellJSON("c", "forever", "select count(*) from range(1000000000000) a, range(10) b"))
+	ctx := newChrome(t)
+	signInBrowser(t, ctx, ta.srv.URL, "analyze@example.com")
+	err := chromedp.Do(ctx, chromedp.Navigate(ta.srv.URL+"/notebooks/"+id+"/edit"), chromedp.WaitVisible(cellSel(2)+` .cm-content`),
+		chromedp.Click(cellSel(1)+` [data-testid=run-cell]`),
+		chromedp.WaitVisible(cellSel(1)+` [data-testid=cell-error]`),
+		chromedp.WaitReady(cellSel(0)+` .cm-lintRange-error`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := text(t, ctx, cellSel(1)+` [data-testid=cell-error]`)
+	marked := text(t, ctx, cellSel(0)+` .cm-lintRange-error`)
+	if !strings.Contains(msg, "In cell base, line 4") || !strings.Contains(msg, "dtt") || marked != "dtt" {
+		t.Fatalf("the error reads %q and marks %q; it should point at dtt on line 4 of base", msg, marked)
+	}
+	screenshot(t, ctx, "notebook-error")
+
+	err = chromedp.Do(ctx,
+		chromedp.Click(cellSel(1)+` .cm-content`), chromedp.KeyEvent(kb.End),
+		chromedp.SendKeys(cellSel(1)+` .cm-content`, " join obj_pro"),
+		// The completion list is redrawn as it narrows, so ask the page
+		// rather than watch one node.
+		waitFor(`document.querySelector('.cm-tooltip-autocomplete')?.textContent.includes('obj_p')`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if offered := text(t, ctx, `.cm-tooltip-autocomplete`); !strings.Contains(offered, "obj_products") {
+		t.Fatalf("autocomplete offers %q", offered)
+	}
+	screenshot(t, ctx, "notebook-autocomplete")
+
+	err = chromedp.Do(ctx, chromedp.KeyEvent(kb.Escape), chromedp.Click(cellSel(2)+` [data-testid=run-cell]`),
+		chromedp.WaitVisible(cellSel(2)+` [data-testid=cancel]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "the query to reach the engine", func() bool { return ta.engine.InFlight() == 1 })
+	err = chromedp.Do(ctx, chromedp.Click(cellSel(2)+` [data-testid=cancel]`), chromedp.WaitVisible(cellSel(2)+` [data-testid=cancelled]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "the engine to stop the query", func() bool { return ta.engine.InFlight() == 0 })
+}
+
+// TestBrowserStaleSaveKeepsBothVersions: someone else saves while the
+// analyst edits; the page says so and keeps the analyst's work as a copy.
+func TestBrowserStaleSaveKeepsBothVersions(t *testing.T) {
+	ta := newTestApp(t)
+	id, version := ta.newNotebook(t, auth.TierAnalyze,
+		sqlCellJSON("a", "first", "select 1 as n"), sqlCellJSON("b", "second", "select 2 as n"))
+	ctx := newChrome(t)
+	signInBrowser(t, ctx, ta.srv.URL, "analyze@example.com")
+	err := chromedp.Do(ctx, chromedp.Navigate(ta.srv.URL+"/notebooks/"+id+"/edit"), chromedp.WaitVisible(cellSel(1)+` .cm-content`),
+		chromedp.Click(cellSel(1)+` [data-testid=move-up]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	moved := savedVersion(t, ctx)
+	_, nb := ta.call(t, auth.TierAnalyze, "GET", "/api/v1/notebooks/"+id, nil)
+	if first := nb["cells"].([]any)[0].(map[string]any)["name"]; moved != version+1 || first != "second" {
+		t.Fatalf("moving a cell up saved version %d with %v first", moved, first)
+	}
+	err = chromedp.Do(ctx, chromedp.Click(cellSel(0)+` [data-testid=delete-cell]`), chromedp.WaitVisible(`[data-testid=undo-delete]`),
+		chromedp.Click(`[data-testid=undo-delete]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, ctx, `[data-testid=cells] > [data-testid=cell]`); n != 2 {
+		t.Fatalf("undo brought back %d cells, want 2", n)
+	}
+	savedVersion(t, ctx)
+
+	_, current := ta.call(t, auth.TierAnalyze, "GET", "/api/v1/notebooks/"+id, nil)
+	status, theirs := ta.call(t, auth.TierAnalyze, "PUT", "/api/v1/notebooks/"+id, map[string]any{"title": "Theirs",
+		"version": current["version"], "cells": []cellJSON{sqlCellJSON("a", "first", "select 'theirs' as who")}})
+	if status != 200 {
+		t.Fatal(theirs)
+	}
+	err = chromedp.Do(ctx, chromedp.Click(cellSel(0)+` .cm-content`), chromedp.KeyEvent(kb.End),
+		chromedp.SendKeys(cellSel(0)+` .cm-content`, " -- mine"),
+		chromedp.WaitVisible(`[data-testid=conflict]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if banner := text(t, ctx, `[data-testid=conflict]`); !strings.Contains(banner, "analyze@example.com saved version") {
+		t.Fatalf("the conflict banner reads %q", banner)
+	}
+	screenshot(t, ctx, "notebook-conflict")
+	if _, err := chromedp.RunResponse(ctx, chromedp.Click(`[data-testid=conflict-copy]`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(cellSel(0)+` .cm-content`)); err != nil {
+		t.Fatal(err)
+	}
+	copyTitle, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('[data-testid=title-input]').value`))
+	if err != nil || copyTitle != "Test notebook (my copy)" {
+		t.Fatalf("the copy is titled %q (%v)", copyTitle, err)
+	}
+	if src := text(t, ctx, cellSel(0)+` .cm-content`); !strings.Contains(src, "-- mine") {
+		t.Fatalf("the copy holds %q, not my change", src)
+	}
+	_, after := ta.call(t, auth.TierAnalyze, "GET", "/api/v1/notebooks/"+id, nil)
+	if after["title"] != "Theirs" {
+		t.Fatalf("their save was overwritten: %v", after["title"])
+	}
 }

@@ -33,8 +33,10 @@ export class Output {
   }
 
   error(err, where) {
+    // "where" already names the cell, so the message need not say it again.
+    const message = where && err.source ? err.message.replace(`In ${err.source}: `, "") : err.message;
     fill(this.el, h("div", { class: "error", testid: "cell-error", role: "alert" },
-      where ? h("span", { class: "where" }, where + ": ") : null, err.message));
+      where ? h("span", { class: "where" }, where + ": ") : null, message));
   }
 
   result(page, ranBy, ranAt) {
