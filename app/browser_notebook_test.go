@@ -29,9 +29,9 @@ func cellSel(n int) string {
 func typeSQL(n int, name, sql string) chromedp.Action[chromedp.Void] {
 	sel := cellSel(n)
 	return chromedp.Steps(
-		chromedp.Clear(sel + ` [data-testid=cell-name]`),
+		chromedp.Clear(sel+` [data-testid=cell-name]`),
 		chromedp.SendKeys(sel+` [data-testid=cell-name]`, name),
-		chromedp.Click(sel + ` .cm-content`),
+		chromedp.Click(sel+` .cm-content`),
 		chromedp.SendKeys(sel+` .cm-content`, sql),
 	)
 }
