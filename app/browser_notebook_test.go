@@ -247,3 +247,60 @@ func TestBrowserStaleSaveKeepsBothVersions(t *testing.T) {
 		t.Fatalf("their save was overwritten: %v", after["title"])
 	}
 }
+
+// TestBrowserInputsRunAllTextAndSharing covers the rest of the editor: an
+// input bound to the run, run all, a text cell's preview and sharing.
+func TestBrowserInputsRunAllTextAndSharing(t *testing.T) {
+	ta := newTestApp(t)
+	id, version := ta.newNotebook(t, auth.TierAnalyze,
+		sqlCellJSON("a", "daily", "select dt, count(distinct member_id) as dau from act_page_views group by dt"),
+		sqlCellJSON("b", "busy_days", "select count(*) as days from daily where dau >= $min_dau"))
+	status, saved := ta.call(t, auth.TierAnalyze, "PUT", "/api/v1/notebooks/"+id, map[string]any{"title": "Busy days", "version": version,
+		"cells": []cellJSON{sqlCellJSON("a", "daily", "select dt, count(distinct member_id) as dau from act_page_views group by dt"),
+			sqlCellJSON("b", "busy_days", "select count(*) as days from daily where dau >= $min_dau")},
+		"params": []map[string]any{{"name": "min_dau", "type": "number", "default": 0}}})
+	if status != 200 {
+		t.Fatal(saved)
+	}
+	_, top := ta.call(t, auth.TierAnalyze, "POST", "/api/v1/query", map[string]any{
+		"sql": "select max(dau) as top from (select count(distinct member_id) as dau from act_page_views group by dt)"})
+	topDAU := top["rows"].([]any)[0].([]any)[0].(float64)
+
+	ctx := newChrome(t)
+	signInBrowser(t, ctx, ta.srv.URL, "analyze@example.com")
+	err := chromedp.Do(ctx, chromedp.Navigate(ta.srv.URL+"/notebooks/"+id+"/edit"), chromedp.WaitVisible(`[data-testid=input] input`),
+		chromedp.SetValue(`[data-testid=input] input`, fmt.Sprint(topDAU)),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-testid=input] input').dispatchEvent(new Event('change'))`),
+		chromedp.Click(`[data-testid=run-all]`),
+		chromedp.WaitVisible(cellSel(1)+` [data-testid=result]`), chromedp.WaitVisible(cellSel(0)+` [data-testid=result]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if days := text(t, ctx, cellSel(1)+` [data-testid=result] tbody td`); days != "1" {
+		t.Fatalf("with min_dau = %v the page counts %q busy days, want the 1 top day", topDAU, days)
+	}
+
+	err = chromedp.Do(ctx, chromedp.Click(`[data-testid=cells] > .add-cell:first-child [data-testid=add-text]`),
+		chromedp.WaitVisible(cellSel(0)+` .cm-content`),
+		chromedp.SendKeys(cellSel(0)+` .cm-content`, "# Busy days"),
+		chromedp.Click(`[data-testid=title-input]`),
+		chromedp.WaitVisible(cellSel(0)+` [data-testid=markdown-preview] h1`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = chromedp.Do(ctx, chromedp.Click(`[data-testid=share] summary`), chromedp.WaitVisible(`[data-testid=share-email]`),
+		chromedp.SendKeys(`[data-testid=share-email]`, "handle@example.com"),
+		chromedp.Click(`[data-testid=share] button[type=submit]`),
+		waitFor(`document.querySelector('[data-testid=share]').textContent.includes('handle@example.com) — can view')`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, ctx, "notebook-inputs-share")
+	version = savedVersion(t, ctx)
+	_, shares := ta.call(t, auth.TierAnalyze, "GET", "/api/v1/notebooks/"+id+"/shares", nil)
+	_, nb := ta.call(t, auth.TierAnalyze, "GET", "/api/v1/notebooks/"+id, nil)
+	param := nb["params"].([]any)[0].(map[string]any)
+	if len(shares["shares"].([]any)) != 1 || param["default"].(float64) != topDAU || len(nb["cells"].([]any)) != 3 {
+		t.Fatalf("saved: shares %v, input %v, %d cells", shares, param, len(nb["cells"].([]any)))
+	}
+}

@@ -131,9 +131,11 @@ func signInBrowser(t *testing.T, ctx context.Context, base, email string) {
 // reads the first, as a person finds it from the header.
 func TestBrowserNotebookReadsLikeADocument(t *testing.T) {
 	ta := newTestApp(t)
+	daily := sqlCellJSON("a", "daily", "select dt, count(distinct member_id) as dau\nfrom act_page_views\ngroup by dt order by dt")
+	daily["chart"] = map[string]any{"type": "line", "x": "dt", "y": []string{"dau"}}
 	id, _ := ta.newNotebook(t, auth.TierAnalyze,
 		cellJSON{"kind": "markdown", "source": "# Daily active users\nViews per day, then the **busiest** day."},
-		sqlCellJSON("a", "daily", "select dt, count(distinct member_id) as dau\nfrom act_page_views\ngroup by dt"),
+		daily,
 		sqlCellJSON("b", "busiest", "select * from daily order by dau desc limit 1"))
 	for _, cell := range []string{"a", "b"} {
 		if status, res := ta.call(t, auth.TierAnalyze, "POST", "/api/v1/notebooks/"+id+"/cells/"+cell+"/run", nil); status != http.StatusOK {
@@ -157,6 +159,13 @@ func TestBrowserNotebookReadsLikeADocument(t *testing.T) {
 	}
 	if rows := count(t, ctx, `[data-cell=b] [data-testid=result] tbody tr`); rows != 1 {
 		t.Fatalf("the second cell shows %d rows, want its one busiest day", rows)
+	}
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(`[data-cell=a] [data-testid=chart] svg`)); err != nil {
+		t.Fatal(err)
+	}
+	points, err := chromedp.Run(ctx, chromedp.Evaluate[int](`echarts.getInstanceByDom(document.querySelector('[data-cell=a] [data-testid=chart]')).getOption().series[0].data.length`))
+	if err != nil || points != 3 {
+		t.Fatalf("the saved line chart has %d points (%v), want one per day", points, err)
 	}
 	screenshot(t, ctx, "notebook-read")
 }
