@@ -141,7 +141,8 @@ func TestBrowserEditorHelpsWithMistakes(t *testing.T) {
 	id, _ := ta.newNotebook(t, auth.TierAnalyze,
 		sqlCellJSON("a", "base", "select dt,\n  count(*) as n\nfrom act_page_views\ngroup by dtt"),
 		sqlCellJSON("b", "reader", "select * from base"),
-		sqlCellJSON("c", "forever", "select count(*) from range(1000000000000) a, range(10) b"))
+		sqlCellJSON("c", "forever", "select count(*) from range(1000000000000) a, range(10) b"),
+		sqlCellJSON("d", "numbers", "select range as n from range(120)"))
 	ctx := newChrome(t)
 	signInBrowser(t, ctx, ta.srv.URL, "analyze@example.com")
 	err := chromedp.Do(ctx, chromedp.Navigate(ta.srv.URL+"/notebooks/"+id+"/edit"), chromedp.WaitVisible(cellSel(2)+` .cm-content`),
@@ -183,6 +184,27 @@ func TestBrowserEditorHelpsWithMistakes(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitUntil(t, "the engine to stop the query", func() bool { return ta.engine.InFlight() == 0 })
+
+	// Results come a page at a time and sort on the server.
+	first := func() string { return text(t, ctx, cellSel(3)+` [data-testid=result] tbody tr td`) }
+	err = chromedp.Do(ctx, chromedp.Click(cellSel(3)+` [data-testid=run-cell]`), chromedp.WaitVisible(cellSel(3)+` [data-testid=result]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := text(t, ctx, cellSel(3)+` [data-testid=row-count]`); got != "Rows 1–50 of 120" || first() != "0" {
+		t.Fatalf("first page: %q starting at %q", got, first())
+	}
+	err = chromedp.Do(ctx, chromedp.Click(cellSel(3)+` [data-testid=next-page]`),
+		waitFor(`document.querySelector('`+cellSel(3)+` [data-testid=row-count]').textContent === 'Rows 51–100 of 120'`))
+	if err != nil || first() != "50" {
+		t.Fatalf("next page starts at %q (%v)", first(), err)
+	}
+	sortBy := chromedp.Click(cellSel(3) + ` th button.sort`)
+	err = chromedp.Do(ctx, sortBy, waitFor(`document.querySelector('`+cellSel(3)+` th').getAttribute('aria-sort') === 'ascending'`),
+		sortBy, waitFor(`document.querySelector('`+cellSel(3)+` th').getAttribute('aria-sort') === 'descending'`))
+	if err != nil || first() != "119" {
+		t.Fatalf("sorted high to low, the first row is %q (%v)", first(), err)
+	}
 }
 
 // TestBrowserStaleSaveKeepsBothVersions: someone else saves while the

@@ -17,7 +17,7 @@ import (
 
 // newChrome starts Debian's Chromium headless with a fresh profile and no
 // background networking (this machine has no network to offer it).
-func newChrome(t *testing.T) context.Context {
+func newChrome(t testing.TB) context.Context {
 	t.Helper()
 	path, err := exec.LookPath("chromium")
 	if err != nil {
@@ -117,7 +117,7 @@ func TestBrowserAnalystSignsInAndRunsSQL(t *testing.T) {
 }
 
 // signInBrowser signs the browser in as email.
-func signInBrowser(t *testing.T, ctx context.Context, base, email string) {
+func signInBrowser(t testing.TB, ctx context.Context, base, email string) {
 	t.Helper()
 	err := chromedp.Do(ctx, chromedp.Navigate(base+"/login"), chromedp.WaitVisible(`#email`),
 		chromedp.SendKeys(`#email`, email), chromedp.SendKeys(`#password`, testPassword),

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/pier-analytics/pier/auth"
 )
 
@@ -46,6 +48,55 @@ func BenchmarkNotebook200Cells(b *testing.B) {
 			version++
 			if !strings.Contains(text, fmt.Sprintf(`"version":%d`, version)) {
 				b.Fatalf("saved as %s", text[:40])
+			}
+		}
+	})
+}
+
+// BenchmarkNotebookEditor200Cells measures opening the editor of a
+// 200-cell notebook whose cells have all been run: the page as the server
+// renders it (notebook, first pages of results and the table list
+// embedded), and the page in Chromium until all 200 cells are on it and
+// the first shows its editor and result (the editors of cells further down
+// are made as they come near the screen). A one-cell notebook opened the
+// same way is the floor: navigation and polling cost as much there.
+func BenchmarkNotebookEditor200Cells(b *testing.B) {
+	ta := newTestApp(b)
+	id, _ := ta.newNotebook(b, auth.TierAnalyze, bigNotebook()...)
+	for i := range 200 {
+		if res := ta.do(b, auth.TierAnalyze, "POST", fmt.Sprintf("/api/v1/notebooks/%s/cells/c%d/run", id, i), ""); res.StatusCode != http.StatusOK {
+			b.Fatal(readAll(b, res))
+		} else {
+			readAll(b, res)
+		}
+	}
+	b.Run("server", func(b *testing.B) {
+		br := ta.browser(b)
+		br.signIn("analyze@example.com")
+		for b.Loop() {
+			if res, _ := br.get("/notebooks/" + id + "/edit"); res.StatusCode != http.StatusOK {
+				b.Fatal(res.Status)
+			}
+		}
+	})
+	one, _ := ta.newNotebook(b, auth.TierAnalyze, bigNotebook()[:1]...)
+	// One browser signs in once: repeated sign-ins would meet the throttle.
+	ctx := newChrome(b)
+	signInBrowser(b, ctx, ta.srv.URL, "analyze@example.com")
+	b.Run("chromium-1-cell", func(b *testing.B) {
+		for b.Loop() {
+			err := chromedp.Do(ctx, chromedp.Navigate(ta.srv.URL+"/notebooks/"+one+"/edit"), waitFor(`document.querySelector('[data-testid=cell] .cm-editor')`))
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("chromium", func(b *testing.B) {
+		for b.Loop() {
+			err := chromedp.Do(ctx, chromedp.Navigate(ta.srv.URL+"/notebooks/"+id+"/edit"),
+				waitFor(`document.querySelectorAll('[data-testid=cell]').length === 200 && document.querySelector('[data-testid=cell] .cm-editor') && document.querySelector('[data-testid=cell] [data-testid=result]')`))
+			if err != nil {
+				b.Fatal(err)
 			}
 		}
 	})

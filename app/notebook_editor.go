@@ -2,6 +2,7 @@ package app
 
 import (
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -20,6 +21,7 @@ type editorData struct {
 	Notebook apiNotebook             `json:"notebook"`
 	Results  map[string]editorResult `json:"results"`
 	Tables   []apiTable              `json:"tables"`
+	Markdown map[string]string       `json:"markdown"` // text cells as shown, by cell id
 	CanShare bool                    `json:"can_share"`
 	Me       string                  `json:"me"`
 }
@@ -46,6 +48,12 @@ func (a *App) notebookEditor(c echo.Context) error {
 	data := editorData{Notebook: toAPINotebook(n), Results: map[string]editorResult{}, CanShare: n.Role == notebook.RoleOwner, Me: who.Email}
 	for id, r := range results {
 		data.Results[id] = firstPage(r, visible)
+	}
+	data.Markdown = map[string]string{}
+	for _, cell := range n.Doc.Cells {
+		if cell.Kind == notebook.Markdown && strings.TrimSpace(cell.Source) != "" {
+			data.Markdown[cell.ID] = renderMarkdown(cell.Source)
+		}
 	}
 	queryable := a.enforcer.Authorize(who, auth.ObjQuery, auth.ActRun) == nil
 	for _, v := range visible {

@@ -67,7 +67,9 @@ func (a *App) notebookPage(c echo.Context) error {
 		UpdatedBy: n.UpdatedBy, Folder: n.Folder, Tags: n.Tags, Role: string(n.Role), Archived: n.Archived,
 		CanEdit: n.Role.CanEdit() && !n.Archived}
 	for _, cell := range n.Doc.Cells {
-		page.Cells = append(page.Cells, cellView(cell, results[cell.ID], visible))
+		cv := cellView(cell, results[cell.ID], visible)
+		page.HasCharts = page.HasCharts || cv.Chart != ""
+		page.Cells = append(page.Cells, cv)
 	}
 	return a.render(c, http.StatusOK, views.Notebook(page, a.viewer(c)))
 }

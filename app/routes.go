@@ -27,7 +27,7 @@ func (a *App) routes() *echo.Echo {
 
 	e.GET("/healthz", a.healthz)
 	e.GET("/metrics", a.metricsPage, a.require(auth.ObjMetrics, auth.ActRead))
-	e.StaticFS("/static", assets.Static())
+	e.GET("/static/*", echo.WrapHandler(assets.Handler()))
 
 	e.GET("/login", a.loginPage)
 	e.POST("/login", a.login)

@@ -11,7 +11,23 @@ export class CellView {
     this.editor = editor;
     this.cell = cell;
     this.el = h("section", { class: "card cell editing", testid: "cell", "data-cell": cell.id, "data-kind": cell.kind });
+    this.el.cellView = this;
     this.body = h("div", { class: "cell-editor" });
+    // Until the cell comes near the screen it shows its text; the editor and
+    // the result table are made then, so a long notebook opens at once.
+    this.code = null;
+    this.placeholder = h("pre", { class: "cell-static" }, cell.source || " ");
+    this.body.append(this.placeholder);
+    if (cell.kind === "sql") this.buildSQL();
+    else this.buildMarkdown();
+  }
+
+  // materialize makes the cell's editor (and shows its kept result) if it
+  // has not been made yet, and returns the editor.
+  materialize() {
+    if (this.code) return this.code;
+    const { editor, cell } = this;
+    this.placeholder.remove();
     this.code = new CellEditor(this.body, {
       doc: cell.source, kind: cell.kind, schema: editor.schema(),
       onChange: (text) => {
@@ -23,8 +39,8 @@ export class CellView {
       onRunAdvance: () => (this.runOrPreview(), editor.focusAfter(this)),
       onBlur: () => cell.kind === "markdown" && this.preview(),
     });
-    if (cell.kind === "sql") this.buildSQL();
-    else this.buildMarkdown();
+    if (cell.kind === "sql" && !this.shown) this.showKept(editor.results[cell.id]);
+    return this.code;
   }
 
   buildSQL() {
@@ -40,13 +56,13 @@ export class CellView {
     this.output = new Output(this.editor, this.cell);
     this.chart = new ChartPicker(this.editor, this.cell, this.output);
     this.el.append(h("div", { class: "cell-bar" }, name, this.runButton, downstream, this.moveButtons()), this.body, this.chart.el, this.output.el);
-    this.showKept(this.editor.results[this.cell.id]);
   }
 
   buildMarkdown() {
     this.previewEl = h("div", { class: "markdown preview", testid: "markdown-preview", title: "Click to edit", onclick: () => this.editMarkdown() });
     this.el.append(h("div", { class: "cell-bar" }, h("span", { class: "kind" }, "Text"), this.moveButtons()), this.body, this.previewEl);
-    if (this.cell.source.trim()) this.preview();
+    const html = this.editor.markdown[this.cell.id];
+    if (html !== undefined) this.showPreview(html);
     else this.previewEl.hidden = true;
   }
 
@@ -59,6 +75,7 @@ export class CellView {
   }
 
   showKept(kept) {
+    this.shown = true;
     if (!kept) {
       this.output.message("Not run yet. Ctrl/⌘-Enter runs the cell.");
     } else if (kept.hidden) {
@@ -87,7 +104,8 @@ export class CellView {
     const ctl = new AbortController();
     this.running = ctl;
     this.runButton.disabled = true;
-    this.code.clearError();
+    this.shown = true;
+    this.code?.clearError();
     const stop = this.output.running(performance.now(), () => ctl.abort());
     try {
       const page = await api("POST", `${this.output.base()}/run?limit=${PAGE}`, {}, { signal: ctl.signal });
@@ -111,19 +129,23 @@ export class CellView {
     if (!this.cell.source.trim()) return;
     try {
       const { html } = await api("POST", "/api/v1/markdown", { source: this.cell.source });
-      // The server sanitised it (bluemonday), and the page's content policy
-      // runs no inline script even if something slipped through.
-      this.previewEl.innerHTML = html;
-      this.previewEl.hidden = false;
-      this.body.hidden = true;
+      this.showPreview(html);
     } catch (err) {
       this.previewEl.textContent = err.message;
     }
   }
 
+  showPreview(html) {
+    // The server sanitised it (bluemonday), and the page's content policy
+    // runs no inline script even if something slipped through.
+    this.previewEl.innerHTML = html;
+    this.previewEl.hidden = false;
+    this.body.hidden = true;
+  }
+
   editMarkdown() {
     this.previewEl.hidden = true;
     this.body.hidden = false;
-    this.code.focus();
+    this.materialize().focus();
   }
 }

@@ -63,7 +63,7 @@ export class ChartPicker {
     try {
       const d = await api("GET", `${this.output.base()}/chart?${q}`);
       if (this.cell.chart !== ch) return; // a newer choice is on its way
-      drawChart(this.canvas, d);
+      await drawChart(this.canvas, d);
       this.settle(ch, d);
     } catch (err) {
       chartError(this.canvas, err.message);

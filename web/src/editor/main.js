@@ -15,6 +15,14 @@ class NotebookEditor {
     this.results = data.results ?? {};
     this.tables = data.tables ?? [];
     this.me = data.me;
+    this.markdown = data.markdown ?? {}; // cell id -> sanitised HTML
+    this.lazy = new IntersectionObserver((entries) => {
+      for (const e of entries) {
+        if (!e.isIntersecting) continue;
+        this.lazy.unobserve(e.target);
+        e.target.cellView.materialize();
+      }
+    }, { rootMargin: "1200px 0px" });
     this.columns = {}; // cell name -> columns of its last result
     for (const c of this.nb.cells) {
       const page = this.results[c.id]?.page;
@@ -24,8 +32,13 @@ class NotebookEditor {
     this.inputs = new Inputs(this);
     this.sharing = data.can_share ? new Sharing(this) : null;
     this.list = h("div", { class: "cells", testid: "cells" });
-    this.views = this.nb.cells.map((c) => new CellView(this, c));
+    this.views = this.nb.cells.map((c) => this.watch(new CellView(this, c)));
     this.render();
+  }
+
+  watch(view) {
+    this.lazy.observe(view.el);
+    return view;
   }
 
   render() {
@@ -73,7 +86,7 @@ class NotebookEditor {
     this.layout();
     this.changed();
     if (kind === "markdown") view.editMarkdown();
-    else view.code.focus();
+    else view.materialize().focus();
     return view;
   }
 
@@ -112,7 +125,7 @@ class NotebookEditor {
 
   focusAfter(view) {
     const next = this.views[this.views.indexOf(view) + 1];
-    if (next) next.cell.kind === "sql" ? next.code.focus() : next.editMarkdown();
+    if (next) next.cell.kind === "sql" ? next.materialize().focus() : next.editMarkdown();
   }
 
   // schema is what autocomplete offers: the lake tables the user may read
@@ -127,7 +140,7 @@ class NotebookEditor {
   learn(name, columns) {
     this.columns[name] = (columns ?? []).map((c) => c.name);
     const schema = this.schema();
-    for (const v of this.views) v.code.setSchema(schema);
+    for (const v of this.views) v.code?.setSchema(schema);
   }
 
   // markError marks an error's line and column in the cell it is in (an
@@ -135,7 +148,7 @@ class NotebookEditor {
   markError(view, err) {
     if (!err.line) return "";
     const target = (err.source && this.views.find((v) => v.cell.name === err.source)) || view;
-    target.code.markError(err.line, err.column || 1, err.message);
+    target.materialize().markError(err.line, err.column || 1, err.message);
     const at = `Line ${err.line}${err.column ? ", column " + err.column : ""}`;
     return err.source && target !== view ? `In cell ${err.source}, ${at.toLowerCase()}` : at;
   }
