@@ -301,6 +301,14 @@ func TestBrowserInputsRunAllTextAndSharing(t *testing.T) {
 	if days := text(t, ctx, cellSel(1)+` [data-testid=result] tbody td`); days != "1" {
 		t.Fatalf("with min_dau = %v the page counts %q busy days, want the 1 top day", topDAU, days)
 	}
+	// Run downstream from the first cell re-runs the second, which reads it.
+	err = chromedp.Do(ctx, chromedp.SetValue(`[data-testid=input] input`, "0"),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-testid=input] input').dispatchEvent(new Event('change'))`),
+		chromedp.Click(cellSel(0)+` [data-testid=run-downstream]`),
+		waitFor(`document.querySelector('`+cellSel(1)+` [data-testid=result] tbody td')?.textContent === '3'`))
+	if err != nil {
+		t.Fatalf("run downstream with min_dau = 0 should count all 3 days: %v (shows %q)", err, text(t, ctx, cellSel(1)+` [data-testid=result] tbody td`))
+	}
 
 	err = chromedp.Do(ctx, chromedp.Click(`[data-testid=cells] > .add-cell:first-child [data-testid=add-text]`),
 		chromedp.WaitVisible(cellSel(0)+` .cm-content`),
@@ -322,7 +330,7 @@ func TestBrowserInputsRunAllTextAndSharing(t *testing.T) {
 	_, shares := ta.call(t, auth.TierAnalyze, "GET", "/api/v1/notebooks/"+id+"/shares", nil)
 	_, nb := ta.call(t, auth.TierAnalyze, "GET", "/api/v1/notebooks/"+id, nil)
 	param := nb["params"].([]any)[0].(map[string]any)
-	if len(shares["shares"].([]any)) != 1 || param["default"].(float64) != topDAU || len(nb["cells"].([]any)) != 3 {
+	if len(shares["shares"].([]any)) != 1 || param["default"].(float64) != 0 || len(nb["cells"].([]any)) != 3 {
 		t.Fatalf("saved: shares %v, input %v, %d cells", shares, param, len(nb["cells"].([]any)))
 	}
 }

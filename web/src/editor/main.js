@@ -58,7 +58,6 @@ class NotebookEditor {
         h("a", { href: `/api/v1/notebooks/${this.nb.id}/export?format=sql` }, "Download .sql")));
     this.inputs.render();
     fill(this.root, head, this.saver.banner, this.inputs.el, this.sharing?.el, this.list);
-    this.sharing?.render();
     this.layout();
   }
 
