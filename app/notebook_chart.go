@@ -59,12 +59,7 @@ func chartTable(res *query.JSONResult) chart.Table {
 // keptResult is the last result of the cell in the path, if the caller may
 // see the notebook and could read every table the result read.
 func (a *App) keptResult(c echo.Context) (*notebook.Notebook, *query.JSONResult, error) {
-	ctx, who := c.Request().Context(), currentUser(c)
-	n, err := a.nbs.Get(ctx, who, c.Param("id"))
-	if err != nil {
-		return nil, nil, err
-	}
-	results, err := a.nbs.Results(ctx, who, n.ID)
+	n, results, visible, err := a.notebookWithResults(c)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -72,13 +67,26 @@ func (a *App) keptResult(c echo.Context) (*notebook.Notebook, *query.JSONResult,
 	if !ok {
 		return nil, nil, errNoResult
 	}
-	visible, err := a.visibleTables(ctx, who)
-	if err != nil {
-		return nil, nil, err
-	}
 	if !r.ReadableBy(visible) {
 		return nil, nil, errHiddenResult
 	}
 	res, err := decodeResult(r.Data)
 	return n, res, err
+}
+
+// notebookWithResults loads the notebook in the path as the caller sees
+// it, its cells' last results, and the tables the caller may read (which
+// decide which of those results they may see).
+func (a *App) notebookWithResults(c echo.Context) (*notebook.Notebook, map[string]*notebook.Result, []query.Visible, error) {
+	ctx, who := c.Request().Context(), currentUser(c)
+	n, err := a.nbs.Get(ctx, who, c.Param("id"))
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	results, err := a.nbs.Results(ctx, who, n.ID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	visible, err := a.visibleTables(ctx, who)
+	return n, results, visible, err
 }

@@ -29,21 +29,13 @@ type editorData struct {
 // notebookEditor is the editing page for owners and editors; anyone else
 // who may see the notebook reads it instead.
 func (a *App) notebookEditor(c echo.Context) error {
-	ctx, who := c.Request().Context(), currentUser(c)
-	n, err := a.nbs.Get(ctx, who, c.Param("id"))
+	who := currentUser(c)
+	n, results, visible, err := a.notebookWithResults(c)
 	if err != nil {
 		return err
 	}
 	if !n.Role.CanEdit() || n.Archived {
 		return c.Redirect(http.StatusSeeOther, "/notebooks/"+n.ID)
-	}
-	results, err := a.nbs.Results(ctx, who, n.ID)
-	if err != nil {
-		return err
-	}
-	visible, err := a.visibleTables(ctx, who)
-	if err != nil {
-		return err
 	}
 	data := editorData{Notebook: toAPINotebook(n), Results: map[string]editorResult{}, CanShare: n.Role == notebook.RoleOwner, Me: who.Email}
 	for id, r := range results {

@@ -50,16 +50,7 @@ func (a *App) createNotebookForm(c echo.Context) error {
 }
 
 func (a *App) notebookPage(c echo.Context) error {
-	ctx, who := c.Request().Context(), currentUser(c)
-	n, err := a.nbs.Get(ctx, who, c.Param("id"))
-	if err != nil {
-		return err
-	}
-	results, err := a.nbs.Results(ctx, who, n.ID)
-	if err != nil {
-		return err
-	}
-	visible, err := a.visibleTables(ctx, who)
+	n, results, visible, err := a.notebookWithResults(c)
 	if err != nil {
 		return err
 	}
