@@ -131,6 +131,16 @@ func TestBrowserAnalystWritesANotebook(t *testing.T) {
 		t.Fatalf("the newest revision reads %q", top)
 	}
 	screenshot(t, ctx, "notebook-revisions")
+
+	// The first save gave the starter cell its SQL: the diff shows it added.
+	err = chromedp.Do(ctx, chromedp.Click(`[data-testid=revision][data-version="2"] a`), chromedp.WaitVisible(`[data-testid=diff-summary]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if added := text(t, ctx, `pre.diff .add`); !strings.Contains(added, "select") {
+		t.Fatalf("version 2 adds %q", added)
+	}
+	screenshot(t, ctx, "notebook-diff")
 }
 
 // TestBrowserEditorHelpsWithMistakes: autocomplete offers the tables the

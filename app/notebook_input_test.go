@@ -38,6 +38,10 @@ func TestNotebookBadInputGetsPlainErrors(t *testing.T) {
 		{"export as pdf", "GET", nb + "/export?format=pdf", ``, 400},
 		{"import a bad cell mark", "POST", "/api/v1/notebooks/import", "-- %% python x\nprint(1)", 400},
 		{"import JSON that is not a notebook", "POST", "/api/v1/notebooks/import", `{"title":"x"}`, 400},
+		{"a chart of no type", "GET", nb + "/cells/a/chart?type=", ``, 400},
+		{"a chart of a column the result lacks", "GET", nb + "/cells/a/chart?type=bar&y=nope", ``, 400},
+		{"downstream of a missing cell", "GET", nb + "/cells/zzz/downstream", ``, 404},
+		{"markdown that is not a string", "POST", "/api/v1/markdown", `{"source":42}`, 400},
 	}
 	ta.call(t, auth.TierAnalyze, "POST", nb+"/cells/a/run", nil)
 	for _, c := range cases {
@@ -67,5 +71,32 @@ func TestNotebookFormWithoutATitleSaysSo(t *testing.T) {
 	res, page := b.post("/notebooks", map[string][]string{"title": {" "}, "_csrf": {csrfFrom(home)}})
 	if res.StatusCode != http.StatusBadRequest || !strings.Contains(page.Find(`[data-testid=error-message]`).Text(), "title") {
 		t.Fatalf("%d: %s", res.StatusCode, page.Text())
+	}
+}
+
+func TestRevisionPagesAnswerBadInputPlainly(t *testing.T) {
+	ta := newTestApp(t)
+	id, _ := ta.newNotebook(t, auth.TierAnalyze, sqlCellJSON("a", "kept", "select 1 as one"))
+	ta.call(t, auth.TierAnalyze, "POST", "/api/v1/notebooks/"+id+"/shares", map[string]any{"email": "handle@example.com", "role": "viewer"})
+	b := ta.browser(t)
+	b.signIn("analyze@example.com")
+	for _, path := range []string{"/notebooks/" + id + "/revisions/abc", "/notebooks/" + id + "/revisions/42", "/notebooks/nope/revisions"} {
+		if res, page := b.get(path); res.StatusCode != http.StatusNotFound || page.Find(`[data-testid=error-message]`).Text() == "" {
+			t.Errorf("%s: %d, want 404 with a message", path, res.StatusCode)
+		}
+	}
+	viewer := ta.browser(t)
+	viewer.signIn("handle@example.com")
+	_, list := viewer.get("/notebooks/" + id + "/revisions")
+	if list.Find(`[data-testid=restore]`).Length() != 0 {
+		t.Error("a viewer is offered a restore button")
+	}
+	res, page := viewer.post("/notebooks/"+id+"/revisions/1/restore", map[string][]string{"_csrf": {csrfFrom(list)}})
+	if res.StatusCode != http.StatusForbidden || page.Find(`[data-testid=error-message]`).Text() == "" {
+		t.Fatalf("a viewer restoring: %d, want 403 with a message", res.StatusCode)
+	}
+	_, n := ta.call(t, auth.TierAnalyze, "GET", "/api/v1/notebooks/"+id, nil)
+	if n["version"].(float64) != 2 {
+		t.Fatalf("the refused restore saved a version: %v", n["version"])
 	}
 }
