@@ -79,11 +79,7 @@ func (a *App) keptResult(c echo.Context) (*notebook.Notebook, *query.JSONResult,
 // decide which of those results they may see).
 func (a *App) notebookWithResults(c echo.Context) (*notebook.Notebook, map[string]*notebook.Result, []query.Visible, error) {
 	ctx, who := c.Request().Context(), currentUser(c)
-	n, err := a.nbs.Get(ctx, who, c.Param("id"))
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	results, err := a.nbs.Results(ctx, who, n.ID)
+	n, results, err := a.nbs.WithResults(ctx, who, c.Param("id"))
 	if err != nil {
 		return nil, nil, nil, err
 	}

@@ -276,10 +276,22 @@ func (s *Service) owned(ctx context.Context, who *auth.User, id string) (*Notebo
 
 // Results returns the last result of each cell, keyed by cell id.
 func (s *Service) Results(ctx context.Context, who *auth.User, id string) (map[string]*Result, error) {
-	if _, err := s.Get(ctx, who, id); err != nil {
-		return nil, err
+	_, results, err := s.WithResults(ctx, who, id)
+	return results, err
+}
+
+// WithResults returns the notebook as who sees it together with its cells'
+// last results, checking access once: what a page of the notebook needs.
+func (s *Service) WithResults(ctx context.Context, who *auth.User, id string) (*Notebook, map[string]*Result, error) {
+	n, err := s.Get(ctx, who, id)
+	if err != nil {
+		return nil, nil, err
 	}
-	return s.st.results(ctx, id)
+	results, err := s.st.results(ctx, n.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return n, results, nil
 }
 
 // Export returns the current version in portable form.
