@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"net/http"
 	"testing"
 
@@ -48,5 +49,26 @@ func TestACellDrawsItsSavedChartFromItsLastResult(t *testing.T) {
 	}
 	if status, _ := ta.call(t, auth.TierHandle, "GET", path, nil); status != http.StatusNotFound {
 		t.Fatalf("someone the notebook is not shared with: %d, want 404", status)
+	}
+}
+
+// The first page of a run, the page the editor opens with and the read view
+// all keep the order the query asked for.
+func TestResultPagesKeepTheQueryOrder(t *testing.T) {
+	ta := newTestApp(t)
+	id, _ := ta.newNotebook(t, auth.TierAnalyze, sqlCellJSON("a", "down", "select 3 - range as n, 'x' || range as s from range(3) order by n desc"))
+	status, res := ta.call(t, auth.TierAnalyze, "POST", "/api/v1/notebooks/"+id+"/cells/a/run?limit=2", nil)
+	if got := fmt.Sprint(res["rows"]); status != http.StatusOK || got != "[[3 x0] [2 x1]]" {
+		t.Fatalf("first page of the run: %d %s, want the query's order", status, got)
+	}
+	_, kept := ta.call(t, auth.TierAnalyze, "GET", "/api/v1/notebooks/"+id+"/cells/a/result", nil)
+	if got := fmt.Sprint(kept["rows"]); got != "[[3 x0] [2 x1] [1 x2]]" {
+		t.Fatalf("kept result: %s", got)
+	}
+	b := ta.browser(t)
+	b.signIn("analyze@example.com")
+	_, page := b.get("/notebooks/" + id)
+	if first := page.Find(`[data-cell=a] [data-testid=result] tbody td`).First().Text(); first != "3" {
+		t.Fatalf("the read view starts with %q", first)
 	}
 }

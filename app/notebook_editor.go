@@ -77,7 +77,7 @@ func firstPage(r *notebook.Result, visible []query.Visible) editorResult {
 		out.Error = &e
 		return out
 	}
-	p := pageOf(res, page{limit: pageRows, sort: -1})
+	p := pageOf(res, page{limit: pageRows})
 	out.Page = &p
 	return out
 }

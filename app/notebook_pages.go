@@ -87,7 +87,7 @@ func cellView(cell notebook.Cell, r *notebook.Result, visible []query.Visible) v
 	if cell.Chart != nil && cell.Chart.Type != "table" {
 		v.Chart = cell.Chart.Type
 	}
-	shown := pageOf(res, page{limit: pageRows, sort: -1})
+	shown := pageOf(res, page{limit: pageRows})
 	v.Result = resultTable(&shown.JSONResult)
 	v.Result.Truncated = res.Truncated || len(res.Rows) > pageRows
 	return v

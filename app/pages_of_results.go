@@ -22,7 +22,8 @@ var (
 // page is a window onto a kept result.
 type page struct {
 	offset, limit int
-	sort          int // column index, -1 for the order the query gave
+	sorted        bool // false keeps the order the query gave
+	sort          int  // the column sorted by, when sorted
 	desc          bool
 }
 
@@ -42,7 +43,7 @@ func pageLimit(c echo.Context) (int, bool) {
 }
 
 func pageParams(c echo.Context, res *query.JSONResult) (page, error) {
-	p := page{limit: 100, sort: -1}
+	p := page{limit: 100}
 	if n, ok := pageLimit(c); ok {
 		p.limit = n
 	}
@@ -55,7 +56,8 @@ func pageParams(c echo.Context, res *query.JSONResult) (page, error) {
 	}
 	if name := c.QueryParam("sort"); name != "" {
 		p.sort = slices.IndexFunc(res.Columns, func(col query.ResultColumn) bool { return col.Name == name })
-		if p.sort < 0 {
+		p.sorted = p.sort >= 0
+		if !p.sorted {
 			return p, pier.Errorf(pier.EInvalid, "The result has no column %q to sort by.", name)
 		}
 		p.desc = c.QueryParam("desc") == "true"
@@ -72,7 +74,7 @@ type resultPage struct {
 
 func pageOf(res *query.JSONResult, p page) resultPage {
 	rows := res.Rows
-	if p.sort >= 0 {
+	if p.sorted {
 		rows = slices.Clone(rows)
 		slices.SortStableFunc(rows, func(a, b []any) int {
 			c := compareValues(a[p.sort], b[p.sort])
