@@ -28,6 +28,7 @@ type Engine struct {
 	slots   *slots
 	observe func(LogEntry)
 
+	cache    *resultCache
 	inflight atomic.Int64
 	mu       sync.Mutex
 	boxes    map[string]*sandbox
@@ -44,6 +45,8 @@ type EngineConfig struct {
 	TempDir string // sandboxes spill here, each in a directory of its own
 	Logger  *slog.Logger
 	Observe func(LogEntry) // optional: told of every finished query, for metrics
+	// CacheBytes bounds the result cache; zero means DefaultCacheBytes.
+	CacheBytes int64
 }
 
 // NewEngine returns an engine; sandboxes are created lazily.
@@ -53,6 +56,7 @@ func NewEngine(c EngineConfig) *Engine {
 		cat: c.Catalog, props: c.Props, qlog: c.Log, lim: lim,
 		hashKey: fmt.Sprintf("%x", c.PIIKey), tmpRoot: c.TempDir, log: c.Logger,
 		slots: newSlots(lim.Slots, lim.PerUser), boxes: map[string]*sandbox{}, observe: c.Observe,
+		cache: newResultCache(c.CacheBytes),
 	}
 }
 
@@ -65,6 +69,9 @@ type Request struct {
 	Upstream []Upstream
 	// LenientParams ignores values in Params that the SQL does not use.
 	LenientParams bool
+	// Wait queues the query when the user already has their share of
+	// queries running, instead of refusing it.
+	Wait bool
 }
 
 // InFlight returns how many queries hold a slot right now.
@@ -87,7 +94,7 @@ func (e *Engine) Query(ctx context.Context, p Principal, req Request) (*Rows, er
 }
 
 func (e *Engine) start(ctx context.Context, p Principal, req Request, entry *LogEntry) (*Rows, error) {
-	release, err := e.slots.acquire(ctx, p.UserID)
+	release, err := e.slots.acquire(ctx, p.UserID, req.Wait)
 	if err != nil {
 		return nil, err
 	}

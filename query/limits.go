@@ -52,26 +52,25 @@ type slots struct {
 	perUser int
 	mu      sync.Mutex
 	byUser  map[string]int
+	left    chan struct{} // closed and replaced whenever a user's query ends
 }
 
 func newSlots(n, perUser int) *slots {
-	s := &slots{free: make(chan struct{}, n), perUser: perUser, byUser: map[string]int{}}
+	s := &slots{free: make(chan struct{}, n), perUser: perUser, byUser: map[string]int{}, left: make(chan struct{})}
 	for range n {
 		s.free <- struct{}{}
 	}
 	return s
 }
 
-// acquire takes a slot for user, refusing at once when the user already
-// holds their share and waiting (until ctx ends) when all slots are busy.
-func (s *slots) acquire(ctx context.Context, user string) (release func(), err error) {
-	s.mu.Lock()
-	if s.byUser[user] >= s.perUser {
-		s.mu.Unlock()
-		return nil, pier.Errorf(pier.ETooMany, "You already have %d queries running. Wait for one to finish, or cancel it.", s.perUser)
+// acquire takes a slot for user, waiting (until ctx ends) when all slots
+// are busy. When the user already holds their share it refuses at once,
+// unless wait is set: a dashboard asks for all its tiles together and
+// wants them run in turn, not refused.
+func (s *slots) acquire(ctx context.Context, user string, wait bool) (release func(), err error) {
+	if err := s.enter(ctx, user, wait); err != nil {
+		return nil, err
 	}
-	s.byUser[user]++
-	s.mu.Unlock()
 	select {
 	case <-s.free:
 	case <-ctx.Done():
@@ -87,10 +86,34 @@ func (s *slots) acquire(ctx context.Context, user string) (release func(), err e
 	}, nil
 }
 
+// enter counts a query against user's share.
+func (s *slots) enter(ctx context.Context, user string, wait bool) error {
+	for {
+		s.mu.Lock()
+		if s.byUser[user] < s.perUser {
+			s.byUser[user]++
+			s.mu.Unlock()
+			return nil
+		}
+		left := s.left
+		s.mu.Unlock()
+		if !wait {
+			return pier.Errorf(pier.ETooMany, "You already have %d queries running. Wait for one to finish, or cancel it.", s.perUser)
+		}
+		select {
+		case <-left:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
 func (s *slots) leave(user string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.byUser[user]--; s.byUser[user] <= 0 {
 		delete(s.byUser, user)
 	}
+	close(s.left)
+	s.left = make(chan struct{})
 }
