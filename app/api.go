@@ -154,15 +154,11 @@ func (a *App) runQuery(c echo.Context, req query.Request) (*query.Rows, error) {
 }
 
 func (a *App) principal(ctx context.Context, u *auth.User) (query.Principal, error) {
-	grants, err := a.users.Grants(ctx, u.ID)
+	grants, err := a.users.TableGrants(ctx, u.ID)
 	if err != nil {
 		return query.Principal{}, err
 	}
-	p := query.Principal{UserID: u.ID, Grants: map[string]bool{}}
-	for t, g := range grants {
-		p.Grants[t] = g.PII
-	}
-	return p, nil
+	return query.Principal{UserID: u.ID, Grants: grants}, nil
 }
 
 func (a *App) visibleTables(ctx context.Context, u *auth.User) ([]query.Visible, error) {

@@ -19,18 +19,23 @@ var policyText string
 
 // Objects and actions that the policy speaks of.
 const (
-	ObjProfile  = "profile"
-	ObjCatalog  = "catalog"
-	ObjQuery    = "query"
-	ObjMetrics  = "metrics"
-	ObjUsers    = "users"
-	ObjNotebook = "notebook"
+	ObjProfile   = "profile"
+	ObjCatalog   = "catalog"
+	ObjQuery     = "query"
+	ObjMetrics   = "metrics"
+	ObjUsers     = "users"
+	ObjNotebook  = "notebook"
+	ObjDataset   = "dataset"
+	ObjDashboard = "dashboard"
 
 	ActRead    = "read"
 	ActRun     = "run"
 	ActRefresh = "refresh"
 	ActManage  = "manage"
 	ActCreate  = "create"
+	ActCertify = "certify"
+	ActPublish = "publish"
+	ActSQL     = "sql" // write SQL into something others run, such as a dashboard tile
 )
 
 // Enforcer decides what a tier may do, from the casbin model and policy

@@ -19,6 +19,13 @@ func TestEnforcerDecidesByTier(t *testing.T) {
 		{ObjMetrics, ActRead, want{TierAdmin: true}},
 		{ObjUsers, ActManage, want{TierAdmin: true}},
 		{ObjNotebook, ActCreate, want{TierAnalyze: true, TierData: true, TierAdmin: true}},
+		{ObjDataset, ActRead, want{TierHandle: true, TierAnalyze: true, TierData: true, TierAdmin: true}},
+		{ObjDataset, ActCreate, want{TierAnalyze: true, TierData: true, TierAdmin: true}},
+		{ObjDataset, ActCertify, want{TierData: true, TierAdmin: true}},
+		{ObjDashboard, ActCreate, want{TierHandle: true, TierAnalyze: true, TierData: true, TierAdmin: true}},
+		{ObjDashboard, ActSQL, want{TierAnalyze: true, TierData: true, TierAdmin: true}},
+		{ObjDashboard, ActPublish, want{TierAnalyze: true, TierData: true, TierAdmin: true}},
+		{ObjDashboard, ActCertify, want{TierData: true, TierAdmin: true}},
 		{ObjQuery, ActRefresh, want{}},
 	}
 	en, err := NewEnforcer()

@@ -48,3 +48,17 @@ func (s *Store) Grants(ctx context.Context, userID string) (map[string]Grant, er
 	}
 	return out, rows.Err()
 }
+
+// TableGrants returns the user's granted tables, each with whether its PII
+// is visible unhashed: what the query engine needs to know of them.
+func (s *Store) TableGrants(ctx context.Context, userID string) (map[string]bool, error) {
+	grants, err := s.Grants(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]bool, len(grants))
+	for t, g := range grants {
+		out[t] = g.PII
+	}
+	return out, nil
+}

@@ -94,3 +94,26 @@ func viewSQL(t Visible, hashKey string) string {
 	return fmt.Sprintf("CREATE VIEW %s AS SELECT %s FROM read_parquet(%s, hive_partitioning = %t, union_by_name = %t)",
 		sqlIdent(t.Name), sel, sqlList(t.Files), t.Dir, t.Mixed)
 }
+
+// Readable returns a test of whether p may read every one of a list of
+// tables that the lake still holds; a table that is gone is no secret, and
+// whatever reads it fails with its own error. Grants and properties are
+// read once, so one test can check many lists.
+func (e *Engine) Readable(ctx context.Context, p Principal) (func(tables []string) bool, error) {
+	visible, err := e.Visible(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	seen := make(map[string]bool, len(visible))
+	for _, v := range visible {
+		seen[v.Name] = true
+	}
+	return func(tables []string) bool {
+		for _, t := range tables {
+			if _, exists := e.cat.Table(t); exists && !seen[t] {
+				return false
+			}
+		}
+		return true
+	}, nil
+}

@@ -1,0 +1,164 @@
+package dashboard
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/pier-analytics/pier"
+	"github.com/pier-analytics/pier/auth"
+	"github.com/pier-analytics/pier/store"
+)
+
+// Summary is a dashboard as a list shows it.
+type Summary struct {
+	ID          string    `json:"id"`
+	Title       string    `json:"title"`
+	Description string    `json:"description"`
+	Owner       string    `json:"owner"`
+	Certified   bool      `json:"certified"`
+	Published   bool      `json:"published"`
+	Tiles       int       `json:"tiles"`
+	Views       int64     `json:"views"`
+	Role        Role      `json:"role"`
+	UpdatedAt   time.Time `json:"updated_at"`
+}
+
+// List returns the dashboards who may open, certified first, then the
+// most recently changed.
+func (s *Service) List(ctx context.Context, who *auth.User) ([]Summary, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT d.id, d.title, d.description, o.email, d.certified_by IS NOT NULL, d.published,
+		d.doc, d.tables, d.view_count, d.updated_at, d.owner_id = $1, COALESCE(s.role, '')
+		FROM dashboards d JOIN users o ON o.id = d.owner_id
+		LEFT JOIN dashboard_shares s ON s.dashboard_id = d.id AND s.user_id = $1
+		WHERE d.archived_at IS NULL AND (d.owner_id = $1 OR s.role IS NOT NULL OR d.published)
+		ORDER BY d.certified_by IS NULL, d.updated_at DESC`, who.ID)
+	if err != nil {
+		return nil, fmt.Errorf("dashboard: list: %w", err)
+	}
+	defer rows.Close()
+	can, err := s.readable(ctx, who.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := []Summary{}
+	for rows.Next() {
+		sm, tables, err := scanSummary(rows)
+		if err != nil {
+			return nil, err
+		}
+		if sm.Role == RoleOwner || can(tables) {
+			out = append(out, sm)
+		}
+	}
+	return out, rows.Err()
+}
+
+func scanSummary(rows interface{ Scan(...any) error }) (Summary, []string, error) {
+	var sm Summary
+	var doc, tables, shared string
+	var updated int64
+	var owner bool
+	if err := rows.Scan(&sm.ID, &sm.Title, &sm.Description, &sm.Owner, &sm.Certified, &sm.Published,
+		&doc, &tables, &sm.Views, &updated, &owner, &shared); err != nil {
+		return sm, nil, fmt.Errorf("dashboard: list: %w", err)
+	}
+	var d Doc
+	if err := json.Unmarshal([]byte(doc), &d); err != nil {
+		return sm, nil, fmt.Errorf("dashboard %s: stored document: %w", sm.ID, err)
+	}
+	sm.Tiles, sm.UpdatedAt = len(d.Tiles), ms(updated)
+	switch {
+	case owner:
+		sm.Role = RoleOwner
+	case shared != "":
+		sm.Role = Role(shared)
+	default:
+		sm.Role = RoleViewer
+	}
+	return sm, splitList(tables), nil
+}
+
+// Share is one person a dashboard is shared with.
+type Share struct {
+	Email string `json:"email"`
+	Name  string `json:"name"`
+	Role  Role   `json:"role"`
+}
+
+// Share gives a person a role on the dashboard; only its owner may. Editors
+// build tiles, so they need the handle tier.
+func (s *Service) Share(ctx context.Context, who *auth.User, id, email string, role Role) error {
+	d, err := s.owned(ctx, who, id)
+	if err != nil {
+		return err
+	}
+	if role != RoleViewer && role != RoleEditor {
+		return pier.Errorf(pier.EInvalid, "Share as viewer or editor.")
+	}
+	to, err := s.people.UserByEmail(ctx, email)
+	if err != nil {
+		return err
+	}
+	if to.ID == d.OwnerID {
+		return pier.Errorf(pier.EInvalid, "%s owns this dashboard already.", email)
+	}
+	if role == RoleEditor && s.auth.Authorize(to, auth.ObjDashboard, auth.ActCreate) != nil {
+		return pier.Errorf(pier.EInvalid, "%s has the %s tier, which cannot edit dashboards; share as viewer.", email, to.Tier)
+	}
+	_, err = s.db.ExecContext(ctx, `INSERT INTO dashboard_shares (dashboard_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (dashboard_id, user_id) DO UPDATE SET role = excluded.role`, id, to.ID, string(role), store.Now())
+	if err != nil {
+		return fmt.Errorf("dashboard: share: %w", err)
+	}
+	return nil
+}
+
+// Unshare takes a person's role away; only the owner may.
+func (s *Service) Unshare(ctx context.Context, who *auth.User, id, email string) error {
+	if _, err := s.owned(ctx, who, id); err != nil {
+		return err
+	}
+	to, err := s.people.UserByEmail(ctx, email)
+	if err != nil {
+		return err
+	}
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM dashboard_shares WHERE dashboard_id = $1 AND user_id = $2`, id, to.ID); err != nil {
+		return fmt.Errorf("dashboard: unshare: %w", err)
+	}
+	return nil
+}
+
+// Shares lists whom the dashboard is shared with, for anyone who may open it.
+func (s *Service) Shares(ctx context.Context, who *auth.User, id string) ([]Share, error) {
+	if _, err := s.Get(ctx, who, id); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT u.email, u.name, s.role FROM dashboard_shares s JOIN users u ON u.id = s.user_id
+		WHERE s.dashboard_id = $1 ORDER BY u.email`, id)
+	if err != nil {
+		return nil, fmt.Errorf("dashboard: shares: %w", err)
+	}
+	defer rows.Close()
+	out := []Share{}
+	for rows.Next() {
+		var sh Share
+		if err := rows.Scan(&sh.Email, &sh.Name, &sh.Role); err != nil {
+			return nil, err
+		}
+		out = append(out, sh)
+	}
+	return out, rows.Err()
+}
+
+func (s *Service) owned(ctx context.Context, who *auth.User, id string) (*Dashboard, error) {
+	d, err := s.Get(ctx, who, id)
+	if err != nil {
+		return nil, err
+	}
+	if d.Role != RoleOwner {
+		return nil, pier.Errorf(pier.EForbidden, "Only the owner shares this dashboard.")
+	}
+	return d, nil
+}
