@@ -180,6 +180,7 @@ func (t *Tile) validate(i int, ids map[string]bool) error {
 		return pier.Errorf(pier.EInvalid, "%s has the id %q; ids are unique, 1 to 40 of a-z, 0-9, _ and -.", at, t.ID)
 	}
 	ids[t.ID] = true
+	t.SQL = strings.TrimRight(strings.TrimSpace(t.SQL), ";")
 	if utf8.RuneCountInString(t.Title) > maxName {
 		return pier.Errorf(pier.EInvalid, "%s: a title can be at most %d characters.", at, maxName)
 	}

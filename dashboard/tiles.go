@@ -69,7 +69,7 @@ func (s *Service) learnSQLTile(ctx context.Context, who *auth.User, t Tile) (Til
 	if err != nil {
 		return TileMeta{}, err
 	}
-	desc, err := s.engine.Describe(ctx, p, query.Request{SQL: t.SQL})
+	desc, err := s.engine.Describe(ctx, p, query.Request{SQL: t.SQL, Params: map[string]any{"grain": "day"}})
 	if err != nil {
 		return TileMeta{}, err
 	}

@@ -153,6 +153,10 @@ func TestDescribeNamesColumnsTablesAndParamsWithoutRunning(t *testing.T) {
 	if n := te.runsOf(t, req.SQL); n != 0 {
 		t.Fatal("describing ran the query")
 	}
+	grained := Request{SQL: "select date_trunc($grain, ordered_at)::date as day, count(*) as n from act_orders group by 1", Params: map[string]any{"grain": "week"}}
+	if d, err := te.Describe(context.Background(), analyst, grained); err != nil || len(d.Columns) != 2 || d.Columns[0] != (ResultColumn{"day", "DATE"}) {
+		t.Fatalf("columns that hang on a parameter: %+v, %v", d, err)
+	}
 	for _, bad := range []string{"select * from read_csv('/etc/passwd')", "select nope from obj_brands", "attach 'x.db'"} {
 		if _, err := te.Describe(context.Background(), analyst, Request{SQL: bad}); pier.ErrorCode(err) != pier.ESQL {
 			t.Errorf("%s: got %v, want a SQL error", bad, err)
