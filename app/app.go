@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/pier-analytics/pier/auth"
+	"github.com/pier-analytics/pier/dashboard"
 	"github.com/pier-analytics/pier/notebook"
 	"github.com/pier-analytics/pier/query"
 	"github.com/pier-analytics/pier/store"
@@ -20,20 +21,21 @@ import (
 
 // App is a running Pier: its store, engine and HTTP handler.
 type App struct {
-	cfg      Config
-	log      *slog.Logger
-	db       *store.DB
-	users    *auth.Store
-	enforcer *auth.Enforcer
-	sessions *scs.SessionManager
-	throttle *auth.Throttle
-	props    *query.PropStore
-	catalog  *query.Catalog
-	engine   *query.Engine
-	qlog     *query.QueryLog
-	nbs      *notebook.Service
-	metrics  *metrics
-	echo     *echo.Echo
+	cfg        Config
+	log        *slog.Logger
+	db         *store.DB
+	users      *auth.Store
+	enforcer   *auth.Enforcer
+	sessions   *scs.SessionManager
+	throttle   *auth.Throttle
+	props      *query.PropStore
+	catalog    *query.Catalog
+	engine     *query.Engine
+	qlog       *query.QueryLog
+	nbs        *notebook.Service
+	dashboards *dashboard.Service
+	metrics    *metrics
+	echo       *echo.Echo
 }
 
 // OpenStore opens the metadata store the configuration names and migrates
@@ -83,6 +85,7 @@ func (a *App) build(ctx context.Context) error {
 	})
 	a.metrics.register(a.engine)
 	a.nbs = notebook.NewService(a.db, a.enforcer, a.users)
+	a.dashboards = dashboard.NewService(a.db, a.enforcer, a.users, a.engine)
 	a.sessions = newSessions(a.db)
 	a.echo = a.routes()
 	return nil

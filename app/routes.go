@@ -51,6 +51,8 @@ func (a *App) routes() *echo.Echo {
 	api.POST("/query", a.apiQuery, a.require(auth.ObjQuery, auth.ActRun))
 	api.POST("/markdown", a.apiMarkdown, a.require(auth.ObjProfile, auth.ActRead))
 	a.notebookRoutes(api.Group("/notebooks", a.require(auth.ObjProfile, auth.ActRead)))
+	a.datasetRoutes(api.Group("/datasets", a.require(auth.ObjProfile, auth.ActRead)))
+	a.dashboardRoutes(api.Group("/dashboards", a.require(auth.ObjProfile, auth.ActRead)))
 	api.Any("/*", func(c echo.Context) error { return echo.ErrNotFound })
 	return e
 }
@@ -79,6 +81,37 @@ func (a *App) notebookRoutes(g *echo.Group) {
 	g.GET("/:id/cells/:cell/chart", a.apiCellChart)
 	g.GET("/:id/cells/:cell/downstream", a.apiDownstream)
 	g.GET("/:id/cells/:cell/export", a.apiExportCell)
+	g.POST("/:id/cells/:cell/dataset", a.apiCellDataset)
+}
+
+// datasetRoutes are open to anyone signed in; the dashboard service
+// decides the rest (handle and up explore, analysts save, the data team
+// certifies).
+func (a *App) datasetRoutes(g *echo.Group) {
+	g.GET("", a.apiListDatasets)
+	g.POST("", a.apiCreateDataset)
+	g.GET("/:id", a.apiGetDataset)
+	g.PATCH("/:id", a.apiChangeDataset)
+	g.POST("/:id/explore", a.apiExplore)
+}
+
+// dashboardRoutes are open to anyone signed in; the dashboard service
+// decides who may open, build, share and certify each dashboard, and
+// answers 404 to everyone who may not see it.
+func (a *App) dashboardRoutes(g *echo.Group) {
+	g.GET("", a.apiListDashboards)
+	g.POST("", a.apiCreateDashboard)
+	g.GET("/:id", a.apiGetDashboard)
+	g.PUT("/:id", a.apiSaveDashboard)
+	g.PATCH("/:id", a.apiChangeDashboard)
+	g.DELETE("/:id", a.apiDeleteDashboard)
+	g.POST("/:id/duplicate", a.apiDuplicateDashboard)
+	g.POST("/:id/tiles", a.apiAddTile)
+	g.GET("/:id/tiles/:tile/data", a.apiTileData)
+	g.GET("/:id/tiles/:tile/export", a.apiExportTile)
+	g.GET("/:id/shares", a.apiDashboardShares)
+	g.POST("/:id/shares", a.apiShareDashboard)
+	g.DELETE("/:id/shares/:email", a.apiUnshareDashboard)
 }
 
 // adminRoutes serves /metrics and /healthz without sign-in, for a listener

@@ -1,0 +1,181 @@
+package app
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/pier-analytics/pier"
+	"github.com/pier-analytics/pier/dashboard"
+)
+
+// apiDashboard is a dashboard as the API shows it.
+type apiDashboard struct {
+	ID               string             `json:"id"`
+	Title            string             `json:"title"`
+	Description      string             `json:"description"`
+	Owner            string             `json:"owner"`
+	Certified        bool               `json:"certified"`
+	Version          int                `json:"version"`
+	Tiles            []dashboard.Tile   `json:"tiles"`
+	Filters          []dashboard.Filter `json:"filters"`
+	Published        bool               `json:"published"`
+	CertifiedBy      string             `json:"certified_by,omitempty"`
+	Views            int64              `json:"views"`
+	RefreshMinutes   int                `json:"refresh_minutes"`
+	LastRefreshAt    *time.Time         `json:"last_refresh_at,omitempty"`
+	LastRefreshError string             `json:"last_refresh_error,omitempty"`
+	Tables           []string           `json:"tables"`
+	Role             dashboard.Role     `json:"role"`
+	UpdatedBy        string             `json:"updated_by"`
+	CreatedAt        time.Time          `json:"created_at"`
+	UpdatedAt        time.Time          `json:"updated_at"`
+}
+
+func toAPIDashboard(d *dashboard.Dashboard) apiDashboard {
+	out := apiDashboard{ID: d.ID, Title: d.Title, Description: d.Description, Owner: d.Owner, Certified: d.Certified,
+		Version: d.Version, Tiles: d.Doc.Tiles, Filters: d.Doc.Filters, Published: d.Published, CertifiedBy: d.CertifiedBy,
+		Views: d.Views, RefreshMinutes: d.RefreshMinutes, Tables: d.Tables, Role: d.Role, UpdatedBy: d.UpdatedBy,
+		CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt}
+	if out.Tiles == nil {
+		out.Tiles = []dashboard.Tile{}
+	}
+	if !d.LastRefreshAt.IsZero() {
+		out.LastRefreshAt, out.LastRefreshError = &d.LastRefreshAt, d.LastRefreshError
+	}
+	return out
+}
+
+func (a *App) apiListDashboards(c echo.Context) error {
+	list, err := a.dashboards.List(c.Request().Context(), currentUser(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"dashboards": list})
+}
+
+type dashboardBody struct {
+	Title       string             `json:"title"`
+	Description string             `json:"description"`
+	Version     int                `json:"version"`
+	Tiles       []dashboard.Tile   `json:"tiles"`
+	Filters     []dashboard.Filter `json:"filters"`
+}
+
+func (b dashboardBody) doc() dashboard.Doc {
+	return dashboard.Doc{Tiles: b.Tiles, Filters: b.Filters}
+}
+
+func (a *App) apiCreateDashboard(c echo.Context) error {
+	var body dashboardBody
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	d, err := a.dashboards.Create(c.Request().Context(), currentUser(c), dashboard.New{Title: body.Title, Description: body.Description, Doc: body.doc()})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, toAPIDashboard(d))
+}
+
+func (a *App) apiGetDashboard(c echo.Context) error {
+	d, err := a.dashboards.Get(c.Request().Context(), currentUser(c), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toAPIDashboard(d))
+}
+
+func (a *App) apiSaveDashboard(c echo.Context) error {
+	var body dashboardBody
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	if body.Version < 1 {
+		return pier.Errorf(pier.EInvalid, `Send the version you are saving over, as {"version": N, …}.`)
+	}
+	d, err := a.dashboards.Save(c.Request().Context(), currentUser(c), c.Param("id"), dashboard.Save{
+		Version: body.Version, Title: body.Title, Description: body.Description, Doc: body.doc()})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toAPIDashboard(d))
+}
+
+type changeDashboardBody struct {
+	Published      *bool `json:"published"`
+	Certified      *bool `json:"certified"`
+	RefreshMinutes *int  `json:"refresh_minutes"`
+}
+
+func (a *App) apiChangeDashboard(c echo.Context) error {
+	var body changeDashboardBody
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	d, err := a.dashboards.Change(c.Request().Context(), currentUser(c), c.Param("id"), dashboard.Change{
+		Published: body.Published, Certified: body.Certified, RefreshMinutes: body.RefreshMinutes})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toAPIDashboard(d))
+}
+
+func (a *App) apiDeleteDashboard(c echo.Context) error {
+	if err := a.dashboards.Archive(c.Request().Context(), currentUser(c), c.Param("id")); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+func (a *App) apiDuplicateDashboard(c echo.Context) error {
+	d, err := a.dashboards.Duplicate(c.Request().Context(), currentUser(c), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, toAPIDashboard(d))
+}
+
+func (a *App) apiAddTile(c echo.Context) error {
+	var t dashboard.Tile
+	if err := decodeJSON(c, &t); err != nil {
+		return err
+	}
+	d, err := a.dashboards.AddTile(c.Request().Context(), currentUser(c), c.Param("id"), t)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, toAPIDashboard(d))
+}
+
+func (a *App) apiDashboardShares(c echo.Context) error {
+	list, err := a.dashboards.Shares(c.Request().Context(), currentUser(c), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"shares": list})
+}
+
+type dashboardShareBody struct {
+	Email string         `json:"email"`
+	Role  dashboard.Role `json:"role"`
+}
+
+func (a *App) apiShareDashboard(c echo.Context) error {
+	var body dashboardShareBody
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	if err := a.dashboards.Share(c.Request().Context(), currentUser(c), c.Param("id"), body.Email, body.Role); err != nil {
+		return err
+	}
+	return a.apiDashboardShares(c)
+}
+
+func (a *App) apiUnshareDashboard(c echo.Context) error {
+	if err := a.dashboards.Unshare(c.Request().Context(), currentUser(c), c.Param("id"), c.Param("email")); err != nil {
+		return err
+	}
+	return a.apiDashboardShares(c)
+}

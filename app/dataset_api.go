@@ -1,0 +1,138 @@
+package app
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/pier-analytics/pier/dashboard"
+	"github.com/pier-analytics/pier/query"
+)
+
+// apiDataset is a dataset as the API shows it: API.md's fields first.
+type apiDataset struct {
+	ID          string             `json:"id"`
+	Name        string             `json:"name"`
+	Description string             `json:"description"`
+	Owner       string             `json:"owner"`
+	Certified   bool               `json:"certified"`
+	TimeColumn  string             `json:"time_column"`
+	Columns     []dashboard.Column `json:"columns"`
+	CertifiedBy string             `json:"certified_by,omitempty"`
+	SQL         string             `json:"sql"`
+	Tables      []string           `json:"tables"`
+	CreatedAt   time.Time          `json:"created_at"`
+	UpdatedAt   time.Time          `json:"updated_at"`
+}
+
+func toAPIDataset(ds *dashboard.Dataset) apiDataset {
+	return apiDataset{ID: ds.ID, Name: ds.Name, Description: ds.Description, Owner: ds.Owner, Certified: ds.Certified,
+		TimeColumn: ds.TimeColumn, Columns: ds.Columns, CertifiedBy: ds.CertifiedBy, SQL: ds.SQL, Tables: ds.Tables,
+		CreatedAt: ds.CreatedAt, UpdatedAt: ds.UpdatedAt}
+}
+
+func (a *App) apiListDatasets(c echo.Context) error {
+	list, err := a.dashboards.Datasets(c.Request().Context(), currentUser(c))
+	if err != nil {
+		return err
+	}
+	out := make([]apiDataset, len(list))
+	for i, ds := range list {
+		out[i] = toAPIDataset(ds)
+	}
+	return c.JSON(http.StatusOK, map[string]any{"datasets": out})
+}
+
+type createDatasetBody struct {
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	SQL         string `json:"sql"`
+	TimeColumn  string `json:"time_column"`
+}
+
+func (a *App) apiCreateDataset(c echo.Context) error {
+	var body createDatasetBody
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	return a.createDataset(c, dashboard.NewDataset{Name: body.Name, Description: body.Description, SQL: body.SQL, TimeColumn: body.TimeColumn})
+}
+
+func (a *App) createDataset(c echo.Context, in dashboard.NewDataset) error {
+	ds, err := a.dashboards.CreateDataset(c.Request().Context(), currentUser(c), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, toAPIDataset(ds))
+}
+
+type cellDatasetBody struct {
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	TimeColumn  string `json:"time_column"`
+}
+
+// apiCellDataset saves a notebook cell's query as a dataset, with the
+// earlier cells it reads.
+func (a *App) apiCellDataset(c echo.Context) error {
+	var body cellDatasetBody
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	plan, err := a.nbs.PlanRun(c.Request().Context(), currentUser(c), c.Param("id"), c.Param("cell"), nil)
+	if err != nil {
+		return err
+	}
+	return a.createDataset(c, dashboard.NewDataset{Name: body.Name, Description: body.Description,
+		SQL: plan.Request.SQL, Upstream: plan.Request.Upstream, TimeColumn: body.TimeColumn})
+}
+
+func (a *App) apiGetDataset(c echo.Context) error {
+	ds, err := a.dashboards.Dataset(c.Request().Context(), currentUser(c), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toAPIDataset(ds))
+}
+
+type changeDatasetBody struct {
+	Name        *string `json:"name"`
+	Description *string `json:"description"`
+	TimeColumn  *string `json:"time_column"`
+	Certified   *bool   `json:"certified"`
+}
+
+func (a *App) apiChangeDataset(c echo.Context) error {
+	var body changeDatasetBody
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	ds, err := a.dashboards.ChangeDataset(c.Request().Context(), currentUser(c), c.Param("id"), dashboard.DatasetChange{
+		Name: body.Name, Description: body.Description, TimeColumn: body.TimeColumn, Certified: body.Certified})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toAPIDataset(ds))
+}
+
+// apiExplore answers an exploration of a dataset with the SQL Pier wrote
+// for it, so the explorer can show it.
+func (a *App) apiExplore(c echo.Context) error {
+	var x dashboard.Exploration
+	if err := decodeJSON(c, &x); err != nil {
+		return err
+	}
+	built, res, err := a.dashboards.Explore(c.Request().Context(), currentUser(c), c.Param("id"), x)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"sql": built.SQL, "params": built.Params, "result": rawJSON(res), "cached": res.Hit})
+}
+
+// rawJSON sends a kept answer's JSON as it is.
+func rawJSON(res *query.Cached) jsonBlob { return jsonBlob(res.Data) }
+
+type jsonBlob []byte
+
+func (b jsonBlob) MarshalJSON() ([]byte, error) { return b, nil }
