@@ -20,12 +20,18 @@ type Drawing struct {
 	Spec
 	Option map[string]any `json:"option,omitempty"`
 	Number *Number        `json:"number,omitempty"`
+	Words  []Word         `json:"words,omitempty"`
+	Light  *Light         `json:"light,omitempty"`
 }
 
-// Number is a big-number chart: one value and what it is.
+// Number is a big-number chart: one value and what it is, and for a time
+// series the period it is of and the change since the period before.
 type Number struct {
-	Value any    `json:"value"`
-	Label string `json:"label"`
+	Value    any      `json:"value"`
+	Label    string   `json:"label"`
+	Period   string   `json:"period,omitempty"`
+	Previous any      `json:"previous,omitempty"`
+	Change   *float64 `json:"change,omitempty"` // as a fraction of the previous value
 }
 
 // Draw makes the chart s of the table t. Rows with the same x (and series)
@@ -40,6 +46,9 @@ func Draw(s Spec, t Table) (*Drawing, error) {
 	case "number":
 		d.Number = bigNumber(s, t)
 		return d, nil
+	case "traffic_light":
+		d.Light, err = trafficLight(s, t)
+		return d, err
 	case "scatter":
 		d.Option, err = scatterOption(s, t)
 		return d, err
@@ -48,16 +57,25 @@ func Draw(s Spec, t Table) (*Drawing, error) {
 	if err != nil {
 		return nil, err
 	}
-	if s.Type == "pie" {
+	switch s.Type {
+	case "pie":
 		d.Option = pieOption(s, g)
-	} else {
+	case "heatmap":
+		d.Option, err = heatmapOption(s, g)
+	case "word_cloud":
+		d.Words = wordCloud(s, g)
+	default:
 		d.Option = rectOption(s, g)
 	}
-	return d, nil
+	return d, err
 }
 
 func bigNumber(s Spec, t Table) *Number {
 	n := &Number{Label: s.Y[0]}
+	if s.Change {
+		n.change(s, t)
+		return n
+	}
 	if len(t.Rows) > 0 {
 		n.Value = t.Rows[0][t.index(s.Y[0])]
 	}

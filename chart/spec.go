@@ -19,6 +19,12 @@ type Spec struct {
 	X      string   `json:"x,omitempty"`
 	Y      []string `json:"y,omitempty"`
 	Series string   `json:"series,omitempty"`
+	// Good and Bad are a traffic light's thresholds.
+	Good *float64 `json:"good,omitempty"`
+	Bad  *float64 `json:"bad,omitempty"`
+	// Change makes a big number of a time series: the last period's
+	// value, and how it moved since the period before.
+	Change bool `json:"change,omitempty"`
 }
 
 // Column names and types one column of a result, as DuckDB names types.
@@ -50,8 +56,8 @@ func (t Table) index(name string) int {
 // resolve checks the spec against the table and fills in what it leaves
 // open, so that a chart of a fresh result needs no choices at all.
 func (s Spec) resolve(t Table) (Spec, error) {
-	if !slices.Contains(Types, s.Type) {
-		return s, pier.Errorf(pier.EInvalid, "There is no %q chart; choose one of %s.", s.Type, strings.Join(Types, ", "))
+	if !slices.Contains(allTypes(), s.Type) {
+		return s, pier.Errorf(pier.EInvalid, "There is no %q chart; choose one of %s.", s.Type, strings.Join(allTypes(), ", "))
 	}
 	if len(t.Columns) == 0 {
 		return s, pier.Errorf(pier.EInvalid, "The result has no columns to draw.")
@@ -80,7 +86,7 @@ func (s Spec) resolve(t Table) (Spec, error) {
 	if s.Series != "" && len(s.Y) > 1 {
 		return s, pier.Errorf(pier.EInvalid, "With a series column, pick one column of numbers (y), not %d.", len(s.Y))
 	}
-	if s.Series != "" && (s.Type == "pie" || s.Type == "number") {
+	if s.Series != "" && (s.Type == "pie" || s.Type == "number" || s.Type == "word_cloud" || s.Type == "traffic_light") {
 		return s, pier.Errorf(pier.EInvalid, "A %s chart has no series; leave the series empty.", s.Type)
 	}
 	return s, nil
