@@ -66,3 +66,16 @@ func (a *App) streamTile(c echo.Context, v dashboard.View, format string) error 
 	f := exportFormats[format]
 	return a.stream(c, rows, f.mime, f.write)
 }
+
+// apiTileChart answers what a dashboard page draws of a tile.
+func (a *App) apiTileChart(c echo.Context) error {
+	v, err := dashboard.ParseView(c.QueryParams())
+	if err != nil {
+		return err
+	}
+	tv, err := a.dashboards.DrawTile(c.Request().Context(), currentUser(c), c.Param("id"), c.Param("tile"), v)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, tv)
+}

@@ -67,7 +67,7 @@ func (s Spec) resolve(t Table) (Spec, error) {
 			return s, pier.Errorf(pier.EInvalid, "The result has no column %q; run the cell again or pick another column.", name)
 		}
 	}
-	if s.X == "" {
+	if s.X == "" && s.Type != "number" && s.Type != "traffic_light" {
 		s.X = t.Columns[0].Name
 		if i := slices.IndexFunc(t.Columns, func(c Column) bool { return !Numeric(c.Type) }); i >= 0 {
 			s.X = t.Columns[i].Name

@@ -127,3 +127,42 @@ func TestFilterDefaultsApplyUntilTheViewSaysOtherwise(t *testing.T) {
 		t.Fatal("the default and the chosen value gave the same numbers")
 	}
 }
+
+func TestTilesAreDrawnAsTheirTypeAsks(t *testing.T) {
+	f := newFixture(t, storetest.OpenSQLite(t))
+	ctx := context.Background()
+	ds := f.orders(t)
+	good, bad := 100.0, 10.0
+	d := f.create(t, f.analyst, "Kinds",
+		Tile{ID: "trend", Type: "line", Dataset: ds.ID, TimeColumn: "dt", Dimensions: []string{"status"}},
+		Tile{ID: "users", Type: "number", Dataset: ds.ID, TimeColumn: "dt", Measures: []Measure{{Agg: "count_distinct", Column: "member_id"}}},
+		Tile{ID: "light", Type: "traffic_light", Dataset: ds.ID, Chart: Chart{Good: &good, Bad: &bad}},
+		Tile{ID: "grid", Type: "heatmap", Dataset: ds.ID, Dimensions: []string{"country", "status"}},
+		Tile{ID: "words", Type: "word_cloud", Dataset: ds.ID, Dimensions: []string{"country"}},
+		Tile{ID: "rows", Type: "table", SQL: "select * from act_orders"})
+	draw := func(tile string) *TileView {
+		tv, err := f.s.DrawTile(ctx, f.analyst, d.ID, tile, View{})
+		if err != nil {
+			t.Fatalf("%s: %v", tile, err)
+		}
+		return tv
+	}
+	if tv := draw("trend"); tv.Drawing.X != "dt" || tv.Drawing.Series != "status" {
+		t.Errorf("a time series by status is drawn as %+v", tv.Drawing.Spec)
+	}
+	if n := draw("users").Drawing.Number; n == nil || n.Period != "2026-01-03" || n.Previous == nil {
+		t.Errorf("big number %+v", n)
+	}
+	if l := draw("light").Drawing.Light; l == nil || l.State != "good" {
+		t.Errorf("traffic light %+v", l)
+	}
+	if h := draw("grid").Drawing; h.X != "country" || h.Series != "status" || h.Option == nil {
+		t.Errorf("heatmap %+v", h.Spec)
+	}
+	if w := draw("words").Drawing.Words; len(w) == 0 {
+		t.Error("the word cloud has no words")
+	}
+	if tv := draw("rows"); tv.Drawing != nil || len(tv.Rows) != tableRows || !tv.Truncated || tv.RowCount != 1000 {
+		t.Errorf("table: %d rows of %d, truncated %v", len(tv.Rows), tv.RowCount, tv.Truncated)
+	}
+}

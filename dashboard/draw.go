@@ -1,0 +1,90 @@
+package dashboard
+
+import (
+	"context"
+	"time"
+
+	"github.com/pier-analytics/pier/auth"
+	"github.com/pier-analytics/pier/chart"
+	"github.com/pier-analytics/pier/query"
+)
+
+// TileView is what a dashboard page shows of a tile: its drawing (none
+// for tables), and the first rows of its result.
+type TileView struct {
+	Drawing   *chart.Drawing       `json:"drawing,omitempty"`
+	Columns   []query.ResultColumn `json:"columns"`
+	Rows      [][]any              `json:"rows"`
+	RowCount  int                  `json:"row_count"`
+	Truncated bool                 `json:"truncated"`
+	Cached    bool                 `json:"cached"`
+	RanAt     time.Time            `json:"ran_at"`
+}
+
+// tableRows is how many rows a table tile shows; its export has them all.
+const tableRows = 500
+
+// DrawTile answers the tile's data for the view and draws it.
+func (s *Service) DrawTile(ctx context.Context, who *auth.User, id, tileID string, v View) (*TileView, error) {
+	plan, res, err := s.TileData(ctx, who, id, tileID, v)
+	if err != nil {
+		return nil, err
+	}
+	r := res.Result
+	tv := &TileView{Columns: r.Columns, Rows: r.Rows, RowCount: r.RowCount, Truncated: r.Truncated, Cached: res.Hit, RanAt: res.RanAt}
+	if plan.Tile.Type == "table" {
+		if len(tv.Rows) > tableRows {
+			tv.Rows, tv.Truncated = tv.Rows[:tableRows], true
+		}
+		return tv, nil
+	}
+	tv.Drawing, err = chart.Draw(plan.Tile.spec(plan.Dashboard.Meta[plan.Tile.ID]), chartTable(r))
+	if err != nil {
+		return nil, err
+	}
+	tv.Rows = nil // the drawing holds what the page needs
+	return tv, nil
+}
+
+// spec is the chart the tile asks for, with the defaults a dashboard
+// wants: a time series is drawn across time, and its one dimension, if
+// any, splits it into series.
+func (t Tile) spec(m TileMeta) chart.Spec {
+	s := chart.Spec{Type: t.Type, X: t.Chart.X, Y: t.Chart.Y, Series: t.Chart.Series, Good: t.Chart.Good, Bad: t.Chart.Bad}
+	timed := t.TimeColumn != "" || len(m.Params) > 0
+	if t.SQL == "" && t.TimeColumn != "" && s.X == "" {
+		s.X = t.TimeColumn
+		if len(t.Dimensions) == 1 && s.Series == "" && len(s.Y) <= 1 && t.Type != "number" && t.Type != "traffic_light" {
+			s.Series = t.Dimensions[0]
+		}
+	}
+	if t.Type == "heatmap" && s.Series == "" && s.X == "" {
+		if axes := t.axes(); len(axes) >= 2 {
+			s.X, s.Series = axes[0], axes[1]
+		}
+	}
+	if t.Type == "number" && timed {
+		s.Change = true
+		if s.X == "" {
+			s.X = t.TimeColumn
+		}
+	}
+	return s
+}
+
+// axes are the columns a dataset tile groups by: time first.
+func (t Tile) axes() []string {
+	var out []string
+	if t.TimeColumn != "" {
+		out = append(out, t.TimeColumn)
+	}
+	return append(out, t.Dimensions...)
+}
+
+func chartTable(r *query.JSONResult) chart.Table {
+	t := chart.Table{Rows: r.Rows, Columns: make([]chart.Column, len(r.Columns))}
+	for i, c := range r.Columns {
+		t.Columns[i] = chart.Column{Name: c.Name, Type: c.Type}
+	}
+	return t
+}
