@@ -79,3 +79,11 @@ func (a *App) apiTileChart(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, tv)
 }
+
+func (a *App) apiFilterValues(c echo.Context) error {
+	vals, err := a.dashboards.FilterValues(c.Request().Context(), currentUser(c), c.Param("id"), c.Param("filter"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"values": vals})
+}

@@ -116,14 +116,30 @@ func (a *App) apiChangeDataset(c echo.Context) error {
 	return c.JSON(http.StatusOK, toAPIDataset(ds))
 }
 
+// exploreBody is an exploration and, optionally, how to draw it.
+type exploreBody struct {
+	dashboard.Exploration
+	Type  string          `json:"type"`
+	Chart dashboard.Chart `json:"chart"`
+}
+
 // apiExplore answers an exploration of a dataset with the SQL Pier wrote
-// for it, so the explorer can show it.
+// for it, so the explorer can show it. With a type it also draws it, as
+// a dashboard tile of that type would be drawn.
 func (a *App) apiExplore(c echo.Context) error {
-	var x dashboard.Exploration
-	if err := decodeJSON(c, &x); err != nil {
+	var body exploreBody
+	if err := decodeJSON(c, &body); err != nil {
 		return err
 	}
-	built, res, err := a.dashboards.Explore(c.Request().Context(), currentUser(c), c.Param("id"), x)
+	ctx, who, id := c.Request().Context(), currentUser(c), c.Param("id")
+	if body.Type != "" {
+		built, view, err := a.dashboards.ExploreView(ctx, who, id, body.Exploration, body.Type, body.Chart)
+		if err != nil {
+			return err
+		}
+		return c.JSON(http.StatusOK, map[string]any{"sql": built.SQL, "params": built.Params, "view": view})
+	}
+	built, res, err := a.dashboards.Explore(ctx, who, id, body.Exploration)
 	if err != nil {
 		return err
 	}

@@ -110,6 +110,7 @@ func (a *App) dashboardRoutes(g *echo.Group) {
 	g.GET("/:id/tiles/:tile/data", a.apiTileData)
 	g.GET("/:id/tiles/:tile/export", a.apiExportTile)
 	g.GET("/:id/tiles/:tile/chart", a.apiTileChart)
+	g.GET("/:id/filters/:filter/values", a.apiFilterValues)
 	g.GET("/:id/shares", a.apiDashboardShares)
 	g.POST("/:id/shares", a.apiShareDashboard)
 	g.DELETE("/:id/shares/:email", a.apiUnshareDashboard)

@@ -30,16 +30,35 @@ func (s *Service) DrawTile(ctx context.Context, who *auth.User, id, tileID strin
 	if err != nil {
 		return nil, err
 	}
+	return drawTile(plan.Tile, plan.Dashboard.Meta[plan.Tile.ID], res)
+}
+
+// ExploreView runs an exploration as Explore does and draws it as a tile
+// of that type and chart would be drawn.
+func (s *Service) ExploreView(ctx context.Context, who *auth.User, id string, x Exploration, typ string, c Chart) (*Built, *TileView, error) {
+	b, res, err := s.Explore(ctx, who, id, x)
+	if err != nil {
+		return nil, nil, err
+	}
+	t := Tile{Type: typ, Chart: c, Dataset: id, Measures: x.Measures, Dimensions: x.Dimensions, TimeColumn: x.TimeColumn}
+	if typ == "" {
+		t.Type = "table"
+	}
+	tv, err := drawTile(t, TileMeta{}, res)
+	return b, tv, err
+}
+
+func drawTile(t Tile, m TileMeta, res *query.Cached) (*TileView, error) {
 	r := res.Result
 	tv := &TileView{Columns: r.Columns, Rows: r.Rows, RowCount: r.RowCount, Truncated: r.Truncated, Cached: res.Hit, RanAt: res.RanAt}
-	if plan.Tile.Type == "table" {
-		if len(tv.Rows) > tableRows {
-			tv.Rows, tv.Truncated = tv.Rows[:tableRows], true
-		}
+	if len(tv.Rows) > tableRows {
+		tv.Rows, tv.Truncated = tv.Rows[:tableRows], true
+	}
+	if t.Type == "table" {
 		return tv, nil
 	}
-	tv.Drawing, err = chart.Draw(plan.Tile.spec(plan.Dashboard.Meta[plan.Tile.ID]), chartTable(r))
-	if err != nil {
+	var err error
+	if tv.Drawing, err = chart.Draw(t.spec(m), chartTable(r)); err != nil {
 		return nil, err
 	}
 	tv.Rows = nil // the drawing holds what the page needs

@@ -22,7 +22,9 @@ type View struct {
 // DashboardGrains are the grains a dashboard's viewers can switch between.
 var DashboardGrains = []string{"day", "week", "month"}
 
-// ParseView reads a view from a query string.
+// ParseView reads a view from a query string. A date range may also come
+// as f.<filter>.from and f.<filter>.to, as a page's form without script
+// sends it.
 func ParseView(q url.Values) (View, error) {
 	v := View{Grain: q.Get("grain"), Values: map[string][]string{}}
 	if v.Grain != "" && !slices.Contains(Grains, v.Grain) {
@@ -31,6 +33,12 @@ func ParseView(q url.Values) (View, error) {
 	for k, vals := range q {
 		name, ok := strings.CutPrefix(k, "f.")
 		if !ok {
+			continue
+		}
+		if base, ok := rangeBase(name); ok {
+			if from, to := q.Get("f."+base+".from"), q.Get("f."+base+".to"); from != "" || to != "" {
+				v.Values[base] = []string{from + ".." + to}
+			}
 			continue
 		}
 		var kept []string
@@ -44,6 +52,13 @@ func ParseView(q url.Values) (View, error) {
 		}
 	}
 	return v, nil
+}
+
+func rangeBase(name string) (string, bool) {
+	if base, ok := strings.CutSuffix(name, ".from"); ok {
+		return base, true
+	}
+	return strings.CutSuffix(name, ".to")
 }
 
 // Query writes the view back as a query string.

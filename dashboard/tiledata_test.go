@@ -166,3 +166,25 @@ func TestTilesAreDrawnAsTheirTypeAsks(t *testing.T) {
 		t.Errorf("table: %d rows of %d, truncated %v", len(tv.Rows), tv.RowCount, tv.Truncated)
 	}
 }
+
+func TestAFormsDateRangeReadsLikeOneValue(t *testing.T) {
+	v := view(t, "f.period.from=2026-01-02&f.period.to=&f.country=KR")
+	if got := v.Values["period"]; len(got) != 1 || got[0] != "2026-01-02.." || v.Values["country"][0] != "KR" {
+		t.Fatalf("%v", v.Values)
+	}
+	if v := view(t, "f.period.from=&f.period.to="); len(v.Values) != 0 {
+		t.Fatalf("an empty range is a filter: %v", v.Values)
+	}
+}
+
+func TestPickListsOfferTheValuesInTheData(t *testing.T) {
+	f := newFixture(t, storetest.OpenSQLite(t))
+	d := f.salesBoard(t)
+	got, err := f.s.FilterValues(context.Background(), f.analyst, d.ID, "country")
+	want := f.direct(t, "select distinct country from obj_members where country is not null order by 1")
+	if err != nil || len(got) != len(want) || got[0] != want[0][0] {
+		t.Fatalf("values %v, want %v (%v)", got, want, err)
+	}
+	_, err = f.s.FilterValues(context.Background(), f.analyst, d.ID, "period")
+	wantCode(t, err, pier.ENotFound)
+}
