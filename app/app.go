@@ -86,6 +86,9 @@ func (a *App) build(ctx context.Context) error {
 	a.metrics.register(a.engine)
 	a.nbs = notebook.NewService(a.db, a.enforcer, a.users)
 	a.dashboards = dashboard.NewService(a.db, a.enforcer, a.users, a.engine)
+	if err := a.demoContent(ctx); err != nil {
+		return err
+	}
 	a.sessions = newSessions(a.db)
 	a.echo = a.routes()
 	return nil

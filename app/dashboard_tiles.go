@@ -7,6 +7,7 @@ import (
 
 	"github.com/pier-analytics/pier"
 	"github.com/pier-analytics/pier/dashboard"
+	"github.com/pier-analytics/pier/query"
 )
 
 // apiTileData answers a tile's data for the view in the query string
@@ -86,4 +87,54 @@ func (a *App) apiFilterValues(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, map[string]any{"values": vals})
+}
+
+// apiExportDashboard downloads every tile with data as one Excel file, a
+// sheet per tile, for the view in the query string. A tile that cannot be
+// read gets a sheet saying why, so one broken tile does not lose the rest.
+func (a *App) apiExportDashboard(c echo.Context) error {
+	v, err := dashboard.ParseView(c.QueryParams())
+	if err != nil {
+		return err
+	}
+	ctx, who := c.Request().Context(), currentUser(c)
+	d, err := a.dashboards.Get(ctx, who, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	book := query.NewWorkbook()
+	defer book.Close()
+	for _, t := range d.Doc.Tiles {
+		if t.Type == "markdown" {
+			continue
+		}
+		if err := a.exportTileSheet(c, book, d.ID, t, v); err != nil {
+			return err
+		}
+	}
+	attach(c, d.Title+".xlsx")
+	c.Response().Header().Set(echo.HeaderContentType, exportFormats["xlsx"].mime)
+	c.Response().WriteHeader(http.StatusOK)
+	return book.Write(c.Response())
+}
+
+func (a *App) exportTileSheet(c echo.Context, book *query.Workbook, id string, t dashboard.Tile, v dashboard.View) error {
+	ctx := c.Request().Context()
+	name := t.Title
+	if name == "" {
+		name = t.ID
+	}
+	plan, err := a.dashboards.PlanTile(ctx, currentUser(c), id, t.ID, v)
+	var rows *query.Rows
+	if err == nil {
+		rows, err = a.engine.Query(ctx, plan.Principal, plan.Request)
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return err
+		}
+		return book.AddNote(name, "This tile could not be read: "+pier.ErrorMessage(err))
+	}
+	defer rows.Close()
+	return book.AddSheet(name, rows)
 }

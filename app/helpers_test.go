@@ -35,7 +35,22 @@ func newTestApp(t testing.TB) *testApp {
 	return newTestAppWith(t, Config{})
 }
 
+// newTestAppWith opens an app without the demo content, so tests start
+// from an empty store; newDemoApp has it.
 func newTestAppWith(t testing.TB, cfg Config) *testApp {
+	t.Helper()
+	cfg.NoDemo = true
+	return openTestApp(t, cfg)
+}
+
+// newDemoApp is a first start on the demo lake: with the demo datasets and
+// dashboards.
+func newDemoApp(t testing.TB) *testApp {
+	t.Helper()
+	return openTestApp(t, Config{})
+}
+
+func openTestApp(t testing.TB, cfg Config) *testApp {
 	t.Helper()
 	cfg.DataDir = t.TempDir()
 	if cfg.LakeDir == "" {

@@ -59,7 +59,8 @@ func (s *Service) TileData(ctx context.Context, who *auth.User, id, tileID strin
 // tileRequest writes the query of tile t under the view v.
 func (s *Service) tileRequest(ctx context.Context, d *Dashboard, t Tile, v View) (query.Request, error) {
 	grain := v.Grain
-	if grain == "" {
+	if grain == "" || (t.Type == "traffic_light" && t.Grain != "") {
+		// A traffic light's thresholds hold for its own period.
 		grain = t.Grain
 	}
 	if t.SQL != "" {

@@ -23,8 +23,11 @@ type Table struct {
 	Columns    []Column
 	Partitions []string // Hive partition keys, outermost first
 	PartCount  int      // distinct values of the outermost partition key
-	Rows       int64
-	Modified   time.Time
+	// LatestPartition is the greatest value of the outermost partition
+	// key, such as the newest dt.
+	LatestPartition string
+	Rows            int64
+	Modified        time.Time
 	// Mixed is set when the files disagree on their columns, so they must
 	// be read by column name (slower) rather than by position.
 	Mixed     bool
@@ -117,6 +120,15 @@ func (c *Catalog) Table(name string) (*Table, bool) {
 	defer c.mu.RUnlock()
 	t, ok := c.tables[name]
 	return t, ok
+}
+
+// NewestData says how recent a table's data is: the newest day it is
+// partitioned by, or else the day its files last changed.
+func (t *Table) NewestData() string {
+	if d, err := time.Parse(time.DateOnly, t.LatestPartition); err == nil {
+		return d.Format(time.DateOnly)
+	}
+	return t.Modified.UTC().Format(time.DateOnly)
 }
 
 // Watch refreshes the catalog every interval until ctx ends.

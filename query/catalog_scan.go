@@ -114,6 +114,9 @@ func (c *Catalog) discoverDir(name, dir string) (*Table, string) {
 	}
 	sort.Slice(stamps, func(i, j int) bool { return stamps[i].path < stamps[j].path })
 	t := &Table{Name: name, Path: dir, Dir: true, Partitions: keys, PartCount: len(parts)}
+	for v := range parts {
+		t.LatestPartition = max(t.LatestPartition, v)
+	}
 	for _, s := range stamps {
 		t.Files = append(t.Files, s.path)
 		if s.mod.After(t.Modified) {

@@ -44,6 +44,12 @@ func TestCatalogFindsTablesPartitionsAndRowCounts(t *testing.T) {
 	if b, _ := cat.Table("obj_brands"); b.Dir || b.Rows == 0 {
 		t.Fatalf("obj_brands should be a single file with rows: %+v", b)
 	}
+	if got := pv.NewestData(); got != "2026-01-03" {
+		t.Fatalf("act_page_views' newest data is %s, want its last dt", got)
+	}
+	if b, _ := cat.Table("obj_brands"); b.NewestData() != b.Modified.UTC().Format("2006-01-02") {
+		t.Fatalf("an unpartitioned table's newest data is %s", b.NewestData())
+	}
 }
 
 func TestCatalogRefreshSeesNewAndRemovedTables(t *testing.T) {

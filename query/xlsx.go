@@ -23,18 +23,83 @@ const (
 // summed and filtered at once. Rows beyond Excel's limit are left out and
 // a second sheet says so.
 func WriteXLSX(w io.Writer, r *Rows) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	const sheet = "Result"
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+	b := NewWorkbook()
+	defer b.Close()
+	if err := b.AddSheet("Result", r); err != nil {
 		return err
 	}
-	sw, err := f.NewStreamWriter(sheet)
+	return b.Write(w)
+}
+
+// Workbook is an Excel file of one sheet per result.
+type Workbook struct {
+	f                  *excelize.File
+	names              map[string]bool
+	dateStyle, tsStyle int
+}
+
+// NewWorkbook starts an empty workbook; Close releases it.
+func NewWorkbook() *Workbook {
+	f := excelize.NewFile()
+	dateStyle, _ := f.NewStyle(&excelize.Style{NumFmt: 14})
+	tsStyle, _ := f.NewStyle(&excelize.Style{NumFmt: 22})
+	return &Workbook{f: f, names: map[string]bool{}, dateStyle: dateStyle, tsStyle: tsStyle}
+}
+
+// Close releases the workbook's temporary files.
+func (b *Workbook) Close() error { return b.f.Close() }
+
+// sheet adds a sheet named as close to name as Excel allows: at most 31
+// characters, none of []:*?/\, and unlike the others.
+func (b *Workbook) sheet(name string) (string, error) {
+	name = strings.Map(func(r rune) rune {
+		if strings.ContainsRune(`[]:*?/\`, r) {
+			return '_'
+		}
+		return r
+	}, strings.TrimSpace(name))
+	if name == "" {
+		name = "Sheet"
+	}
+	base := []rune(name)
+	for n := 2; ; n++ {
+		if len([]rune(name)) > 31 {
+			name = string([]rune(name)[:31])
+		}
+		if !b.names[strings.ToLower(name)] {
+			break
+		}
+		suffix := fmt.Sprintf(" (%d)", n)
+		name = string(base[:min(len(base), 31-len(suffix))]) + suffix
+	}
+	b.names[strings.ToLower(name)] = true
+	if len(b.names) == 1 {
+		return name, b.f.SetSheetName("Sheet1", name)
+	}
+	_, err := b.f.NewSheet(name)
+	return name, err
+}
+
+// AddNote adds a sheet holding one sentence, such as why a result is
+// missing.
+func (b *Workbook) AddNote(name, text string) error {
+	sheet, err := b.sheet(name)
 	if err != nil {
 		return err
 	}
-	dateStyle, _ := f.NewStyle(&excelize.Style{NumFmt: 14})
-	tsStyle, _ := f.NewStyle(&excelize.Style{NumFmt: 22})
+	return b.f.SetCellValue(sheet, "A1", text)
+}
+
+// AddSheet writes every remaining row of r into a new sheet.
+func (b *Workbook) AddSheet(name string, r *Rows) error {
+	sheet, err := b.sheet(name)
+	if err != nil {
+		return err
+	}
+	sw, err := b.f.NewStreamWriter(sheet)
+	if err != nil {
+		return err
+	}
 	header := make([]any, r.schema.NumFields())
 	for i, fl := range r.schema.Fields() {
 		header[i] = fl.Name
@@ -52,7 +117,7 @@ func WriteXLSX(w io.Writer, r *Rows) error {
 			row++
 			cells := make([]any, rec.NumCols())
 			for c := range cells {
-				cells[c] = xlsxValue(rec.Column(c), i, dateStyle, tsStyle)
+				cells[c] = xlsxValue(rec.Column(c), i, b.dateStyle, b.tsStyle)
 			}
 			cell, _ := excelize.CoordinatesToCellName(1, row)
 			if err := sw.SetRow(cell, cells); err != nil {
@@ -68,10 +133,14 @@ func WriteXLSX(w io.Writer, r *Rows) error {
 		return err
 	}
 	if cut {
-		f.NewSheet("Note")
-		f.SetCellValue("Note", "A1", fmt.Sprintf("Excel holds at most %d rows; the result had more. Download CSV or Parquet for every row.", xlsxMaxRows-1))
+		return b.AddNote("Note", fmt.Sprintf("Excel holds at most %d rows; %s had more. Download CSV or Parquet for every row.", xlsxMaxRows-1, sheet))
 	}
-	_, err = f.WriteTo(w)
+	return nil
+}
+
+// Write writes the workbook.
+func (b *Workbook) Write(w io.Writer) error {
+	_, err := b.f.WriteTo(w)
 	return err
 }
 

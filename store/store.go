@@ -110,3 +110,16 @@ func IsUniqueViolation(err error) bool {
 	s := err.Error()
 	return strings.Contains(s, "UNIQUE constraint failed") || strings.Contains(s, "SQLSTATE 23505")
 }
+
+// ClaimOnce records that the one-time step name has been taken and reports
+// whether this call took it, so that of many replicas starting together
+// exactly one does it.
+func (db *DB) ClaimOnce(ctx context.Context, name string) (bool, error) {
+	res, err := db.ExecContext(ctx, `INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`,
+		"once:"+name, time.Now().UTC().Format(time.RFC3339))
+	if err != nil {
+		return false, fmt.Errorf("store: claim %s: %w", name, err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}

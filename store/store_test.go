@@ -30,3 +30,17 @@ func TestStoreRefusesAURLThatIsNotPostgres(t *testing.T) {
 		t.Fatal("want an error for a mysql URL")
 	}
 }
+
+func TestOneTimeStepsAreTakenOnce(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		first, err := db.ClaimOnce(ctx, "demo")
+		if err != nil || !first {
+			t.Fatalf("first claim: %v, %v", first, err)
+		}
+		again, err := db.ClaimOnce(ctx, "demo")
+		if err != nil || again {
+			t.Fatalf("second claim: %v, %v", again, err)
+		}
+	})
+}

@@ -10,4 +10,6 @@ const common = { bundle: true, minify: true, format: "iife", target: "es2020", l
 
 await build({ ...common, entryPoints: ["src/editor/main.js"], outfile: out + "notebook-editor.js" });
 await build({ ...common, entryPoints: ["src/charts-page.js"], outfile: out + "pier-charts.js" });
+await build({ ...common, entryPoints: ["src/dashboard/main.js"], outfile: out + "pier-dashboard.js" });
+await build({ ...common, entryPoints: ["src/explore/main.js"], outfile: out + "pier-explore.js" });
 copyFileSync("node_modules/echarts/dist/echarts.min.js", out + "echarts.min.js");

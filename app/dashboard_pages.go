@@ -1,0 +1,148 @@
+package app
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/pier-analytics/pier/app/views"
+	"github.com/pier-analytics/pier/auth"
+	"github.com/pier-analytics/pier/dashboard"
+)
+
+func (a *App) dashboardsPage(c echo.Context) error {
+	who := currentUser(c)
+	list, err := a.dashboards.List(c.Request().Context(), who)
+	if err != nil {
+		return err
+	}
+	page := views.DashboardList{
+		CanCreate:  a.enforcer.Authorize(who, auth.ObjDashboard, auth.ActCreate) == nil,
+		CanExplore: a.enforcer.Authorize(who, auth.ObjDataset, auth.ActRead) == nil,
+	}
+	for _, s := range list {
+		page.Rows = append(page.Rows, views.DashboardRow{ID: s.ID, Title: s.Title, Description: s.Description, Owner: s.Owner,
+			Role: string(s.Role), Updated: when(s.UpdatedAt), Certified: s.Certified, Published: s.Published, Tiles: s.Tiles, Views: s.Views})
+	}
+	return a.render(c, http.StatusOK, views.Dashboards(page, a.viewer(c)))
+}
+
+func (a *App) createDashboardForm(c echo.Context) error {
+	d, err := a.dashboards.Create(c.Request().Context(), currentUser(c), dashboard.New{Title: c.FormValue("title")})
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/explore?dashboard="+d.ID)
+}
+
+func (a *App) duplicateDashboardForm(c echo.Context) error {
+	d, err := a.dashboards.Duplicate(c.Request().Context(), currentUser(c), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/dashboards/"+d.ID)
+}
+
+func (a *App) shareDashboardForm(c echo.Context) error {
+	err := a.dashboards.Share(c.Request().Context(), currentUser(c), c.Param("id"), c.FormValue("email"), dashboard.Role(c.FormValue("role")))
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/dashboards/"+c.Param("id"))
+}
+
+// dashboardPage shows a dashboard under the view in its URL; opening it
+// counts as a view.
+func (a *App) dashboardPage(c echo.Context) error {
+	ctx, who := c.Request().Context(), currentUser(c)
+	v, err := dashboard.ParseView(c.QueryParams())
+	if err != nil {
+		return err
+	}
+	d, err := a.dashboards.Get(ctx, who, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	if err := a.dashboards.RecordView(ctx, d.ID); err != nil {
+		a.log.Warn("could not count a dashboard view", "err", err)
+	}
+	page := views.DashboardPage{ID: d.ID, Title: d.Title, Description: d.Description, Owner: d.Owner, UpdatedBy: d.UpdatedBy,
+		Updated: when(d.UpdatedAt), Certified: d.Certified, Published: d.Published, Views: d.Views + 1, Role: string(d.Role),
+		CanEdit: d.Role.CanEdit(), CanShare: d.Role == dashboard.RoleOwner, Version: d.Version, Grain: v.Grain,
+		CanDuplicate: a.enforcer.Authorize(who, auth.ObjDashboard, auth.ActCreate) == nil,
+		DataAsOf:     a.dataAsOf(d.Tables), ViewQuery: v.Query().Encode()}
+	if page.Grain == "" {
+		page.Grain = "day"
+	}
+	if d.LastRefreshError != "" && (d.Role == dashboard.RoleOwner || a.enforcer.Authorize(who, auth.ObjDashboard, auth.ActCertify) == nil) {
+		page.RefreshProblem = fmt.Sprintf("The scheduled refresh at %s failed: %s", when(d.LastRefreshAt), d.LastRefreshError)
+	}
+	page.Filters, page.CrossFilters = filterControls(d, v)
+	for _, t := range d.Doc.Tiles {
+		page.Tiles = append(page.Tiles, tileBox(d, t, v))
+		page.HasTime = page.HasTime || t.TimeColumn != "" || slices.Contains(d.Meta[t.ID].Params, "grain")
+	}
+	return a.render(c, http.StatusOK, views.Dashboard(page, a.viewer(c)))
+}
+
+// dataAsOf is how fresh a dashboard's data is: the oldest of the newest
+// data of the tables it reads, so everything shown is complete up to it.
+func (a *App) dataAsOf(tables []string) string {
+	var oldest string
+	for _, name := range tables {
+		if t, ok := a.catalog.Table(name); ok {
+			if n := t.NewestData(); oldest == "" || n < oldest {
+				oldest = n
+			}
+		}
+	}
+	return oldest
+}
+
+func filterControls(d *dashboard.Dashboard, v dashboard.View) ([]views.FilterControl, []views.CrossFilter) {
+	var out []views.FilterControl
+	for _, f := range d.Doc.Filters {
+		fc := views.FilterControl{ID: f.ID, Label: f.Label, Kind: f.Kind}
+		if fc.Label == "" {
+			fc.Label = f.ID
+		}
+		vals := v.Values[f.ID]
+		if len(vals) == 0 && f.Default != "" {
+			vals = []string{f.Default}
+		}
+		if len(vals) > 0 {
+			fc.Value = vals[0]
+			fc.From, fc.To, _ = strings.Cut(vals[0], "..")
+		}
+		out = append(out, fc)
+	}
+	var cross []views.CrossFilter
+	for name, vals := range v.Values {
+		if slices.ContainsFunc(d.Doc.Filters, func(f dashboard.Filter) bool { return f.ID == name }) {
+			continue
+		}
+		rest := v.Query()
+		rest.Del("f." + name)
+		cross = append(cross, views.CrossFilter{Column: name, Value: strings.Join(vals, ", "), Drop: "/dashboards/" + d.ID + "?" + rest.Encode()})
+	}
+	slices.SortFunc(cross, func(a, b views.CrossFilter) int { return strings.Compare(a.Column, b.Column) })
+	return out, cross
+}
+
+func tileBox(d *dashboard.Dashboard, t dashboard.Tile, v dashboard.View) views.TileBox {
+	l := t.Layout
+	b := views.TileBox{ID: t.ID, Title: t.Title, Type: t.Type, Time: t.TimeColumn,
+		Style: fmt.Sprintf("grid-column: %d / span %d; grid-row: %d / span %d", l.X+1, l.W, l.Y+1, l.H)}
+	if t.Type == "markdown" {
+		b.Markdown = renderMarkdown(t.Text)
+		return b
+	}
+	q := v.Query()
+	q.Set("download", "1")
+	b.Export = "/api/v1/dashboards/" + url.PathEscape(d.ID) + "/tiles/" + url.PathEscape(t.ID) + "/export?" + q.Encode()
+	return b
+}

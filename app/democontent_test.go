@@ -1,0 +1,51 @@
+package app
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/pier-analytics/pier/auth"
+)
+
+// TestDemoContentOpensForEveryone: on first start with the demo lake the
+// certified datasets and the published dashboards are there, and every
+// tile of every dashboard draws, for a view-tier user, at each grain.
+func TestDemoContentOpensForEveryone(t *testing.T) {
+	ta := newDemoApp(t)
+	status, sets := ta.call(t, auth.TierHandle, "GET", "/api/v1/datasets", nil)
+	if status != http.StatusOK || len(sets["datasets"].([]any)) != 3 {
+		t.Fatalf("datasets: %d %v", status, sets)
+	}
+	for _, s := range sets["datasets"].([]any) {
+		if s.(map[string]any)["certified"] != true {
+			t.Errorf("%v is not certified", s.(map[string]any)["name"])
+		}
+	}
+	status, list := ta.call(t, auth.TierView, "GET", "/api/v1/dashboards", nil)
+	boards := list["dashboards"].([]any)
+	if status != http.StatusOK || len(boards) != 3 {
+		t.Fatalf("dashboards: %d %v", status, list)
+	}
+	var titles []string
+	for _, b := range boards {
+		id := b.(map[string]any)["id"].(string)
+		titles = append(titles, b.(map[string]any)["title"].(string))
+		_, d := ta.call(t, auth.TierView, "GET", "/api/v1/dashboards/"+id, nil)
+		for _, tile := range d["tiles"].([]any) {
+			tid := tile.(map[string]any)["id"].(string)
+			for _, grain := range []string{"", "week", "month"} {
+				status, tv := ta.call(t, auth.TierView, "GET", "/api/v1/dashboards/"+id+"/tiles/"+tid+"/chart?grain="+grain, nil)
+				if status != http.StatusOK {
+					t.Errorf("%s / %s at %q: %d %v", d["title"], tid, grain, status, tv)
+				}
+			}
+		}
+	}
+	joined := strings.Join(titles, " | ")
+	for _, want := range []string{"일자별 사용자 수", "Revenue by brand and category", "Popular search keywords"} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("no dashboard %q among %s", want, joined)
+		}
+	}
+}

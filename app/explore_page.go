@@ -1,0 +1,51 @@
+package app
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/pier-analytics/pier/app/views"
+	"github.com/pier-analytics/pier/dashboard"
+)
+
+// exploreData is what the explorer page starts from: the datasets the
+// user may explore, the dashboards they may add a tile to, and the
+// dataset and dashboard the link named.
+type exploreData struct {
+	Datasets   []apiDataset        `json:"datasets"`
+	Dashboards []dashboard.Summary `json:"dashboards"`
+	Dataset    string              `json:"dataset"`
+	Dashboard  string              `json:"dashboard"`
+	Grains     []string            `json:"grains"`
+	Aggs       []string            `json:"aggs"`
+	Ops        []string            `json:"ops"`
+	Types      []string            `json:"types"`
+}
+
+func (a *App) explorePage(c echo.Context) error {
+	ctx, who := c.Request().Context(), currentUser(c)
+	sets, err := a.dashboards.Datasets(ctx, who)
+	if err != nil {
+		return err
+	}
+	list, err := a.dashboards.List(ctx, who)
+	if err != nil {
+		return err
+	}
+	data := exploreData{Datasets: []apiDataset{}, Dashboards: []dashboard.Summary{}, Dataset: c.QueryParam("dataset"),
+		Dashboard: c.QueryParam("dashboard"), Grains: dashboard.Grains, Aggs: dashboard.Aggs, Ops: dashboard.Ops,
+		Types: explorerTypes}
+	for _, ds := range sets {
+		data.Datasets = append(data.Datasets, toAPIDataset(ds))
+	}
+	for _, s := range list {
+		if s.Role.CanEdit() {
+			data.Dashboards = append(data.Dashboards, s)
+		}
+	}
+	return a.render(c, http.StatusOK, views.Explore(data, a.viewer(c)))
+}
+
+// explorerTypes are the tile types an exploration can be shown as.
+var explorerTypes = []string{"table", "bar", "line", "area", "stacked_bar", "pie", "number", "scatter", "heatmap", "word_cloud", "traffic_light"}

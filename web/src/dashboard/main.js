@@ -1,0 +1,73 @@
+// The dashboard page: each tile loads its data when it comes into view
+// (all at once for those on screen), under the view in the URL. Filters are
+// a plain form, so a filtered view is a link; clicking a bar or slice adds
+// a filter on its column for every tile.
+import { api } from "../api.js";
+import { showTileView, showError } from "../tileview.js";
+import { h, fill } from "../dom.js";
+import { LayoutEditor } from "./layout.js";
+
+const grid = document.querySelector("[data-dashboard]");
+const id = grid.dataset.dashboard;
+const view = new URLSearchParams(location.search);
+
+function tileURL(tile) {
+  return `/api/v1/dashboards/${encodeURIComponent(id)}/tiles/${encodeURIComponent(tile)}/chart?${view}`;
+}
+
+async function load(section) {
+  const body = section.querySelector(".tile-body");
+  section.dataset.state = "loading";
+  try {
+    const tv = await api("GET", tileURL(section.dataset.tile));
+    await showTileView(body, tv, { onPick: crossFilter, timeColumn: section.dataset.time });
+    section.dataset.state = "ready";
+  } catch (err) {
+    showError(body, err.message);
+    section.dataset.state = "error";
+  }
+}
+
+function crossFilter(column, value) {
+  view.set("f." + column, value);
+  location.search = view.toString();
+}
+
+// Tiles on screen load at once, in parallel; the rest as they scroll near.
+const seen = new IntersectionObserver((entries) => {
+  for (const e of entries) {
+    if (e.isIntersecting) {
+      seen.unobserve(e.target);
+      load(e.target);
+    }
+  }
+}, { rootMargin: "200px" });
+for (const s of grid.querySelectorAll("[data-tile]")) {
+  if (s.dataset.type !== "markdown") seen.observe(s);
+}
+
+// The grain switch applies as soon as it is picked.
+document.querySelector("[data-testid=grain]")?.addEventListener("change", (e) => e.target.form.requestSubmit());
+
+// Pick-lists offer the values in the data, fetched the first time they are used.
+for (const input of document.querySelectorAll("input[data-filter]")) {
+  input.addEventListener("focus", async () => {
+    if (input.dataset.loaded) return;
+    input.dataset.loaded = "1";
+    try {
+      const { values } = await api("GET", `/api/v1/dashboards/${encodeURIComponent(id)}/filters/${encodeURIComponent(input.dataset.filter)}/values`);
+      fill(document.getElementById(input.getAttribute("list")), ...values.map((v) => h("option", { value: String(v) })));
+    } catch {
+      delete input.dataset.loaded;
+    }
+  }, { once: false });
+}
+
+const edit = document.querySelector("[data-action=edit]");
+if (edit) {
+  const editor = new LayoutEditor(grid, id);
+  edit.addEventListener("click", () => {
+    const on = editor.toggle();
+    edit.textContent = on ? "Done" : "Edit layout";
+  });
+}
