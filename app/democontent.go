@@ -102,7 +102,7 @@ WHERE o.status NOT IN ('cancelled', 'refunded')`, "dt")
 			{ID: "by_category", Title: "Revenue by category", Type: "bar", Dataset: ds.ID, Measures: rev, Dimensions: []string{"category"}, Layout: dashboard.Layout{Y: 3, W: 6, H: 5}},
 			{ID: "top_brands", Title: "Top 10 brands", Type: "bar", Dataset: ds.ID, Measures: rev, Dimensions: []string{"brand"}, Limit: 10, Layout: dashboard.Layout{X: 6, Y: 3, W: 6, H: 5}},
 			{ID: "trend", Title: "Revenue by category over time", Type: "stacked_bar", Dataset: ds.ID, Measures: rev, TimeColumn: "dt", Dimensions: []string{"category"}, Layout: dashboard.Layout{Y: 8, W: 12, H: 5}},
-			{ID: "grid", Title: "Units by category and brand", Type: "heatmap", Dataset: ds.ID, Measures: []dashboard.Measure{{Agg: "sum", Column: "quantity"}}, Dimensions: []string{"category", "brand"}, Limit: 2000, Layout: dashboard.Layout{Y: 13, W: 12, H: 7}},
+			{ID: "grid", Title: "Units sold by category", Type: "heatmap", Dataset: ds.ID, Measures: []dashboard.Measure{{Agg: "sum", Column: "quantity"}}, TimeColumn: "dt", Dimensions: []string{"category"}, Layout: dashboard.Layout{Y: 13, W: 12, H: 6}},
 		},
 		Filters: []dashboard.Filter{{ID: "period", Label: "Period", Kind: "date_range"}, {ID: "category", Label: "Category", Kind: "values", Column: "category"}, {ID: "brand", Label: "Brand", Kind: "values", Column: "brand"}},
 	})

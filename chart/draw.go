@@ -11,6 +11,7 @@ import (
 // change instead of drawing a smear.
 const (
 	maxSeries     = 40
+	maxHeatRows   = 300 // a heatmap's rows are read as categories, not told apart by colour
 	maxCategories = 5000
 )
 
@@ -109,8 +110,11 @@ func pivot(s Spec, t Table) (grid, error) {
 		}
 		si, known := sers[ser]
 		if !known {
-			if len(g.series) == maxSeries {
-				return pier.Errorf(pier.EInvalid, "There are more than %d series, too many to tell apart; pick a series column with fewer values.", maxSeries)
+			if limit := seriesLimit(s); len(g.series) == limit {
+				if s.Type == "heatmap" {
+					return pier.Errorf(pier.EInvalid, "%q has more than %d different values, too many rows for a heatmap; filter or pick another column.", s.Series, limit)
+				}
+				return pier.Errorf(pier.EInvalid, "There are more than %d series, too many to tell apart; pick a series column with fewer values.", limit)
 			}
 			si, sers[ser] = len(g.series), len(g.series)
 			g.series = append(g.series, ser)
@@ -139,6 +143,13 @@ func pivot(s Spec, t Table) (grid, error) {
 		}
 	}
 	return g, nil
+}
+
+func seriesLimit(s Spec) int {
+	if s.Type == "heatmap" {
+		return maxHeatRows
+	}
+	return maxSeries
 }
 
 // missing is how ECharts is told a point has no value.

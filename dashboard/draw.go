@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/pier-analytics/pier/auth"
@@ -71,6 +72,9 @@ func drawTile(t Tile, m TileMeta, res *query.Cached) (*TileView, error) {
 func (t Tile) spec(m TileMeta) chart.Spec {
 	s := chart.Spec{Type: t.Type, X: t.Chart.X, Y: t.Chart.Y, Series: t.Chart.Series, Good: t.Chart.Good, Bad: t.Chart.Bad}
 	timed := t.TimeColumn != "" || len(m.Params) > 0
+	if t.Dataset != "" && len(t.axes()) == 0 && slices.Contains([]string{"line", "area", "bar", "stacked_bar", "pie", "heatmap", "word_cloud"}, t.Type) {
+		s.Type = "number" // nothing to draw across: the answer is one value
+	}
 	if t.SQL == "" && t.TimeColumn != "" && s.X == "" {
 		s.X = t.TimeColumn
 		if len(t.Dimensions) == 1 && s.Series == "" && len(s.Y) <= 1 && t.Type != "number" && t.Type != "traffic_light" {

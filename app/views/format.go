@@ -63,3 +63,11 @@ func diffClass(op string) string {
 	}
 	return "ctx"
 }
+
+// countOf writes n and the word for what is counted, plural unless n is 1.
+func countOf(n int64, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return formatCount(n) + " " + word + "s"
+}
