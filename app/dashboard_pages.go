@@ -82,6 +82,7 @@ func (a *App) dashboardPage(c echo.Context) error {
 		page.RefreshProblem = fmt.Sprintf("The scheduled refresh at %s failed: %s", when(d.LastRefreshAt), d.LastRefreshError)
 	}
 	page.Filters, page.CrossFilters = filterControls(d, v)
+	page.FilterColumns = filterColumns(d)
 	for _, t := range d.Doc.Tiles {
 		page.Tiles = append(page.Tiles, tileBox(d, t, v))
 		page.HasTime = page.HasTime || t.TimeColumn != "" || slices.Contains(d.Meta[t.ID].Params, "grain")
@@ -145,4 +146,36 @@ func tileBox(d *dashboard.Dashboard, t dashboard.Tile, v dashboard.View) views.T
 	q.Set("download", "1")
 	b.Export = "/api/v1/dashboards/" + url.PathEscape(d.ID) + "/tiles/" + url.PathEscape(t.ID) + "/export?" + q.Encode()
 	return b
+}
+
+// filterColumns are the columns of the dashboard's tiles that a filter
+// could pick values of.
+func filterColumns(d *dashboard.Dashboard) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, m := range d.Meta {
+		for _, c := range m.Columns {
+			if c.Role == dashboard.RoleDimension && !seen[c.Name] {
+				seen[c.Name] = true
+				out = append(out, c.Name)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func (a *App) addFilterForm(c echo.Context) error {
+	f := dashboard.Filter{Label: strings.TrimSpace(c.FormValue("label")), Kind: c.FormValue("kind"), Column: c.FormValue("column")}
+	if _, err := a.dashboards.AddFilter(c.Request().Context(), currentUser(c), c.Param("id"), f); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/dashboards/"+c.Param("id"))
+}
+
+func (a *App) removeFilterForm(c echo.Context) error {
+	if _, err := a.dashboards.RemoveFilter(c.Request().Context(), currentUser(c), c.Param("id"), c.Param("filter")); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/dashboards/"+c.Param("id"))
 }

@@ -48,6 +48,8 @@ func (a *App) routes() *echo.Echo {
 	e.GET("/dashboards/:id", a.dashboardPage, a.signedInPage)
 	e.POST("/dashboards/:id/duplicate", a.duplicateDashboardForm, a.signedInPage)
 	e.POST("/dashboards/:id/shares", a.shareDashboardForm, a.signedInPage)
+	e.POST("/dashboards/:id/filters", a.addFilterForm, a.signedInPage)
+	e.POST("/dashboards/:id/filters/:filter/delete", a.removeFilterForm, a.signedInPage)
 	e.GET("/explore", a.explorePage, a.signedInPage)
 
 	api := e.Group("/api/v1")

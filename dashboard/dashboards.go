@@ -1,7 +1,10 @@
 package dashboard
 
 import (
+	"cmp"
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -235,4 +238,52 @@ func checkTitle(t string) (string, error) {
 		return "", pier.Errorf(pier.EInvalid, "A title can be at most %d characters.", maxName)
 	}
 	return t, nil
+}
+
+// AddFilter adds a filter to the dashboard, with an id made from its label
+// when it has none.
+func (s *Service) AddFilter(ctx context.Context, who *auth.User, id string, f Filter) (*Dashboard, error) {
+	d, err := s.editable(ctx, who, id)
+	if err != nil {
+		return nil, err
+	}
+	if f.ID == "" {
+		f.ID = filterID(f, d.Doc.Filters)
+	}
+	doc := d.Doc
+	doc.Filters = append(append([]Filter{}, doc.Filters...), f)
+	return s.Save(ctx, who, id, Save{Version: d.Version, Title: d.Title, Description: d.Description, Doc: doc})
+}
+
+// RemoveFilter takes a filter off the dashboard.
+func (s *Service) RemoveFilter(ctx context.Context, who *auth.User, id, filterID string) (*Dashboard, error) {
+	d, err := s.editable(ctx, who, id)
+	if err != nil {
+		return nil, err
+	}
+	doc := d.Doc
+	doc.Filters = slices.DeleteFunc(slices.Clone(doc.Filters), func(f Filter) bool { return f.ID == filterID })
+	return s.Save(ctx, who, id, Save{Version: d.Version, Title: d.Title, Description: d.Description, Doc: doc})
+}
+
+// filterID makes an id from the filter's label or column that no other
+// filter has.
+func filterID(f Filter, others []Filter) string {
+	base := strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '_':
+			return r
+		case r >= 'A' && r <= 'Z':
+			return r + 'a' - 'A'
+		}
+		return '_'
+	}, strings.TrimSpace(cmp.Or(f.Label, f.Column, f.Kind)))
+	if len(base) > 30 || strings.Trim(base, "_") == "" {
+		base = "filter"
+	}
+	id := base
+	for n := 2; slices.ContainsFunc(others, func(o Filter) bool { return o.ID == id }); n++ {
+		id = fmt.Sprintf("%s_%d", base, n)
+	}
+	return id
 }

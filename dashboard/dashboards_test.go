@@ -185,3 +185,27 @@ func TestSharingAndStanding(t *testing.T) {
 		wantCode(t, err, pier.ENotFound)
 	})
 }
+
+func TestFiltersAreAddedAndRemovedByEditors(t *testing.T) {
+	f := newFixture(t, storetest.OpenSQLite(t))
+	ctx := context.Background()
+	ds := f.orders(t)
+	d := f.create(t, f.handle, "Sales", datasetTile("a", ds, "bar"))
+	d, err := f.s.AddFilter(ctx, f.handle, d.ID, Filter{Label: "Order status", Kind: "values", Column: "status"})
+	if err != nil || len(d.Doc.Filters) != 1 || d.Doc.Filters[0].ID != "order_status" {
+		t.Fatalf("%+v, %v", d, err)
+	}
+	d, err = f.s.AddFilter(ctx, f.handle, d.ID, Filter{Label: "Order status", Kind: "date_range"})
+	if err != nil || d.Doc.Filters[1].ID != "order_status_2" {
+		t.Fatalf("a second filter of the same label: %+v, %v", d.Doc.Filters, err)
+	}
+	_, err = f.s.AddFilter(ctx, f.handle, d.ID, Filter{Label: "x", Kind: "values"})
+	wantCode(t, err, pier.EInvalid)
+	f.s.Share(ctx, f.handle, d.ID, f.viewer.Email, RoleViewer)
+	_, err = f.s.RemoveFilter(ctx, f.viewer, d.ID, "order_status")
+	wantCode(t, err, pier.EForbidden)
+	d, err = f.s.RemoveFilter(ctx, f.handle, d.ID, "order_status")
+	if err != nil || len(d.Doc.Filters) != 1 || d.Doc.Filters[0].ID != "order_status_2" {
+		t.Fatalf("after removing: %+v, %v", d.Doc.Filters, err)
+	}
+}

@@ -37,6 +37,7 @@ export class AddToDashboard {
   async add() {
     const tile = { ...this.tile(), title: this.title.value.trim() };
     this.button.disabled = true;
+    this.message.textContent = "Adding…";
     try {
       let d;
       if (this.target.value) {
@@ -48,6 +49,7 @@ export class AddToDashboard {
         this.target.value = d.id;
         this.toggleNew();
       }
+      this.titleTouched = false; // the next tile gets a title of its own
       fill(this.message, `Added to ${d.title}. `, h("a", { href: `/dashboards/${encodeURIComponent(d.id)}`, testid: "open-dashboard" }, "Open the dashboard"));
     } catch (err) {
       fill(this.message, h("span", { class: "error-text" }, err.message));
