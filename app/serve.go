@@ -42,6 +42,7 @@ func (a *App) serveOn(ctx context.Context, ln net.Listener) error {
 	}
 	go a.catalog.Watch(base, 30*time.Second)
 	go a.sweepSessions(base)
+	go a.refreshDashboards(base)
 	select {
 	case <-ctx.Done():
 	case err := <-errs:
@@ -80,4 +81,20 @@ func displayAddr(addr net.Addr) string {
 		return "localhost:" + port
 	}
 	return net.JoinHostPort(host, port)
+}
+
+// refreshDashboards runs the dashboards' refresh schedules.
+func (a *App) refreshDashboards(ctx context.Context) {
+	tick := time.NewTicker(30 * time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-tick.C:
+			if _, err := a.dashboards.RefreshDue(ctx, now); err != nil && ctx.Err() == nil {
+				a.log.Warn("scheduled dashboard refresh failed", "err", err)
+			}
+		}
+	}
 }

@@ -1,0 +1,132 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/pier-analytics/pier/auth"
+	"github.com/pier-analytics/pier/query"
+)
+
+// TestDashboardPagesReadWithoutScript: the list, a dashboard with a text
+// tile, its filters and download links, a cross-filter that can be
+// dropped, and who is told what.
+func TestDashboardPagesReadWithoutScript(t *testing.T) {
+	ta := newTestApp(t)
+	ds := ta.newDataset(t)
+	note := map[string]any{"id": "note", "title": "Read me", "type": "markdown", "chart": map[string]any{},
+		"text": "# Sales\n<script>window.pwned=1</script>[x](javascript:alert(1))"}
+	status, d := ta.call(t, auth.TierHandle, "POST", "/api/v1/dashboards", map[string]any{"title": "Team sales", "tiles": []any{statusTile(ds), note},
+		"filters": []any{map[string]any{"id": "country", "label": "Country", "kind": "values", "column": "country"}}})
+	if status != http.StatusCreated {
+		t.Fatalf("%d %v", status, d)
+	}
+	id := d["id"].(string)
+	ta.call(t, auth.TierHandle, "POST", "/api/v1/dashboards/"+id+"/shares", map[string]any{"email": "view@example.com", "role": "viewer"})
+
+	owner := ta.browser(t)
+	owner.signIn("handle@example.com")
+	_, list := owner.get("/dashboards")
+	if strings.TrimSpace(list.Find(`[data-testid=dashboard-card] h2`).Text()) != "Team sales" {
+		t.Fatal("the list does not show the dashboard")
+	}
+	res, page := owner.get("/dashboards/" + id + "?f.country=KR&f.status=paid&grain=week")
+	if res.StatusCode != http.StatusOK || page.Find(`[data-testid=dashboard-title]`).Text() == "" {
+		t.Fatalf("dashboard page: %d", res.StatusCode)
+	}
+	md, _ := page.Find(`[data-tile=note] .markdown`).Html()
+	if !strings.Contains(md, "<h1") || strings.Contains(md, "<script") || strings.Contains(md, "javascript:") {
+		t.Fatalf("a text tile is not rendered safely: %s", md)
+	}
+	if v, _ := page.Find(`input[name="f.country"]`).Attr("value"); v != "KR" {
+		t.Fatalf("the country filter shows %q", v)
+	}
+	if chip := page.Find(`[data-testid=cross-filter]`).Text(); !strings.Contains(chip, "status = paid") {
+		t.Fatalf("cross-filter chip %q", chip)
+	}
+	drop, _ := page.Find(`[data-testid=cross-filter] a`).Attr("href")
+	if strings.Contains(drop, "status") || !strings.Contains(drop, "f.country=KR") {
+		t.Fatalf("dropping the cross-filter links to %s", drop)
+	}
+	csv, _ := page.Find(`[data-tile=by_status] [data-testid=tile-csv]`).Attr("href")
+	if res := ta.do(t, auth.TierHandle, "GET", csv, ""); res.StatusCode != http.StatusOK || !strings.HasPrefix(readAll(t, res), "status,sum of total") {
+		t.Fatalf("the tile's CSV link %s: %d", csv, res.StatusCode)
+	}
+	if page.Find(`[data-testid=refresh-problem]`).Length() != 0 {
+		t.Fatal("a refresh problem is shown with no refresh")
+	}
+
+	ta.db.ExecContext(context.Background(), `UPDATE dashboards SET last_refresh_at = 1, last_refresh_error = 'Tile 1: the table is gone' WHERE id = $1`, id)
+	_, page = owner.get("/dashboards/" + id)
+	if !strings.Contains(page.Find(`[data-testid=refresh-problem]`).Text(), "the table is gone") {
+		t.Fatal("the owner is not told that the refresh failed")
+	}
+	viewer := ta.browser(t)
+	viewer.signIn("view@example.com")
+	_, page = viewer.get("/dashboards/" + id)
+	if page.Find(`[data-testid=refresh-problem]`).Length() != 0 || page.Find(`[data-testid=edit-dashboard]`).Length() != 0 {
+		t.Fatal("a viewer is shown the refresh problem or the editing controls")
+	}
+	if res, page := viewer.get("/dashboards/" + id + "?grain=hour"); res.StatusCode != http.StatusBadRequest || !strings.Contains(page.Text(), "grain") {
+		t.Fatalf("a bad grain: %d", res.StatusCode)
+	}
+	stranger := ta.browser(t)
+	stranger.signIn("analyze@example.com")
+	if res, _ := stranger.get("/dashboards/" + id); res.StatusCode != http.StatusNotFound {
+		t.Fatalf("a stranger: %d", res.StatusCode)
+	}
+	_, home := viewer.get("/")
+	if res, _ := viewer.post("/dashboards", url.Values{"title": {"Mine"}, "_csrf": {csrfFrom(home)}}); res.StatusCode != http.StatusForbidden {
+		t.Fatalf("a view-tier user made a dashboard: %d", res.StatusCode)
+	}
+}
+
+// TestWholeDashboardExportHasASheetPerTile: one workbook, a sheet per tile
+// with data, and a tile that cannot be read says why instead of failing
+// the download.
+func TestWholeDashboardExportHasASheetPerTile(t *testing.T) {
+	ta := newTestApp(t)
+	ds := ta.newDataset(t)
+	broken := map[string]any{"id": "brands", "title": "Brands", "type": "table", "chart": map[string]any{}, "sql": "select * from obj_brands"}
+	id := ta.newDashboard(t, auth.TierAnalyze, statusTile(ds), broken)
+	ta.props.Set(context.Background(), "obj_brands", propRestricted())
+	res := ta.do(t, auth.TierAnalyze, "GET", "/api/v1/dashboards/"+id+"/export", "")
+	body := readAll(t, res)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("%d %s", res.StatusCode, body)
+	}
+	sheets := xlsxSheets(t, []byte(body))
+	if len(sheets) != 2 || sheets[0][0][0] != "status" || !strings.Contains(sheets[1][0][0], "could not be read") {
+		t.Fatalf("sheets %v", sheets)
+	}
+}
+
+func propRestricted() query.PropChange {
+	yes := true
+	return query.PropChange{Restricted: &yes}
+}
+
+// xlsxSheets reads every sheet of a workbook, in order.
+func xlsxSheets(t *testing.T, b []byte) [][][]string {
+	t.Helper()
+	f, err := excelize.OpenReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatalf("not a workbook: %v", err)
+	}
+	defer f.Close()
+	var out [][][]string
+	for _, name := range f.GetSheetList() {
+		rows, err := f.GetRows(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, rows)
+	}
+	return out
+}
