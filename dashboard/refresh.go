@@ -109,4 +109,3 @@ func (s *Service) recordRefresh(ctx context.Context, id string, at time.Time, fa
 	_, err := s.db.ExecContext(ctx, `UPDATE dashboards SET last_refresh_at = $2, last_refresh_error = $3 WHERE id = $1`, id, at.UnixMilli(), msg)
 	return err
 }
-
