@@ -5,10 +5,12 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/pier-analytics/pier"
 	"github.com/pier-analytics/pier/app/views"
 	"github.com/pier-analytics/pier/auth"
 	"github.com/pier-analytics/pier/dashboard"
@@ -83,6 +85,11 @@ func (a *App) dashboardPage(c echo.Context) error {
 	}
 	page.Filters, page.CrossFilters = filterControls(d, v)
 	page.FilterColumns = filterColumns(d)
+	page.RefreshMinutes = d.RefreshMinutes
+	page.CanPublish = d.Role == dashboard.RoleOwner && a.enforcer.Authorize(who, auth.ObjDashboard, auth.ActPublish) == nil
+	page.CanCertify = a.enforcer.Authorize(who, auth.ObjDashboard, auth.ActCertify) == nil
+	page.CanWriteSQL = a.enforcer.Authorize(who, auth.ObjDashboard, auth.ActSQL) == nil
+	page.TileTypes = dashboard.TileTypes
 	for _, t := range d.Doc.Tiles {
 		page.Tiles = append(page.Tiles, tileBox(d, t, v))
 		page.HasTime = page.HasTime || t.TimeColumn != "" || slices.Contains(d.Meta[t.ID].Params, "grain")
@@ -175,6 +182,54 @@ func (a *App) addFilterForm(c echo.Context) error {
 
 func (a *App) removeFilterForm(c echo.Context) error {
 	if _, err := a.dashboards.RemoveFilter(c.Request().Context(), currentUser(c), c.Param("id"), c.Param("filter")); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/dashboards/"+c.Param("id"))
+}
+
+// dashboardSettingsForm saves the title, description and refresh schedule.
+func (a *App) dashboardSettingsForm(c echo.Context) error {
+	ctx, who, id := c.Request().Context(), currentUser(c), c.Param("id")
+	version, _ := strconv.Atoi(c.FormValue("version"))
+	minutes, err := strconv.Atoi(c.FormValue("refresh_minutes"))
+	if err != nil {
+		return pier.Errorf(pier.EInvalid, "Pick how often the dashboard refreshes.")
+	}
+	d, err := a.dashboards.Get(ctx, who, id)
+	if err != nil {
+		return err
+	}
+	if _, err := a.dashboards.Save(ctx, who, id, dashboard.Save{Version: version, Title: c.FormValue("title"),
+		Description: c.FormValue("description"), Doc: d.Doc}); err != nil {
+		return err
+	}
+	if minutes != d.RefreshMinutes {
+		if _, err := a.dashboards.Change(ctx, who, id, dashboard.Change{RefreshMinutes: &minutes}); err != nil {
+			return err
+		}
+	}
+	return c.Redirect(http.StatusSeeOther, "/dashboards/"+id)
+}
+
+// dashboardStandingForm publishes or certifies, one button at a time.
+func (a *App) dashboardStandingForm(c echo.Context) error {
+	var ch dashboard.Change
+	for name, field := range map[string]**bool{"published": &ch.Published, "certified": &ch.Certified} {
+		if v := c.FormValue(name); v != "" {
+			b := v == "true"
+			*field = &b
+		}
+	}
+	if _, err := a.dashboards.Change(c.Request().Context(), currentUser(c), c.Param("id"), ch); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/dashboards/"+c.Param("id"))
+}
+
+// sqlTileForm adds a tile of SQL (analysts).
+func (a *App) sqlTileForm(c echo.Context) error {
+	t := dashboard.Tile{Title: c.FormValue("title"), Type: c.FormValue("type"), SQL: c.FormValue("sql"), TimeColumn: strings.TrimSpace(c.FormValue("time_column"))}
+	if _, err := a.dashboards.AddTile(c.Request().Context(), currentUser(c), c.Param("id"), t); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/dashboards/"+c.Param("id"))

@@ -130,3 +130,54 @@ func xlsxSheets(t *testing.T, b []byte) [][][]string {
 	}
 	return out
 }
+
+// TestDashboardSettingsOnThePage: the owner renames and schedules,
+// publishes and adds a tile of SQL; the data team certifies; a handle-tier
+// editor cannot add SQL.
+func TestDashboardSettingsOnThePage(t *testing.T) {
+	ta := newTestApp(t)
+	id := ta.newDashboard(t, auth.TierAnalyze, statusTile(ta.newDataset(t)))
+	owner := ta.browser(t)
+	owner.signIn("analyze@example.com")
+	_, page := owner.get("/dashboards/" + id)
+	token := csrfFrom(page)
+	for _, step := range []struct {
+		path string
+		form url.Values
+	}{
+		{"/settings", url.Values{"version": {"1"}, "title": {"Renamed"}, "description": {"Why"}, "refresh_minutes": {"60"}}},
+		{"/standing", url.Values{"published": {"true"}}},
+		{"/tiles", url.Values{"title": {"Brands"}, "type": {"table"}, "sql": {"select * from obj_brands"}}},
+	} {
+		step.form.Set("_csrf", token)
+		if res, _ := owner.post("/dashboards/"+id+step.path, step.form); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("%s: %d", step.path, res.StatusCode)
+		}
+	}
+	_, d := ta.call(t, auth.TierView, "GET", "/api/v1/dashboards/"+id, nil)
+	if d["title"] != "Renamed" || d["description"] != "Why" || d["refresh_minutes"] != 60.0 || d["published"] != true || len(d["tiles"].([]any)) != 2 {
+		t.Fatalf("after the settings: %v", d)
+	}
+
+	data := ta.browser(t)
+	data.signIn("data@example.com")
+	_, page = data.get("/dashboards/" + id)
+	if res, _ := data.post("/dashboards/"+id+"/standing", url.Values{"certified": {"true"}, "_csrf": {csrfFrom(page)}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("certify: %d", res.StatusCode)
+	}
+	if _, page = data.get("/dashboards/" + id); page.Find(`[data-testid=certified]`).Length() != 1 {
+		t.Fatal("no certified badge")
+	}
+
+	ta.call(t, auth.TierAnalyze, "POST", "/api/v1/dashboards/"+id+"/shares", map[string]any{"email": "handle@example.com", "role": "editor"})
+	editor := ta.browser(t)
+	editor.signIn("handle@example.com")
+	_, page = editor.get("/dashboards/" + id)
+	if page.Find(`[data-testid=sql-tile-form]`).Length() != 0 || page.Find(`[data-testid=publish]`).Length() != 0 {
+		t.Fatal("a handle-tier editor is offered SQL tiles or publishing")
+	}
+	res, _ := editor.post("/dashboards/"+id+"/tiles", url.Values{"type": {"table"}, "sql": {"select 1"}, "_csrf": {csrfFrom(page)}})
+	if res.StatusCode != http.StatusForbidden {
+		t.Fatalf("a handle-tier editor added SQL: %d", res.StatusCode)
+	}
+}

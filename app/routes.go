@@ -49,6 +49,9 @@ func (a *App) routes() *echo.Echo {
 	e.POST("/dashboards/:id/duplicate", a.duplicateDashboardForm, a.signedInPage)
 	e.POST("/dashboards/:id/shares", a.shareDashboardForm, a.signedInPage)
 	e.POST("/dashboards/:id/filters", a.addFilterForm, a.signedInPage)
+	e.POST("/dashboards/:id/settings", a.dashboardSettingsForm, a.signedInPage)
+	e.POST("/dashboards/:id/standing", a.dashboardStandingForm, a.signedInPage)
+	e.POST("/dashboards/:id/tiles", a.sqlTileForm, a.signedInPage)
 	e.POST("/dashboards/:id/filters/:filter/delete", a.removeFilterForm, a.signedInPage)
 	e.GET("/explore", a.explorePage, a.signedInPage)
 
