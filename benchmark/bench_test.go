@@ -86,3 +86,64 @@ func BenchmarkCases(b *testing.B) {
 		}
 	}
 }
+
+// TestBoardLoadRunsOnATinyLake keeps the dashboard load generator working:
+// every viewer gets every tile, cold and warm.
+func TestBoardLoadRunsOnATinyLake(t *testing.T) {
+	ctx := context.Background()
+	e, err := NewEnv(ctx, filepath.Join(t.TempDir(), "lake"), t.TempDir(), demolake.Tiny)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	b, err := e.NewBoard(ctx, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := e.RunBoard(ctx, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b.Tiles) != 12 || r.Cold.Requests != 36 || r.Warm.Requests != 36 || r.Floor <= 0 {
+		t.Fatalf("%d tiles, %+v", len(b.Tiles), r)
+	}
+	hits, _ := e.app.Engine().CacheStats()
+	if hits < 36 {
+		t.Fatalf("the warm opening was not answered from the cache: %d hits", hits)
+	}
+	var out bytes.Buffer
+	PrintBoard(&out, r)
+	if !bytes.Contains(out.Bytes(), []byte("| warm |")) {
+		t.Fatal(out.String())
+	}
+}
+
+// BenchmarkDashboard100Viewers opens a 12-tile dashboard as 100 viewers at
+// once: cold drops the result cache first, warm keeps it.
+func BenchmarkDashboard100Viewers(b *testing.B) {
+	ctx := context.Background()
+	e := env(b)
+	board, err := e.NewBoard(ctx, 100)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, cold := range []bool{true, false} {
+		b.Run(map[bool]string{true: "cold", false: "warm"}[cold], func(b *testing.B) {
+			for b.Loop() {
+				if cold {
+					e.app.Engine().DropCache()
+				}
+				if _, err := e.OpenBoard(ctx, board); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+	b.Run("duckdb-direct-once", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := e.FloorBoard(ctx, board); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

@@ -32,6 +32,7 @@ type Env struct {
 	token  string
 	direct *sql.DB
 	client *http.Client
+	cfg    app.Config
 }
 
 // NewEnv writes the lake at scale into lakeDir unless it is there, starts
@@ -47,7 +48,10 @@ func NewEnv(ctx context.Context, lakeDir, dataDir string, scale demolake.Scale) 
 	if err != nil {
 		return nil, err
 	}
-	e := &Env{Lake: lakeDir, app: a, srv: httptest.NewServer(a.Handler()), client: &http.Client{}}
+	// Enough idle connections that a hundred viewers at once reuse theirs,
+	// as browsers keep theirs open.
+	client := &http.Client{Transport: &http.Transport{MaxIdleConns: 1000, MaxIdleConnsPerHost: 1000}}
+	e := &Env{Lake: lakeDir, app: a, srv: httptest.NewServer(a.Handler()), client: client, cfg: cfg}
 	if err := e.setUp(ctx, cfg); err != nil {
 		e.Close()
 		return nil, err
@@ -84,11 +88,13 @@ func openDirect(lake string) (*sql.DB, error) {
 	}
 	db := sql.OpenDB(c)
 	db.SetMaxOpenConns(1)
-	glob := filepath.Join(lake, "act_page_views", "*", "*.parquet")
-	_, err = db.Exec(fmt.Sprintf("CREATE VIEW act_page_views AS SELECT * FROM read_parquet('%s', hive_partitioning = true)", glob))
-	if err != nil {
-		db.Close()
-		return nil, err
+	for _, table := range []string{"act_page_views", "act_orders"} {
+		glob := filepath.Join(lake, table, "*", "*.parquet")
+		_, err = db.Exec(fmt.Sprintf("CREATE VIEW %s AS SELECT * FROM read_parquet('%s', hive_partitioning = true)", table, glob))
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
 	}
 	return db, nil
 }

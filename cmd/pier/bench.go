@@ -19,6 +19,7 @@ func bench(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.StringVar(&cfg.LakeDir, "lake", "", "lake to measure on (default DATA/lake); written at --scale if missing")
 	scale := fs.String("scale", "small", "small, medium or large, for a lake that has to be written")
 	iterations := fs.Int("iterations", 5, "runs of each case; the median is reported")
+	viewers := fs.Int("viewers", 100, "people opening a 12-tile dashboard at once; 0 skips that test")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -45,5 +46,18 @@ func bench(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	benchmark.Print(stdout, env.Rows, results)
+	if *viewers <= 0 {
+		return nil
+	}
+	board, err := env.NewBoard(ctx, *viewers)
+	if err != nil {
+		return err
+	}
+	r, err := env.RunBoard(ctx, board)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout)
+	benchmark.PrintBoard(stdout, r)
 	return nil
 }
