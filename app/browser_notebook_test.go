@@ -122,6 +122,20 @@ func TestBrowserAnalystWritesANotebook(t *testing.T) {
 	}
 	screenshot(t, ctx, "notebook-reloaded")
 
+	// The second cell, which reads the first, becomes a dataset.
+	err = chromedp.Do(ctx, chromedp.Click(cellSel(1)+` [data-testid=save-as-dataset]`),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('`+cellSel(1)+` [data-testid=dataset-name]').value = ''`),
+		chromedp.SendKeys(cellSel(1)+` [data-testid=dataset-name]`, "Busiest days"),
+		chromedp.Click(cellSel(1)+` [data-testid=dataset-save]`),
+		chromedp.WaitVisible(cellSel(1)+` [data-testid=dataset-link]`))
+	if err != nil {
+		t.Fatalf("saving a cell as a dataset: %v (%s)", err, text(t, ctx, cellSel(1)+` [data-testid=dataset-message]`))
+	}
+	if _, list := ta.call(t, auth.TierHandle, "GET", "/api/v1/datasets", nil); len(list["datasets"].([]any)) != 1 ||
+		list["datasets"].([]any)[0].(map[string]any)["name"] != "Busiest days" {
+		t.Fatalf("datasets after saving the cell: %v", list)
+	}
+
 	err = chromedp.Do(ctx, chromedp.Click(`[data-testid=revisions]`), chromedp.WaitVisible(`[data-testid=revision-list]`))
 	if err != nil {
 		t.Fatal(err)

@@ -83,6 +83,10 @@ func (a *App) dashboardPage(c echo.Context) error {
 	if d.LastRefreshError != "" && (d.Role == dashboard.RoleOwner || a.enforcer.Authorize(who, auth.ObjDashboard, auth.ActCertify) == nil) {
 		page.RefreshProblem = fmt.Sprintf("The scheduled refresh at %s failed: %s", when(d.LastRefreshAt), d.LastRefreshError)
 	}
+	sources, err := a.dashboards.Sources(ctx, d)
+	if err != nil {
+		return err
+	}
 	page.Filters, page.CrossFilters = filterControls(d, v)
 	page.FilterColumns = filterColumns(d)
 	page.RefreshMinutes = d.RefreshMinutes
@@ -91,7 +95,9 @@ func (a *App) dashboardPage(c echo.Context) error {
 	page.CanWriteSQL = a.enforcer.Authorize(who, auth.ObjDashboard, auth.ActSQL) == nil
 	page.TileTypes = dashboard.TileTypes
 	for _, t := range d.Doc.Tiles {
-		page.Tiles = append(page.Tiles, tileBox(d, t, v))
+		box := tileBox(d, t, v)
+		box.Source, box.Certified = sources[t.Dataset].Name, sources[t.Dataset].Certified
+		page.Tiles = append(page.Tiles, box)
 		page.HasTime = page.HasTime || t.TimeColumn != "" || slices.Contains(d.Meta[t.ID].Params, "grain")
 	}
 	return a.render(c, http.StatusOK, views.Dashboard(page, a.viewer(c)))

@@ -61,6 +61,13 @@ func TestDashboardPagesReadWithoutScript(t *testing.T) {
 	if page.Find(`[data-testid=refresh-problem]`).Length() != 0 {
 		t.Fatal("a refresh problem is shown with no refresh")
 	}
+	if page.Find(`[data-testid=tile-certified]`).Length() != 0 {
+		t.Fatal("a tile of an uncertified dataset has the badge")
+	}
+	ta.call(t, auth.TierData, "PATCH", "/api/v1/datasets/"+ds, map[string]any{"certified": true})
+	if _, page := owner.get("/dashboards/" + id); page.Find(`[data-tile=by_status] [data-testid=tile-certified]`).Length() != 1 {
+		t.Fatal("a tile of a certified dataset has no badge")
+	}
 
 	ta.db.ExecContext(context.Background(), `UPDATE dashboards SET last_refresh_at = 1, last_refresh_error = 'Tile 1: the table is gone' WHERE id = $1`, id)
 	_, page = owner.get("/dashboards/" + id)

@@ -188,3 +188,28 @@ func datasetRequest(ds *Dataset, b *Built) query.Request {
 	up := append(append([]query.Upstream{}, ds.Upstream...), query.Upstream{Name: "dataset", SQL: ds.SQL})
 	return query.Request{SQL: b.SQL, Params: b.Params, Upstream: up, Wait: true}
 }
+
+// Source names the dataset a tile is built on and whether it is certified,
+// for the badge the tile shows.
+type Source struct {
+	Name      string
+	Certified bool
+}
+
+// Sources returns the datasets the dashboard's tiles are built on, by id.
+// The caller has opened the dashboard; a dataset's name and certificate
+// are no secret to its viewers.
+func (s *Service) Sources(ctx context.Context, d *Dashboard) (map[string]Source, error) {
+	out := map[string]Source{}
+	for _, t := range d.Doc.Tiles {
+		if _, done := out[t.Dataset]; t.Dataset == "" || done {
+			continue
+		}
+		ds, err := s.getDataset(ctx, t.Dataset)
+		if err != nil {
+			return nil, err
+		}
+		out[t.Dataset] = Source{Name: ds.Name, Certified: ds.Certified}
+	}
+	return out, nil
+}

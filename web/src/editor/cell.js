@@ -5,6 +5,7 @@ import { api } from "../api.js";
 import { CellEditor } from "./codemirror.js";
 import { Output, PAGE } from "./output.js";
 import { ChartPicker } from "./chartpicker.js";
+import { DatasetForm } from "./dataset.js";
 
 export class CellView {
   constructor(editor, cell) {
@@ -55,7 +56,9 @@ export class CellView {
       onclick: () => this.editor.runDownstream(this) }, "Run downstream");
     this.output = new Output(this.editor, this.cell);
     this.chart = new ChartPicker(this.editor, this.cell, this.output);
-    this.el.append(h("div", { class: "cell-bar" }, name, this.runButton, downstream, this.moveButtons()), this.body, this.chart.el, this.output.el);
+    const dataset = new DatasetForm(this.editor, this.cell);
+    this.el.append(h("div", { class: "cell-bar" }, name, this.runButton, downstream, dataset.button, this.moveButtons()), dataset.el,
+      this.body, this.chart.el, this.output.el);
   }
 
   buildMarkdown() {
