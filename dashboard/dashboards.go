@@ -229,17 +229,6 @@ func (s *Service) Archive(ctx context.Context, who *auth.User, id string) error 
 	return s.archive(ctx, id)
 }
 
-func checkTitle(t string) (string, error) {
-	t = strings.TrimSpace(t)
-	if t == "" {
-		return "", pier.Errorf(pier.EInvalid, "Give the dashboard a title.")
-	}
-	if utf8.RuneCountInString(t) > maxName {
-		return "", pier.Errorf(pier.EInvalid, "A title can be at most %d characters.", maxName)
-	}
-	return t, nil
-}
-
 // AddFilter adds a filter to the dashboard, with an id made from its label
 // when it has none.
 func (s *Service) AddFilter(ctx context.Context, who *auth.User, id string, f Filter) (*Dashboard, error) {

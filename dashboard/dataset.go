@@ -96,15 +96,20 @@ func chooseTimeColumn(cols []Column, name string) (string, error) {
 	return name, nil
 }
 
-func checkName(name string) (string, error) {
-	name = strings.TrimSpace(name)
-	if name == "" {
-		return "", pier.Errorf(pier.EInvalid, "Give the dataset a name.")
+func checkName(name string) (string, error) { return required(name, "Give the dataset a name.") }
+
+func checkTitle(title string) (string, error) { return required(title, "Give the dashboard a title.") }
+
+// required trims a name or title and checks it is there and not too long.
+func required(s, missing string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", pier.Errorf(pier.EInvalid, "%s", missing)
 	}
-	if utf8.RuneCountInString(name) > maxName {
-		return "", pier.Errorf(pier.EInvalid, "A name can be at most %d characters.", maxName)
+	if utf8.RuneCountInString(s) > maxName {
+		return "", pier.Errorf(pier.EInvalid, "A name or title can be at most %d characters.", maxName)
 	}
-	return name, nil
+	return s, nil
 }
 
 func checkDescription(d string) (string, error) {
