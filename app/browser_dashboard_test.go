@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 
 	"github.com/pier-analytics/pier/auth"
@@ -232,4 +233,56 @@ func TestBrowserClickingABarFiltersTheOtherTiles(t *testing.T) {
 		t.Fatalf("after clicking %s: %v, before %v", first, after, before)
 	}
 	screenshot(t, ctx, "dashboard-cross-filter")
+}
+
+// TestBrowserEditorsRearrangeTiles: in edit mode a tile is renamed, dragged
+// to the right, and removed; each change is saved at once.
+func TestBrowserEditorsRearrangeTiles(t *testing.T) {
+	ta := newTestApp(t)
+	ds := ta.newDataset(t)
+	second := statusTile(ds)
+	second["id"], second["title"] = "second", "Second"
+	id := ta.newDashboard(t, auth.TierAnalyze, statusTile(ds), second)
+	ctx := newChrome(t)
+	signInBrowser(t, ctx, ta.srv.URL, "analyze@example.com")
+	saved := func(version int) chromedp.Action[chromedp.Void] {
+		return waitFor(fmt.Sprintf(`document.querySelector('[data-testid=layout-status]').textContent === 'Saved' && document.querySelector('[data-dashboard]').dataset.version === '%d'`, version))
+	}
+	err := chromedp.Do(ctx, chromedp.Navigate(ta.srv.URL+"/dashboards/"+id), waitFor(tilesReady),
+		chromedp.Click(`[data-testid=edit-dashboard]`), chromedp.WaitVisible(`[data-tile=by_status] [data-testid=rename-tile]`),
+		chromedp.Click(`[data-tile=by_status] [data-testid=rename-tile]`),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-testid=tile-title-input]').value = ''`),
+		chromedp.SendKeys(`[data-testid=tile-title-input]`, "Revenue by order status\n"), saved(2))
+	if err != nil {
+		t.Fatalf("renaming: %v", err)
+	}
+	// Drag the first tile by its title half the grid to the right: the
+	// second tile, in its way, moves down.
+	box, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](`(() => { const r = document.querySelector('[data-tile=by_status] .tile-head').getBoundingClientRect();
+		const g = document.querySelector('[data-dashboard]').getBoundingClientRect(); return [r.left + 20, r.top + 8, g.width]; })()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.MouseEvent(input.DispatchMouseEventTypeMousePressed, box[0], box[1], chromedp.Button("left")),
+		chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, box[0]+box[2]/4, box[1], chromedp.Button("left")),
+		chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, box[0]+box[2]/2, box[1], chromedp.Button("left")),
+		chromedp.MouseEvent(input.DispatchMouseEventTypeMouseReleased, box[0]+box[2]/2, box[1], chromedp.Button("left")),
+		saved(3))
+	if err != nil {
+		t.Fatalf("dragging: %v", err)
+	}
+	err = chromedp.Do(ctx, chromedp.Click(`[data-tile=second] [data-testid=remove-tile]`), saved(4))
+	if err != nil {
+		t.Fatalf("removing: %v", err)
+	}
+	_, d := ta.call(t, auth.TierAnalyze, "GET", "/api/v1/dashboards/"+id, nil)
+	tiles := d["tiles"].([]any)
+	if d["version"] != 4.0 || len(tiles) != 1 {
+		t.Fatalf("after editing: version %v, %d tiles", d["version"], len(tiles))
+	}
+	first := tiles[0].(map[string]any)
+	if first["title"] != "Revenue by order status" || first["layout"].(map[string]any)["x"] != 6.0 {
+		t.Fatalf("the tile is %v", first)
+	}
 }

@@ -43,7 +43,8 @@ export class LayoutEditor {
   decorate(section) {
     const tile = section.dataset.tile;
     const remove = h("button", { type: "button", class: "small quiet", testid: "remove-tile", "aria-label": "Remove this tile", onclick: () => this.remove(section) }, "Remove");
-    section.querySelector(".tile-head").append(h("span", { class: "tile-tools" }, remove));
+    const rename = h("button", { type: "button", class: "small quiet", testid: "rename-tile", "aria-label": "Rename this tile", onclick: () => this.rename(section) }, "Rename");
+    section.querySelector(".tile-head").append(h("span", { class: "tile-tools" }, rename, remove));
     const handle = h("span", { class: "resize", title: "Drag to resize", testid: "resize-tile" });
     section.append(handle);
     section.querySelector(".tile-head").addEventListener("pointerdown", (e) => this.drag(e, section, tile, "move"));
@@ -106,6 +107,31 @@ export class LayoutEditor {
     }
   }
 
+  // rename turns the title into a field; Enter or leaving it saves.
+  rename(section) {
+    const title = section.querySelector(".tile-title");
+    const tile = this.doc.tiles.find((t) => t.id === section.dataset.tile);
+    const input = h("input", { type: "text", class: "tile-title-input", testid: "tile-title-input", value: tile.title ?? "", "aria-label": "Tile title" });
+    let done = false;
+    const finish = async (keep) => {
+      if (done) return;
+      done = true;
+      if (keep && input.value.trim() !== tile.title) {
+        tile.title = input.value.trim();
+        title.textContent = tile.title;
+        await this.save();
+      }
+      input.replaceWith(title);
+    };
+    input.addEventListener("keydown", (e) => {
+      if (e.key === "Enter") finish(true);
+      if (e.key === "Escape") finish(false);
+    });
+    input.addEventListener("blur", () => finish(true));
+    title.replaceWith(input);
+    input.focus();
+  }
+
   async remove(section) {
     this.doc.tiles = this.doc.tiles.filter((t) => t.id !== section.dataset.tile);
     section.remove();
@@ -114,11 +140,13 @@ export class LayoutEditor {
 
   async save() {
     this.say("Saving…");
+    this.status.dataset.kind = "saving";
     const d = this.doc;
     try {
       const saved = await api("PUT", `/api/v1/dashboards/${encodeURIComponent(this.id)}`,
         { title: d.title, description: d.description, version: d.version, tiles: d.tiles, filters: d.filters });
       this.doc.version = saved.version;
+      this.grid.dataset.version = saved.version;
       this.say("Saved");
     } catch (err) {
       this.say(err.status === 409 ? "Someone else changed this dashboard; reload the page to see their changes. Nothing was overwritten." : err.message, true);
