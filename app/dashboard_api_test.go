@@ -188,6 +188,13 @@ func TestDashboardAPIBadInput(t *testing.T) {
 		{"delete as stranger", auth.TierHandle, "DELETE", "/api/v1/dashboards/" + id, "", 404},
 		{"bad explore", auth.TierHandle, "POST", "/api/v1/datasets/" + ds + "/explore", `{"measures":[{"agg":"median","column":"total"}]}`, 400},
 		{"no such dataset", auth.TierHandle, "POST", "/api/v1/datasets/nope/explore", `{}`, 404},
+		{"explore as an unknown chart", auth.TierHandle, "POST", "/api/v1/datasets/" + ds + "/explore", `{"type":"gauge"}`, 400},
+		{"explore with an unknown field", auth.TierHandle, "POST", "/api/v1/datasets/" + ds + "/explore", `{"colour":"red"}`, 400},
+		{"chart of no such tile", auth.TierAnalyze, "GET", "/api/v1/dashboards/" + id + "/tiles/nope/chart", "", 404},
+		{"values of no such filter", auth.TierAnalyze, "GET", "/api/v1/dashboards/" + id + "/filters/nope/values", "", 404},
+		{"export of a dashboard not shared", auth.TierView, "GET", "/api/v1/dashboards/" + id + "/export", "", 404},
+		{"bad refresh schedule", auth.TierAnalyze, "PATCH", "/api/v1/dashboards/" + id, `{"refresh_minutes":1}`, 400},
+		{"tile without a type", auth.TierAnalyze, "POST", "/api/v1/dashboards/" + id + "/tiles", `{"dataset":"` + ds + `"}`, 400},
 		{"dataset SQL error", auth.TierAnalyze, "POST", "/api/v1/datasets", `{"name":"x","sql":"select nope from obj_brands"}`, 400},
 	}
 	for _, c := range cases {

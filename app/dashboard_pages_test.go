@@ -161,6 +161,21 @@ func TestDashboardSettingsOnThePage(t *testing.T) {
 			t.Fatalf("%s: %d", step.path, res.StatusCode)
 		}
 	}
+	for name, bad := range map[string]struct {
+		path   string
+		form   url.Values
+		status int
+	}{
+		"stale settings":   {"/settings", url.Values{"version": {"1"}, "title": {"Lost"}, "refresh_minutes": {"0"}}, http.StatusConflict},
+		"no refresh given": {"/settings", url.Values{"version": {"2"}, "title": {"Lost"}}, http.StatusBadRequest},
+		"unknown filter":   {"/filters", url.Values{"label": {"x"}, "kind": {"slider"}}, http.StatusBadRequest},
+		"SQL error":        {"/tiles", url.Values{"type": {"table"}, "sql": {"select nope from obj_brands"}}, http.StatusBadRequest},
+	} {
+		bad.form.Set("_csrf", token)
+		if res, page := owner.post("/dashboards/"+id+bad.path, bad.form); res.StatusCode != bad.status || page.Find(`[data-testid=error-message]`).Text() == "" {
+			t.Errorf("%s: %d, want %d with a message", name, res.StatusCode, bad.status)
+		}
+	}
 	_, d := ta.call(t, auth.TierView, "GET", "/api/v1/dashboards/"+id, nil)
 	if d["title"] != "Renamed" || d["description"] != "Why" || d["refresh_minutes"] != 60.0 || d["published"] != true || len(d["tiles"].([]any)) != 2 {
 		t.Fatalf("after the settings: %v", d)
