@@ -27,6 +27,9 @@ const (
 	ObjNotebook  = "notebook"
 	ObjDataset   = "dataset"
 	ObjDashboard = "dashboard"
+	ObjTicket    = "ticket"
+	ObjHours     = "officehours"
+	ObjSettings  = "settings"
 
 	ActRead    = "read"
 	ActRun     = "run"
@@ -36,6 +39,8 @@ const (
 	ActCertify = "certify"
 	ActPublish = "publish"
 	ActSQL     = "sql" // write SQL into something others run, such as a dashboard tile
+	ActTriage  = "triage"
+	ActGrant   = "grant" // grant table access, as when approving a ticket's request
 )
 
 // Enforcer decides what a tier may do, from the casbin model and policy

@@ -14,6 +14,9 @@ type Grant struct {
 	PII   bool
 }
 
+const upsertGrant = `INSERT INTO grants (user_id, table_name, pii, created_at) VALUES ($1, $2, $3, $4)
+	ON CONFLICT (user_id, table_name) DO UPDATE SET pii = (grants.pii OR excluded.pii)`
+
 // AddGrant grants the user the table; granting again may add PII but never
 // takes it away.
 func (s *Store) AddGrant(ctx context.Context, email, table string, pii bool) error {
@@ -24,10 +27,7 @@ func (s *Store) AddGrant(ctx context.Context, email, table string, pii bool) err
 	if err != nil {
 		return err
 	}
-	_, err = s.db.ExecContext(ctx, `INSERT INTO grants (user_id, table_name, pii, created_at)
-		VALUES ($1, $2, $3, $4)
-		ON CONFLICT (user_id, table_name) DO UPDATE SET pii = (grants.pii OR excluded.pii)`,
-		u.ID, table, pii, store.Now())
+	_, err = s.db.ExecContext(ctx, upsertGrant, u.ID, table, pii, store.Now())
 	return err
 }
 
