@@ -17,6 +17,8 @@ import (
 	"github.com/pier-analytics/pier/notebook"
 	"github.com/pier-analytics/pier/query"
 	"github.com/pier-analytics/pier/store"
+	"github.com/pier-analytics/pier/ticket"
+	"github.com/pier-analytics/pier/webhook"
 )
 
 // App is a running Pier: its store, engine and HTTP handler.
@@ -34,6 +36,8 @@ type App struct {
 	qlog       *query.QueryLog
 	nbs        *notebook.Service
 	dashboards *dashboard.Service
+	tickets    *ticket.Service
+	outbox     *webhook.Outbox
 	metrics    *metrics
 	echo       *echo.Echo
 }
@@ -86,6 +90,11 @@ func (a *App) build(ctx context.Context) error {
 	a.metrics.register(a.engine)
 	a.nbs = notebook.NewService(a.db, a.enforcer, a.users)
 	a.dashboards = dashboard.NewService(a.db, a.enforcer, a.users, a.engine)
+	a.outbox = webhook.New(a.db, a.log, a.cfg.Webhook)
+	a.tickets = ticket.NewService(a.db, ticket.Config{Auth: a.enforcer, People: a.users, Links: ticketLinks{a}, Notify: ticketNotifier{a}})
+	if err := a.tickets.EnsureOfficeHours(ctx); err != nil {
+		return err
+	}
 	if err := a.demoContent(ctx); err != nil {
 		return err
 	}

@@ -4,6 +4,8 @@ import (
 	"io"
 	"path/filepath"
 	"time"
+
+	"github.com/pier-analytics/pier/webhook"
 )
 
 // Config is everything `pier serve` can be told.
@@ -17,6 +19,7 @@ type Config struct {
 	DemoScale    string        // small, medium or large
 	QueryTimeout time.Duration // per query; default 5 minutes
 	Out          io.Writer     // where the first admin's password is printed
+	Webhook      webhook.Options
 }
 
 // Lake returns the lake directory.

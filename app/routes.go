@@ -64,6 +64,14 @@ func (a *App) routes() *echo.Echo {
 	a.notebookRoutes(api.Group("/notebooks", a.require(auth.ObjProfile, auth.ActRead)))
 	a.datasetRoutes(api.Group("/datasets", a.require(auth.ObjProfile, auth.ActRead)))
 	a.dashboardRoutes(api.Group("/dashboards", a.require(auth.ObjProfile, auth.ActRead)))
+	a.ticketRoutes(api.Group("/tickets", a.require(auth.ObjProfile, auth.ActRead)))
+	api.GET("/answers", a.apiAnswers, a.require(auth.ObjTicket, auth.ActRead))
+	api.GET("/office-hours", a.apiOfficeHours, a.require(auth.ObjTicket, auth.ActRead))
+	api.POST("/office-hours", a.apiAddSlot, a.require(auth.ObjProfile, auth.ActRead))
+	api.DELETE("/office-hours/:id", a.apiRemoveSlot, a.require(auth.ObjProfile, auth.ActRead))
+	api.GET("/settings/webhook", a.apiGetWebhook, a.require(auth.ObjSettings, auth.ActManage))
+	api.PUT("/settings/webhook", a.apiSetWebhook, a.require(auth.ObjSettings, auth.ActManage))
+	api.GET("/audit", a.apiAudit, a.require(auth.ObjSettings, auth.ActManage))
 	api.Any("/*", func(c echo.Context) error { return echo.ErrNotFound })
 	return e
 }

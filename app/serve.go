@@ -43,6 +43,7 @@ func (a *App) serveOn(ctx context.Context, ln net.Listener) error {
 	go a.catalog.Watch(base, 30*time.Second)
 	go a.sweepSessions(base)
 	go a.refreshDashboards(base)
+	go a.outbox.Run(base)
 	select {
 	case <-ctx.Done():
 	case err := <-errs:

@@ -1,6 +1,7 @@
 package ticket
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -184,4 +185,13 @@ func joinAll[T ~string](xs []T) string {
 		out[i] = string(x)
 	}
 	return strings.Join(out, ", ")
+}
+
+// Message says what happened in one line, for a chat channel.
+func (e Event) Message() string {
+	t := e.Ticket
+	if e.Old == "" {
+		return fmt.Sprintf("New data request #%d from %s (%s, %s urgency): %s", t.ID, t.Requester.Name, t.Category.Label(), t.Urgency, t.Title)
+	}
+	return fmt.Sprintf("Request #%d is now %s (was %s), by %s: %s", t.ID, t.Status.Label(), e.Old.Label(), e.Actor.Name, t.Title)
 }

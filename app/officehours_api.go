@@ -1,0 +1,79 @@
+package app
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/pier-analytics/pier/ticket"
+)
+
+type apiSlot struct {
+	ID      string `json:"id"`
+	Weekday int    `json:"weekday"` // 0 is Sunday
+	Start   string `json:"start"`   // HH:MM on the server's clock
+	Minutes int    `json:"minutes"`
+	Label   string `json:"label"`
+}
+
+type apiSession struct {
+	Slot     string      `json:"slot"`
+	StartsAt time.Time   `json:"starts_at"`
+	EndsAt   time.Time   `json:"ends_at"`
+	Booking  *apiBooking `json:"booking"`
+}
+
+func toAPISlot(s ticket.Slot) apiSlot {
+	return apiSlot{ID: s.ID, Weekday: int(s.Weekday), Start: hhmm(s.Start), Minutes: s.Minutes, Label: s.Label()}
+}
+
+func hhmm(minutes int) string {
+	return time.Date(2000, 1, 1, minutes/60, minutes%60, 0, 0, time.UTC).Format("15:04")
+}
+
+// officeHoursWeeks is how far ahead sessions are listed (and bookable).
+const officeHoursWeeks = 4
+
+func (a *App) apiOfficeHours(c echo.Context) error {
+	ctx := c.Request().Context()
+	slots, err := a.tickets.Slots(ctx)
+	if err != nil {
+		return err
+	}
+	sessions, err := a.tickets.Sessions(ctx, officeHoursWeeks)
+	if err != nil {
+		return err
+	}
+	out := map[string]any{"slots": []apiSlot{}, "sessions": []apiSession{}}
+	for _, s := range slots {
+		out["slots"] = append(out["slots"].([]apiSlot), toAPISlot(s))
+	}
+	for _, s := range sessions {
+		out["sessions"] = append(out["sessions"].([]apiSession), apiSession{Slot: s.Slot.ID, StartsAt: s.StartsAt, EndsAt: s.EndsAt, Booking: toAPIBooking(s.Booking)})
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+func (a *App) apiAddSlot(c echo.Context) error {
+	var b struct {
+		Weekday int    `json:"weekday"`
+		Start   string `json:"start"`
+		Minutes int    `json:"minutes"`
+	}
+	if err := decodeJSON(c, &b); err != nil {
+		return err
+	}
+	s, err := a.tickets.AddSlot(c.Request().Context(), currentUser(c), b.Weekday, b.Start, b.Minutes)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, toAPISlot(*s))
+}
+
+func (a *App) apiRemoveSlot(c echo.Context) error {
+	if err := a.tickets.RemoveSlot(c.Request().Context(), currentUser(c), c.Param("id")); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
