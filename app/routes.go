@@ -54,6 +54,7 @@ func (a *App) routes() *echo.Echo {
 	e.POST("/dashboards/:id/tiles", a.sqlTileForm, a.signedInPage)
 	e.POST("/dashboards/:id/filters/:filter/delete", a.removeFilterForm, a.signedInPage)
 	e.GET("/explore", a.explorePage, a.signedInPage)
+	a.ticketPages(e)
 
 	api := e.Group("/api/v1")
 	api.GET("/me", a.apiMe, a.require(auth.ObjProfile, auth.ActRead))
@@ -134,6 +135,32 @@ func (a *App) dashboardRoutes(g *echo.Group) {
 	g.GET("/:id/shares", a.apiDashboardShares)
 	g.POST("/:id/shares", a.apiShareDashboard)
 	g.DELETE("/:id/shares/:email", a.apiUnshareDashboard)
+}
+
+// ticketPages are the pages of office hours: the queue is open to anyone
+// signed in, and the ticket service decides who may change what.
+func (a *App) ticketPages(e *echo.Echo) {
+	e.GET("/tickets", a.ticketsPage, a.signedInPage)
+	e.POST("/tickets", a.fileTicketForm, a.signedInPage)
+	e.GET("/tickets/new", a.newTicketPage, a.signedInPage)
+	e.GET("/tickets/answers", a.answersPage, a.signedInPage)
+	e.GET("/tickets/health", a.healthPage, a.signedInPage)
+	e.GET("/tickets/:id", a.ticketPage, a.signedInPage)
+	e.POST("/tickets/:id/triage", a.triageTicketForm, a.signedInPage)
+	e.POST("/tickets/:id/edit", a.editTicketForm, a.signedInPage)
+	e.POST("/tickets/:id/comments", a.commentTicketForm, a.signedInPage)
+	e.POST("/tickets/:id/answer", a.answerTicketForm, a.signedInPage)
+	e.POST("/tickets/:id/guide", a.guideTicketForm, a.signedInPage)
+	e.POST("/tickets/:id/merge", a.mergeTicketForm, a.signedInPage)
+	e.POST("/tickets/:id/access", a.decideAccessForm, a.signedInPage)
+	e.POST("/tickets/:id/watch", a.watchTicketForm, a.signedInPage)
+	e.POST("/tickets/:id/booking", a.bookTicketForm, a.signedInPage)
+	e.POST("/tickets/:id/booking/cancel", a.cancelBookingForm, a.signedInPage)
+	e.GET("/office-hours", a.officeHoursPage, a.signedInPage)
+	e.POST("/office-hours", a.addSlotForm, a.signedInPage)
+	e.POST("/office-hours/:id/delete", a.removeSlotForm, a.signedInPage)
+	e.GET("/settings/webhook", a.webhookPage, a.signedInPage, a.require(auth.ObjSettings, auth.ActManage))
+	e.POST("/settings/webhook", a.webhookForm, a.signedInPage, a.require(auth.ObjSettings, auth.ActManage))
 }
 
 // adminRoutes serves /metrics and /healthz without sign-in, for a listener

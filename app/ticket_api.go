@@ -18,6 +18,7 @@ func (a *App) ticketRoutes(g *echo.Group) {
 	g.POST("", a.apiFileTicket)
 	g.GET("/similar", a.apiSimilar)
 	g.GET("/health", a.apiTicketHealth)
+	g.GET("/health/charts/:name", a.apiHealthChart)
 	g.GET("/:id", a.apiGetTicket)
 	g.PATCH("/:id", a.apiTriageTicket)
 	g.PUT("/:id", a.apiEditTicket)

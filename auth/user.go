@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"net/mail"
+	"slices"
 	"strings"
 
 	"github.com/pier-analytics/pier"
@@ -135,4 +136,24 @@ func (s *Store) UpdateUser(ctx context.Context, email string, c UserChange) (*Us
 	_, err = s.db.ExecContext(ctx, `UPDATE users SET tier = $1, disabled = $2 WHERE id = $3`,
 		string(u.Tier), u.Disabled, u.ID)
 	return u, err
+}
+
+// UsersOfTiers returns the enabled users of the given tiers, by name.
+func (s *Store) UsersOfTiers(ctx context.Context, tiers ...Tier) ([]*User, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+userColumns+` FROM users WHERE NOT disabled ORDER BY name, email`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		if slices.Contains(tiers, u.Tier) {
+			out = append(out, u)
+		}
+	}
+	return out, rows.Err()
 }

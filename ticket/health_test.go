@@ -14,7 +14,7 @@ func TestHealthMeasuresTheQueue(t *testing.T) {
 		f := newFixture(t, db)
 		ctx := context.Background()
 		f.clock = time.Date(2026, 11, 9, 9, 0, 0, 0, time.UTC) // Monday, two weeks back
-		a := f.file(t, f.viewer, "a")                           // analysis
+		a := f.file(t, f.viewer, "a")                          // analysis
 		f.s.File(ctx, f.viewer, New{Title: "b", Category: "dashboard"})
 		f.later(2 * time.Hour)
 		f.s.Comment(ctx, f.data, a.ID, "Looking")
