@@ -268,4 +268,3 @@ func (a *App) cancelBookingForm(c echo.Context) error {
 		return a.tickets.CancelBooking(ctx, who, id)
 	})
 }
-
