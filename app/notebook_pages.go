@@ -2,7 +2,9 @@ package app
 
 import (
 	"bytes"
+	"html"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -105,6 +107,14 @@ func renderMarkdown(src string) string {
 		return ""
 	}
 	return markdownPolicy.Sanitize(buf.String())
+}
+
+var plainPolicy = bluemonday.StrictPolicy()
+
+// plainText is markdown as the words a reader sees, on one line, for
+// previews that must not show markup.
+func plainText(src string) string {
+	return strings.Join(strings.Fields(html.UnescapeString(plainPolicy.Sanitize(renderMarkdown(src)))), " ")
 }
 
 func (a *App) forkNotebookForm(c echo.Context) error {

@@ -70,7 +70,7 @@ func (a *App) healthPage(c echo.Context) error {
 		return err
 	}
 	page := views.HealthPage{Open: h.Open, Filed: h.Filed, Weeks: healthWeeks, MedianReply: duration(h.Medians.FirstReply),
-		MedianAnswer: duration(h.Medians.ToAnswer), GuideShare: "none answered yet",
+		MedianAnswer: duration(h.Medians.ToAnswer), GuideShare: "–",
 		Charts: a.enforcer.Authorize(who, auth.ObjTicket, auth.ActTriage) == nil}
 	if share := h.GuideShare(); share >= 0 {
 		page.GuideShare = fmt.Sprintf("%.0f%% (%d of %d)", share*100, h.ByGuide, h.Answered)
@@ -82,7 +82,7 @@ func (a *App) healthPage(c echo.Context) error {
 func duration(d *time.Duration) string {
 	switch {
 	case d == nil:
-		return "no data yet"
+		return "–"
 	case *d < time.Hour:
 		return fmt.Sprintf("%d min", int(d.Minutes()))
 	case *d < 48*time.Hour:

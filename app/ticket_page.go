@@ -51,6 +51,13 @@ func ticketView(t *ticket.Ticket, who *auth.User) views.TicketView {
 	if t.Access != nil {
 		v.Access = &views.AccessView{Table: t.Access.Table, PII: t.Access.PII, Decision: t.Access.Decision}
 	}
+	v.AnswerText, v.AnswerRefs = t.Answer, map[string]string{}
+	for _, l := range t.AnswerLinks {
+		v.AnswerRefs[l.Kind] = l.Ref
+	}
+	if t.SolvedBy != 0 {
+		v.AnswerRefs["solved_by"] = strconv.FormatInt(t.SolvedBy, 10)
+	}
 	if t.AnsweredBy != nil {
 		v.Answer = &views.AnswerView{HTML: renderMarkdown(t.Answer), Links: linkViews(t.AnswerLinks), By: t.AnsweredBy.Name,
 			At: when(t.AnsweredAt), Guide: t.Guide, SolvedBy: t.SolvedBy}

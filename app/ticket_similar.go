@@ -81,8 +81,10 @@ func rank(s []suggestion) []suggestion {
 	return s[:min(len(s), maxSuggestions)]
 }
 
-// snippet is the start of a text, for a one-line preview.
-func snippet(s string) string {
+// snippet is the start of a markdown text, as plain words, for a
+// one-line preview.
+func snippet(md string) string {
+	s := plainText(md)
 	r := []rune(s)
 	if len(r) <= 140 {
 		return s

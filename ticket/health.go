@@ -54,8 +54,11 @@ func (s *Service) weekStart(t time.Time) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day()-d, 0, 0, 0, 0, s.loc)
 }
 
+// healthRows reads what Health counts. A ticket the data team marked
+// answered without writing the answer counts as answered when marked.
 func (s *Service) healthRows(ctx context.Context, start time.Time) ([]healthRow, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT category, created_at, COALESCE(first_response_at, 0), COALESCE(answered_at, 0),
+	rows, err := s.db.QueryContext(ctx, `SELECT category, created_at, COALESCE(first_response_at, 0),
+		COALESCE(answered_at, CASE WHEN status = 'answered' THEN resolved_at END, 0),
 		COALESCE(resolved_at, 0), solved_by_guide IS NOT NULL FROM tickets
 		WHERE merged_into IS NULL AND (created_at >= $1 OR resolved_at IS NULL OR resolved_at >= $1)`, start.UnixMilli())
 	if err != nil {
