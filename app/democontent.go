@@ -14,7 +14,7 @@ import (
 
 // demoContent gives a new Pier on the demo lake something to open: three
 // certified datasets and three published dashboards, owned by the first
-// admin. It runs once per store, whichever replica gets there first.
+// admin, and a guide entry for each. It runs once per store, whichever replica gets there first.
 func (a *App) demoContent(ctx context.Context) error {
 	if a.cfg.NoDemo || !demolake.Exists(a.cfg.Lake()) {
 		return nil
@@ -28,7 +28,7 @@ func (a *App) demoContent(ctx context.Context) error {
 		return nil // the store had users before; they have their own content
 	}
 	d := demo{a: a, admin: admin}
-	for _, step := range []func(context.Context) error{d.activeUsers, d.revenue, d.keywords} {
+	for _, step := range []func(context.Context) error{d.activeUsers, d.revenue, d.keywords, d.guide} {
 		if err := step(ctx); err != nil {
 			return fmt.Errorf("app: demo content: %w", err)
 		}

@@ -48,4 +48,23 @@ func TestDemoContentOpensForEveryone(t *testing.T) {
 			t.Errorf("no dashboard %q among %s", want, joined)
 		}
 	}
+	// Each dashboard is a guide entry that a viewer's question finds.
+	_, answers := ta.call(t, auth.TierView, "GET", "/api/v1/answers", nil)
+	if n := len(answers["answers"].([]any)); n != 3 {
+		t.Errorf("%d guide entries, want one per dashboard", n)
+	}
+	for _, a := range answers["answers"].([]any) {
+		answer := a.(map[string]any)["answer"].(map[string]any)
+		if answer["guide"] != true || len(answer["links"].([]any)) != 1 {
+			t.Errorf("guide entry %v", a)
+		}
+	}
+	_, sim := ta.call(t, auth.TierView, "GET", "/api/v1/tickets/similar?q=daily+users+of+the+shop", nil)
+	var top []string
+	for _, s := range sim["suggestions"].([]any)[:2] {
+		top = append(top, s.(map[string]any)["title"].(string))
+	}
+	if got := strings.Join(top, " | "); !strings.Contains(got, "How many people use the shop each day?") || !strings.Contains(got, "Daily active users") {
+		t.Errorf("the first suggestions for a question about daily users: %s", got)
+	}
 }

@@ -151,3 +151,49 @@ func TestSettingsPageIsForAdmins(t *testing.T) {
 		t.Errorf("a metadata-service URL: %d %q", res.StatusCode, page.Find(`[data-testid=error-message]`).Text())
 	}
 }
+
+// An admin approves an access request from its page; a viewer books an
+// office hour from theirs.
+func TestAccessAndBookingForms(t *testing.T) {
+	ta := newTestApp(t)
+	id := ta.fileTicket(t, auth.TierAnalyze, map[string]any{"title": "Members", "category": "data_access", "access": map[string]any{"table": "obj_members", "pii": true}})
+	admin := ta.browser(t)
+	admin.signIn("admin@example.com")
+	_, page := admin.get("/tickets/" + id)
+	if page.Find(`[data-testid=approve-access]`).Length() != 1 {
+		t.Fatal("the admin sees no approve button")
+	}
+	res, _ := admin.post("/tickets/"+id+"/access", url.Values{"_csrf": {csrfFrom(page)}, "decision": {"approve"}, "note": {"Granted for Q4."}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("approve: %d", res.StatusCode)
+	}
+	_, page = admin.get("/tickets/" + id)
+	if !strings.Contains(page.Find(`[data-testid=access-decision]`).Text(), "Approved") || page.Find(`[data-testid=comment]`).Length() != 1 {
+		t.Error("the page does not show the approval and its note")
+	}
+	_, settings := admin.get("/settings/webhook")
+	if !strings.Contains(settings.Find(`[data-testid=audit-log]`).Text(), "obj_members with PII unhashed, asked in #1") {
+		t.Errorf("audit log on the settings page: %q", settings.Find(`[data-testid=audit-log]`).Text())
+	}
+
+	other := ta.fileTicket(t, auth.TierView, map[string]any{"title": "Funnel help", "category": "analysis"})
+	viewer := ta.browser(t)
+	viewer.signIn("view@example.com")
+	_, page = viewer.get("/tickets/" + other)
+	session, _ := page.Find(`[data-testid=book-session] option`).First().Attr("value")
+	label := page.Find(`[data-testid=book-session] option`).First().Text()
+	if res, _ := viewer.post("/tickets/"+other+"/booking", url.Values{"_csrf": {csrfFrom(page)}, "session": {session}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("book: %d", res.StatusCode)
+	}
+	_, page = viewer.get("/tickets/" + other)
+	if got := page.Find(`[data-testid=booked-session] strong`).Text(); got != label {
+		t.Errorf("booked %q, want %q", got, label)
+	}
+	_, hours := viewer.get("/office-hours")
+	if !strings.Contains(hours.Find(`[data-testid=sessions]`).Text(), "Funnel help") || hours.Find(`[data-testid=add-slot]`).Length() != 0 {
+		t.Error("the office hours page: the booking shows, and a viewer gets no slot form")
+	}
+	if res, _ := viewer.post("/tickets/"+other+"/booking", url.Values{"_csrf": {csrfFrom(page)}, "session": {"bogus@1"}}); res.StatusCode != http.StatusBadRequest {
+		t.Errorf("booking a made-up session: %d", res.StatusCode)
+	}
+}
