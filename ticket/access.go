@@ -21,29 +21,19 @@ type Decision struct {
 // denial closes it. Either way the audit log records who decided, for
 // whom, and the ticket, in the same transaction as the grant.
 func (s *Service) DecideAccess(ctx context.Context, who *auth.User, id int64, d Decision) (*Ticket, error) {
-	if err := s.auth.Authorize(who, auth.ObjTicket, auth.ActGrant); err != nil {
-		return nil, pier.Errorf(pier.EForbidden, "Only an admin grants access to tables.")
+	if err := s.require(who, auth.ObjTicket, auth.ActGrant, "Only an admin grants access to tables."); err != nil {
+		return nil, err
 	}
 	note, err := checkBody(d.Note)
 	if err != nil {
 		return nil, err
 	}
-	var old *Ticket
-	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
-		t, err := getTicket(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		old = t
+	return s.change(ctx, who, id, func(tx *sql.Tx, t *Ticket) error {
 		if err := s.checkDecidable(ctx, who, t); err != nil {
 			return err
 		}
 		return s.decide(ctx, tx, who, t, d.Approve, note)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return s.reread(ctx, who, old)
 }
 
 func (s *Service) checkDecidable(ctx context.Context, who *auth.User, t *Ticket) error {

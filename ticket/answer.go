@@ -19,8 +19,8 @@ type Answer struct {
 
 // Answer resolves a ticket with a; answering again replaces the answer.
 func (s *Service) Answer(ctx context.Context, who *auth.User, id int64, a Answer) (*Ticket, error) {
-	if err := s.auth.Authorize(who, auth.ObjTicket, auth.ActTriage); err != nil {
-		return nil, pier.Errorf(pier.EForbidden, "Only the data team answers requests; add a comment instead.")
+	if err := s.require(who, auth.ObjTicket, auth.ActTriage, "Only the data team answers requests; add a comment instead."); err != nil {
+		return nil, err
 	}
 	text, err := checkBody(a.Text)
 	if err != nil {
@@ -33,13 +33,7 @@ func (s *Service) Answer(ctx context.Context, who *auth.User, id int64, a Answer
 	if text == "" && len(links) == 0 && a.SolvedBy == 0 {
 		return nil, pier.Errorf(pier.EInvalid, "Write the answer, or link what answers it.")
 	}
-	var old *Ticket
-	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
-		t, err := getTicket(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		old = t
+	return s.change(ctx, who, id, func(tx *sql.Tx, t *Ticket) error {
 		if err := s.checkGuide(ctx, tx, id, a.SolvedBy); err != nil {
 			return err
 		}
@@ -52,10 +46,6 @@ func (s *Service) Answer(ctx context.Context, who *auth.User, id int64, a Answer
 		}
 		return s.apply(ctx, tx, who, id, sets)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return s.reread(ctx, who, old)
 }
 
 func (s *Service) checkGuide(ctx context.Context, tx *sql.Tx, id, guide int64) error {
@@ -86,23 +76,13 @@ func nullID(id int64) any {
 // SetGuide marks an answered ticket as a guide entry, which Pier shows
 // first to people about to ask the same, or takes the mark away.
 func (s *Service) SetGuide(ctx context.Context, who *auth.User, id int64, on bool) (*Ticket, error) {
-	if err := s.auth.Authorize(who, auth.ObjTicket, auth.ActTriage); err != nil {
-		return nil, pier.Errorf(pier.EForbidden, "Only the data team keeps the guide.")
+	if err := s.require(who, auth.ObjTicket, auth.ActTriage, "Only the data team keeps the guide."); err != nil {
+		return nil, err
 	}
-	var old *Ticket
-	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
-		t, err := getTicket(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		old = t
+	return s.change(ctx, who, id, func(tx *sql.Tx, t *Ticket) error {
 		if on && t.Answer == "" && len(t.AnswerLinks) == 0 {
 			return pier.Errorf(pier.EInvalid, "Answer #%d first; a guide entry is an answer worth finding again.", id)
 		}
 		return s.apply(ctx, tx, who, id, []set{{"guide", "guide", strconv.FormatBool(t.Guide), strconv.FormatBool(on), on}})
 	})
-	if err != nil {
-		return nil, err
-	}
-	return s.reread(ctx, who, old)
 }

@@ -26,13 +26,7 @@ func (s *Service) Edit(ctx context.Context, who *auth.User, id int64, e Edit) (*
 	if err := s.auth.Authorize(who, auth.ObjTicket, auth.ActRead); err != nil {
 		return nil, err
 	}
-	var old *Ticket
-	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
-		t, err := getTicket(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		old = t
+	return s.change(ctx, who, id, func(tx *sql.Tx, t *Ticket) error {
 		if err := s.mayEdit(who, t); err != nil {
 			return err
 		}
@@ -42,10 +36,6 @@ func (s *Service) Edit(ctx context.Context, who *auth.User, id int64, e Edit) (*
 		}
 		return s.apply(ctx, tx, who, id, sets)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return s.reread(ctx, who, old)
 }
 
 func (s *Service) mayEdit(who *auth.User, t *Ticket) error {
@@ -101,19 +91,13 @@ func (s *Service) editSets(ctx context.Context, who *auth.User, t *Ticket, e Edi
 // Merge closes a duplicate into the ticket it repeats: its watchers follow
 // the other ticket, and both histories say so.
 func (s *Service) Merge(ctx context.Context, who *auth.User, id, into int64) (*Ticket, error) {
-	if err := s.auth.Authorize(who, auth.ObjTicket, auth.ActTriage); err != nil {
-		return nil, pier.Errorf(pier.EForbidden, "Only the data team merges requests.")
+	if err := s.require(who, auth.ObjTicket, auth.ActTriage, "Only the data team merges requests."); err != nil {
+		return nil, err
 	}
 	if id == into {
 		return nil, pier.Errorf(pier.EInvalid, "A request cannot be merged into itself.")
 	}
-	var old *Ticket
-	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
-		t, err := getTicket(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		old = t
+	return s.change(ctx, who, id, func(tx *sql.Tx, t *Ticket) error {
 		target, err := getTicket(ctx, tx, into)
 		if err != nil {
 			return pier.Errorf(pier.EInvalid, "There is no request #%d to merge into.", into)
@@ -126,10 +110,6 @@ func (s *Service) Merge(ctx context.Context, who *auth.User, id, into int64) (*T
 		}
 		return s.merge(ctx, tx, who, t, into)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return s.reread(ctx, who, old)
 }
 
 func (s *Service) merge(ctx context.Context, tx *sql.Tx, who *auth.User, t *Ticket, into int64) error {

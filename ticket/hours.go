@@ -98,8 +98,8 @@ func (s *Service) Slots(ctx context.Context) ([]Slot, error) {
 
 // AddSlot publishes a weekly office hour; start is "HH:MM".
 func (s *Service) AddSlot(ctx context.Context, who *auth.User, weekday int, start string, minutes int) (*Slot, error) {
-	if err := s.auth.Authorize(who, auth.ObjHours, auth.ActManage); err != nil {
-		return nil, pier.Errorf(pier.EForbidden, "Only the data team publishes office hours.")
+	if err := s.require(who, auth.ObjHours, auth.ActManage, "Only the data team publishes office hours."); err != nil {
+		return nil, err
 	}
 	at, err := time.Parse("15:04", start)
 	switch {
@@ -117,8 +117,8 @@ func (s *Service) AddSlot(ctx context.Context, who *auth.User, weekday int, star
 // RemoveSlot stops a weekly office hour. One with sessions booked ahead
 // stays until those bookings are cancelled, so nobody is stood up.
 func (s *Service) RemoveSlot(ctx context.Context, who *auth.User, id string) error {
-	if err := s.auth.Authorize(who, auth.ObjHours, auth.ActManage); err != nil {
-		return pier.Errorf(pier.EForbidden, "Only the data team changes office hours.")
+	if err := s.require(who, auth.ObjHours, auth.ActManage, "Only the data team changes office hours."); err != nil {
+		return err
 	}
 	var booked int
 	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM office_hour_bookings WHERE slot_id = $1 AND starts_at >= $2`,

@@ -84,4 +84,14 @@ func (s *Service) canTriage(who *auth.User) bool {
 	return s.auth.Authorize(who, auth.ObjTicket, auth.ActTriage) == nil
 }
 
+// require is Authorize with the refusal said in terms of what was tried;
+// not being signed in stays a 401.
+func (s *Service) require(who *auth.User, obj, act, refusal string) error {
+	err := s.auth.Authorize(who, obj, act)
+	if pier.ErrorCode(err) == pier.EForbidden {
+		return pier.Errorf(pier.EForbidden, "%s", refusal)
+	}
+	return err
+}
+
 func (s *Service) stamp() int64 { return s.now().UnixMilli() }

@@ -24,9 +24,21 @@ type Patch struct {
 // Triage applies p, recording each field that changes. Only the data team
 // may; everyone else gets 403.
 func (s *Service) Triage(ctx context.Context, who *auth.User, id int64, p Patch) (*Ticket, error) {
-	if err := s.auth.Authorize(who, auth.ObjTicket, auth.ActTriage); err != nil {
-		return nil, pier.Errorf(pier.EForbidden, "Only the data team changes a request's status, assignee and priority.")
+	if err := s.require(who, auth.ObjTicket, auth.ActTriage, "Only the data team changes a request's status, assignee and priority."); err != nil {
+		return nil, err
 	}
+	return s.change(ctx, who, id, func(tx *sql.Tx, t *Ticket) error {
+		sets, err := s.patchSets(ctx, t, p)
+		if err != nil {
+			return err
+		}
+		return s.apply(ctx, tx, who, t.ID, sets)
+	})
+}
+
+// change runs fn on ticket id in one transaction, then returns the ticket
+// as it is now and tells the notifier if its status moved.
+func (s *Service) change(ctx context.Context, who *auth.User, id int64, fn func(tx *sql.Tx, t *Ticket) error) (*Ticket, error) {
 	var old *Ticket
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
 		t, err := getTicket(ctx, tx, id)
@@ -34,21 +46,11 @@ func (s *Service) Triage(ctx context.Context, who *auth.User, id int64, p Patch)
 			return err
 		}
 		old = t
-		sets, err := s.patchSets(ctx, t, p)
-		if err != nil {
-			return err
-		}
-		return s.apply(ctx, tx, who, t.ID, sets)
+		return fn(tx, t)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return s.reread(ctx, who, old)
-}
-
-// reread returns the ticket as it is now, and tells the notifier if its
-// status moved from old's.
-func (s *Service) reread(ctx context.Context, who *auth.User, old *Ticket) (*Ticket, error) {
 	t, err := s.Get(ctx, who, old.ID)
 	if err != nil {
 		return nil, err
