@@ -39,7 +39,7 @@ func (s *Service) File(ctx context.Context, who *auth.User, n New) (*Ticket, err
 	}
 	for attempt := 0; ; attempt++ {
 		err = s.db.InTx(ctx, func(tx *sql.Tx) error { return s.insert(ctx, tx, who, t) })
-		if !store.IsUniqueViolation(err) || attempt == 5 {
+		if !store.IsUniqueViolation(err) || attempt == 30 {
 			break
 		}
 	}

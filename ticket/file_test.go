@@ -2,6 +2,7 @@ package ticket
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -148,4 +149,36 @@ func equal(a, b []int64) bool {
 		}
 	}
 	return true
+}
+
+// Requests filed at the same moment each get their own number.
+func TestRequestsFiledTogetherGetTheirOwnNumbers(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		const n = 8
+		ids := make(chan int64, n)
+		errs := make(chan error, n)
+		for i := range n {
+			go func() {
+				tk, err := f.s.File(context.Background(), f.viewer, New{Title: fmt.Sprintf("request %d", i), Category: "other"})
+				if err != nil {
+					errs <- err
+					return
+				}
+				ids <- tk.ID
+			}()
+		}
+		seen := map[int64]bool{}
+		for range n {
+			select {
+			case err := <-errs:
+				t.Fatal(err)
+			case id := <-ids:
+				if seen[id] || id < 1 || id > n {
+					t.Fatalf("number %d given twice or out of 1..%d", id, n)
+				}
+				seen[id] = true
+			}
+		}
+	})
 }
