@@ -808,7 +808,7 @@ func WebhookSettings(p WebhookPage, v *Viewer) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 60, "<table class=\"result list\" data-testid=\"deliveries\"><thead><tr><th>When</th><th>Message</th><th>State</th><th>Attempts</th><th>Last error</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 60, "<table class=\"result list wrap\" data-testid=\"deliveries\"><thead><tr><th>When</th><th>Message</th><th>State</th><th>Attempts</th><th>Last error</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -898,7 +898,7 @@ func WebhookSettings(p WebhookPage, v *Viewer) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 70, "<table class=\"result list\" data-testid=\"audit-log\"><thead><tr><th>When</th><th>Who</th><th>What</th><th>For</th><th>Detail</th><th>Request</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 70, "<table class=\"result list wrap\" data-testid=\"audit-log\"><thead><tr><th>When</th><th>Who</th><th>What</th><th>For</th><th>Detail</th><th>Request</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
