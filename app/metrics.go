@@ -49,8 +49,8 @@ func (m *metrics) register(engine *query.Engine) {
 			Name: "pier_queries_in_flight", Help: "Queries holding a concurrency slot.",
 		}, func() float64 { return float64(engine.InFlight()) }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-			Name: "pier_sandboxes_open", Help: "DuckDB sandboxes open, one per access profile in use.",
-		}, func() float64 { return float64(engine.Sandboxes()) }),
+			Name: "pier_query_workers", Help: "Query worker processes running or starting.",
+		}, func() float64 { return float64(engine.Workers()) }),
 	)
 }
 

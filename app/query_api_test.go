@@ -169,7 +169,7 @@ func TestMetricsAreInPrometheusFormat(t *testing.T) {
 	readAll(t, ta.do(t, auth.TierAnalyze, "POST", "/api/v1/query", `{"sql":"select nope"}`))
 	body := readAll(t, ta.do(t, auth.TierAdmin, "GET", "/metrics", ""))
 	if !containsAll(body, "# TYPE pier_queries_in_flight gauge", "pier_http_requests_total", `pier_queries_total{status="ok"} 1`,
-		`pier_queries_total{status="sql_error"} 1`, "pier_query_rows_total 3", "pier_sandboxes_open 1") {
+		`pier_queries_total{status="sql_error"} 1`, "pier_query_rows_total 3", "pier_query_workers 1") {
 		t.Fatalf("metrics:\n%s", body[:min(len(body), 500)])
 	}
 }

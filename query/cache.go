@@ -11,8 +11,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"golang.org/x/sync/singleflight"
 )
 
 // Cached is a JSON answer, from the result cache or from a fresh run. It is
@@ -33,8 +31,8 @@ type Cached struct {
 // its answer is kept. New lake data gives a table a new version, so an
 // answer never outlives its data and no time-to-live is needed.
 //
-// The shared run does not stop when one caller goes away, since others may
-// be waiting for it and its answer is kept; it still has the deadline.
+// The shared run goes on while anyone waits for it, and stops when the
+// last of them has gone: an answer nobody waits for is not worth a core.
 func (e *Engine) QueryCached(ctx context.Context, p Principal, req Request) (*Cached, error) {
 	visible, err := e.Visible(ctx, p)
 	if err != nil {
@@ -46,25 +44,16 @@ func (e *Engine) QueryCached(ctx context.Context, p Principal, req Request) (*Ca
 		return c, nil
 	}
 	e.cache.misses.Add(1)
-	ch := e.cache.group.DoChan(key, func() (any, error) {
+	return e.cache.flights.do(ctx, key, func(ctx context.Context) (*Cached, error) {
 		if c, ok := e.cache.get(key, versions); ok {
 			return c, nil
 		}
-		c, err := e.collectFresh(context.WithoutCancel(ctx), p, req)
+		c, err := e.collectFresh(ctx, p, req)
 		if err == nil {
 			e.cache.put(key, c, versions)
 		}
 		return c, err
 	})
-	select {
-	case r := <-ch:
-		if r.Err != nil {
-			return nil, r.Err
-		}
-		return r.Val.(*Cached), nil
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
 }
 
 func (e *Engine) collectFresh(ctx context.Context, p Principal, req Request) (*Cached, error) {
@@ -117,9 +106,9 @@ func tableVersions(visible []Visible) map[string]string {
 // resultCache keeps answers up to a byte budget, dropping the least
 // recently used first.
 type resultCache struct {
-	group  singleflight.Group
-	hits   atomic.Int64
-	misses atomic.Int64
+	flights flights
+	hits    atomic.Int64
+	misses  atomic.Int64
 
 	mu      sync.Mutex
 	budget  int64
@@ -142,7 +131,7 @@ func newResultCache(budget int64) *resultCache {
 	if budget <= 0 {
 		budget = DefaultCacheBytes
 	}
-	return &resultCache{budget: budget, order: list.New(), entries: map[string]*list.Element{}}
+	return &resultCache{budget: budget, order: list.New(), entries: map[string]*list.Element{}, flights: flights{m: map[string]*flight{}}}
 }
 
 // get returns the answer kept under key if every table it read is still at

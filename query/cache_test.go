@@ -143,7 +143,7 @@ func TestDescribeNamesColumnsTablesAndParamsWithoutRunning(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []ResultColumn{{"brand", "VARCHAR"}, {"revenue", "DECIMAL(38,2)"}, {"day", "DATE"}}
+	want := []ResultColumn{{Name: "brand", Type: "VARCHAR"}, {Name: "revenue", Type: "DECIMAL(38,2)"}, {Name: "day", Type: "DATE"}}
 	if len(d.Columns) != 3 || d.Columns[0] != want[0] || d.Columns[1] != want[1] || d.Columns[2] != want[2] {
 		t.Fatalf("columns %v, want %v", d.Columns, want)
 	}
@@ -154,7 +154,7 @@ func TestDescribeNamesColumnsTablesAndParamsWithoutRunning(t *testing.T) {
 		t.Fatal("describing ran the query")
 	}
 	grained := Request{SQL: "select date_trunc($grain, ordered_at)::date as day, count(*) as n from act_orders group by 1", Params: map[string]any{"grain": "week"}}
-	if d, err := te.Describe(context.Background(), analyst, grained); err != nil || len(d.Columns) != 2 || d.Columns[0] != (ResultColumn{"day", "DATE"}) {
+	if d, err := te.Describe(context.Background(), analyst, grained); err != nil || len(d.Columns) != 2 || d.Columns[0] != (ResultColumn{Name: "day", Type: "DATE"}) {
 		t.Fatalf("columns that hang on a parameter: %+v, %v", d, err)
 	}
 	for _, bad := range []string{"select * from read_csv('/etc/passwd')", "select nope from obj_brands", "attach 'x.db'"} {

@@ -24,7 +24,7 @@ import (
 func WriteCSV(w io.Writer, r *Rows) error {
 	bw := bufio.NewWriterSize(w, writeBuffer)
 	buf := make([]byte, 0, writeBuffer)
-	for i, f := range r.schema.Fields() {
+	for i, f := range r.Schema().Fields() {
 		if i > 0 {
 			buf = append(buf, ',')
 		}

@@ -5,34 +5,27 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sort"
-	"sync"
 	"sync/atomic"
 	"time"
 
-	duck "github.com/duckdb/duckdb-go-bindings"
-
 	"github.com/pier-analytics/pier"
+	"github.com/pier-analytics/pier/query/sandbox"
 )
 
 // Engine runs users' SQL over the lake, each principal in the sandbox of its
-// access profile.
+// access profile, each query in a worker process of its own.
 type Engine struct {
 	cat     *Catalog
 	props   *PropStore
 	qlog    *QueryLog
 	lim     Limits
-	hashKey string
-	tmpRoot string
 	log     *slog.Logger
 	slots   *slots
+	pool    *pool
 	observe func(LogEntry)
 
 	cache    *resultCache
 	inflight atomic.Int64
-	mu       sync.Mutex
-	boxes    map[string]*sandbox
-	closed   bool
 }
 
 // EngineConfig is what NewEngine needs.
@@ -42,23 +35,29 @@ type EngineConfig struct {
 	Log     *QueryLog
 	Limits  Limits
 	PIIKey  []byte // keys the hash of hidden PII columns
-	TempDir string // sandboxes spill here, each in a directory of its own
+	TempDir string // workers spill here, each in a directory of its own
 	Logger  *slog.Logger
 	Observe func(LogEntry) // optional: told of every finished query, for metrics
 	// CacheBytes bounds the result cache; zero means DefaultCacheBytes.
 	CacheBytes int64
 }
 
-// NewEngine returns an engine; sandboxes are created lazily.
+// NewEngine returns an engine; worker processes start when first needed.
 func NewEngine(c EngineConfig) *Engine {
 	lim := c.Limits.withDefaults()
 	return &Engine{
-		cat: c.Catalog, props: c.Props, qlog: c.Log, lim: lim,
-		hashKey: fmt.Sprintf("%x", c.PIIKey), tmpRoot: c.TempDir, log: c.Logger,
-		slots: newSlots(lim.Slots, lim.PerUser), boxes: map[string]*sandbox{}, observe: c.Observe,
-		cache: newResultCache(c.CacheBytes),
+		cat: c.Catalog, props: c.Props, qlog: c.Log, lim: lim, log: c.Logger,
+		slots: newSlots(lim.Slots, lim.PerUser), pool: newPool(lim, c.PIIKey, c.TempDir, c.Logger),
+		observe: c.Observe, cache: newResultCache(c.CacheBytes),
 	}
 }
+
+// Upstream is a named query that a request's SQL may read by name.
+type Upstream = sandbox.Upstream
+
+// UpstreamName is the form of an upstream name: a plain lower-case SQL
+// identifier, so it can never be read as a file path.
+var UpstreamName = sandbox.UpstreamName
 
 // Request is one statement to run.
 type Request struct {
@@ -77,9 +76,15 @@ type Request struct {
 // InFlight returns how many queries hold a slot right now.
 func (e *Engine) InFlight() int64 { return e.inflight.Load() }
 
+// Workers returns how many worker processes are running or starting.
+func (e *Engine) Workers() int { return e.pool.workers() }
+
+// Close ends every idle worker now and each busy one when its query ends.
+func (e *Engine) Close() { e.pool.close() }
+
 // Query runs req for p and returns its streaming result, which must be
-// closed. The query holds a concurrency slot, a connection and its
-// deadline until then, and is logged when it closes.
+// closed. The query holds a concurrency slot, a worker and its deadline
+// until then, and is logged when it closes.
 func (e *Engine) Query(ctx context.Context, p Principal, req Request) (*Rows, error) {
 	started := time.Now()
 	entry := LogEntry{UserID: p.UserID, SQL: req.SQL, Started: started}
@@ -94,6 +99,9 @@ func (e *Engine) Query(ctx context.Context, p Principal, req Request) (*Rows, er
 }
 
 func (e *Engine) start(ctx context.Context, p Principal, req Request, entry *LogEntry) (*Rows, error) {
+	if err := checkText(req); err != nil {
+		return nil, err
+	}
 	release, err := e.slots.acquire(ctx, p.UserID, req.Wait)
 	if err != nil {
 		return nil, err
@@ -103,14 +111,14 @@ func (e *Engine) start(ctx context.Context, p Principal, req Request, entry *Log
 	ctx, r.cancel = context.WithTimeout(ctx, e.lim.Timeout)
 	rows, err := r.open(ctx, p, req, entry)
 	if err != nil {
-		err = e.explain(ctx, req.SQL, err) // before finish cancels ctx
-		r.finish()
+		err = e.explain(ctx, err) // before finish cancels ctx
+		r.finish(false)
 		return nil, err
 	}
 	rows.started = entry.Started
-	rows.mapErr = func(err error) error { return e.explain(ctx, req.SQL, err) }
-	rows.onClose = func(n int64, err error) {
-		r.finish()
+	rows.mapErr = func(err error) error { return e.explain(ctx, err) }
+	rows.onClose = func(n int64, err error, ended bool) {
+		r.finish(ended)
 		entry.Rows = n
 		entry.Duration = time.Since(entry.Started)
 		entry.Status, entry.Error = logStatus(err)
@@ -126,15 +134,27 @@ func (e *Engine) record(entry LogEntry) {
 	}
 }
 
-// explain turns an engine error into what the caller should see.
-func (e *Engine) explain(ctx context.Context, sql string, err error) error {
+// explain turns what stopped a query into what the caller should see.
+func (e *Engine) explain(ctx context.Context, err error) error {
+	var broken *sandbox.Broken
 	switch {
 	case errors.Is(ctx.Err(), context.DeadlineExceeded):
 		return pier.Errorf(pier.ETimeout, "The query ran longer than %s and was stopped. Filter on fewer dt partitions, aggregate, or add a LIMIT.", e.lim.Timeout)
 	case ctx.Err() != nil:
 		return fmt.Errorf("query: %w", ctx.Err())
+	case errors.As(err, &broken) && broken.Reason == killMemory:
+		return pier.Errorf(pier.ESQL, "The query needed more memory than Pier allows one query (%s) and was stopped. Filter on fewer partitions (dt), aggregate earlier, or add a LIMIT.", formatBytes(e.lim.WorkerMemory))
+	case errors.Is(err, sandbox.ErrTooBig):
+		return pier.Errorf(pier.ESQL, "A row of the result is larger than Pier sends (%s). Select fewer or shorter columns.", formatBytes(sandbox.MaxMessage))
 	}
-	return sqlError(sql, err)
+	return err
+}
+
+func formatBytes(n int64) string {
+	if n >= 1<<30 {
+		return fmt.Sprintf("%.1f GB", float64(n)/(1<<30))
+	}
+	return fmt.Sprintf("%d MB", n>>20)
 }
 
 func logStatus(err error) (status, msg string) {
@@ -143,137 +163,13 @@ func logStatus(err error) (status, msg string) {
 		return "ok", ""
 	case code == pier.ETimeout:
 		return "timeout", pier.ErrorMessage(err)
-	case errors.Is(err, context.Canceled):
+	case errors.Is(err, context.Canceled) || errors.Is(err, sandbox.ErrCanceled):
 		return "cancelled", ""
-	case code == pier.ESQL || code == pier.EInvalid:
+	case code == pier.ESQL || code == pier.EInvalid || code == pier.ETooLarge:
 		return "sql_error", pier.ErrorMessage(err)
 	case code == pier.ETooMany:
 		return "throttled", pier.ErrorMessage(err)
 	default:
 		return "error", err.Error()
 	}
-}
-
-// run is one query's hold on engine resources.
-type run struct {
-	e           *Engine
-	releaseSlot func()
-	cancel      context.CancelFunc
-	box         *sandbox
-	conn        duck.Connection
-	connected   bool
-	stopWatch   chan struct{}
-	watchDone   chan struct{}
-	once        sync.Once
-}
-
-func (r *run) open(ctx context.Context, p Principal, req Request, entry *LogEntry) (*Rows, error) {
-	visible, err := r.e.Visible(ctx, p)
-	if err != nil {
-		return nil, err
-	}
-	if r.box, err = r.e.sandboxFor(newProfile(visible)); err != nil {
-		return nil, err
-	}
-	if r.conn, err = r.box.db.connect(); err != nil {
-		return nil, err
-	}
-	r.connected = true
-	r.watch(ctx)
-	allowed, upstreamRead, err := defineUpstream(r.conn, req, r.box.tables)
-	if err != nil {
-		return nil, err
-	}
-	read, err := guard(r.conn, req.SQL, allowed)
-	if err != nil {
-		return nil, err
-	}
-	entry.Tables = r.box.lakeTables(append(read, upstreamRead...))
-	entry.PIIAudit = r.box.readsRawPII(entry.Tables)
-	rows, err := execute(r.conn, req)
-	if err != nil {
-		return nil, err
-	}
-	rows.tables, rows.rawPII = entry.Tables, entry.PIIAudit
-	return rows, nil
-}
-
-// watch interrupts the running statement when ctx ends: on the deadline,
-// on cancellation, or when the client goes away. DuckDB clears a pending
-// interrupt when a statement starts, so one that lands between statements
-// (or before the first) would be lost; the interrupt is therefore repeated
-// until the run finishes.
-func (r *run) watch(ctx context.Context) {
-	r.stopWatch, r.watchDone = make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(r.watchDone)
-		select {
-		case <-ctx.Done():
-		case <-r.stopWatch:
-			return
-		}
-		tick := time.NewTicker(interruptEvery)
-		defer tick.Stop()
-		for {
-			duck.Interrupt(r.conn)
-			select {
-			case <-tick.C:
-			case <-r.stopWatch:
-				return
-			}
-		}
-	}()
-}
-
-// interruptEvery is how often a cancelled query is interrupted again.
-const interruptEvery = 20 * time.Millisecond
-
-func (r *run) finish() {
-	r.once.Do(func() {
-		if r.stopWatch != nil {
-			close(r.stopWatch)
-			<-r.watchDone
-		}
-		if r.connected {
-			duck.Disconnect(&r.conn)
-		}
-		if r.box != nil {
-			r.e.releaseBox(r.box)
-		}
-		r.cancel()
-		r.releaseSlot()
-		r.e.inflight.Add(-1)
-	})
-}
-
-func (sb *sandbox) readsRawPII(tables []string) bool {
-	for _, t := range tables {
-		if v := sb.visible[t]; v.RawPII && len(v.PIIColumns()) > 0 {
-			return true
-		}
-	}
-	return false
-}
-
-// lakeTables keeps the names that are the profile's tables, once each,
-// dropping upstream names.
-func (sb *sandbox) lakeTables(names []string) []string {
-	out := []string{}
-	for _, n := range dedupe(names) {
-		if sb.tables[n] {
-			out = append(out, n)
-		}
-	}
-	return out
-}
-
-func dedupe(s []string) []string {
-	sort.Strings(s)
-	out := s[:0]
-	for i, x := range s {
-		if i == 0 || x != s[i-1] {
-			out = append(out, x)
-		}
-	}
-	return out
 }

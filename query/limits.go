@@ -2,7 +2,11 @@ package query
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"runtime"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -11,13 +15,19 @@ import (
 
 // Limits bound what queries may take. Zero fields take the defaults.
 type Limits struct {
-	Timeout      time.Duration // per query; default 5 minutes
-	Slots        int           // queries running at once, all users; default 4 per core
-	PerUser      int           // of those, at most this many for one user; default half the slots
-	Threads      int           // DuckDB threads per sandbox; default the number of cores
-	MemoryLimit  string        // DuckDB memory per sandbox; default 4GB
+	Timeout time.Duration // per query; default 5 minutes
+	Slots   int           // queries running at once, all users; default 4 per core
+	PerUser int           // of those, at most this many for one user; default half the slots
+	Threads int           // DuckDB threads per worker; default the number of cores
+	// WorkerMemory is the most memory, in bytes, one worker process may
+	// hold while it runs a query; past it the worker is killed and the
+	// query fails. Default: three quarters of the machine's (or the
+	// container's) memory shared among the slots, between 1 and 8 GiB.
+	WorkerMemory int64
+	MemoryLimit  string        // DuckDB's own memory_limit per sandbox; default 60% of WorkerMemory
 	TempDirSize  string        // spill space per sandbox; default 10GB
-	MaxSandboxes int           // idle sandboxes kept open; default 16
+	MaxSandboxes int           // sandboxes one worker keeps open; default 4
+	Grace        time.Duration // how long a stopped query may take to end before its worker is killed; default 1s
 }
 
 func (l Limits) withDefaults() Limits {
@@ -34,16 +44,40 @@ func (l Limits) withDefaults() Limits {
 	if l.Threads <= 0 {
 		l.Threads = cores
 	}
+	if l.WorkerMemory <= 0 {
+		l.WorkerMemory = min(max(machineMemory()*3/4/int64(l.Slots), 1<<30), 8<<30)
+	}
 	if l.MemoryLimit == "" {
-		l.MemoryLimit = "4GB"
+		l.MemoryLimit = fmt.Sprintf("%dMB", l.WorkerMemory*6/10>>20)
 	}
 	if l.TempDirSize == "" {
 		l.TempDirSize = "10GB"
 	}
 	if l.MaxSandboxes <= 0 {
-		l.MaxSandboxes = 16
+		l.MaxSandboxes = 4
+	}
+	if l.Grace <= 0 {
+		l.Grace = time.Second
 	}
 	return l
+}
+
+// machineMemory returns the memory this process may use: the machine's,
+// or its container's limit when that is lower; 8 GiB if neither is known.
+func machineMemory() int64 {
+	total := int64(8 << 30)
+	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
+		var kb int64
+		if _, err := fmt.Sscanf(string(b), "MemTotal: %d kB", &kb); err == nil && kb > 0 {
+			total = kb << 10
+		}
+	}
+	if b, err := os.ReadFile("/sys/fs/cgroup/memory.max"); err == nil {
+		if n, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64); err == nil && n > 0 && n < total {
+			total = n
+		}
+	}
+	return total
 }
 
 // slots is the global concurrency limit with a bounded share per user.

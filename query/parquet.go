@@ -18,7 +18,7 @@ const parquetRowGroup = 122_880
 func WriteParquet(w io.Writer, r *Rows) error {
 	props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Zstd),
 		parquet.WithMaxRowGroupLength(parquetRowGroup))
-	fw, err := pqarrow.NewFileWriter(r.schema, nopCloser{w}, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+	fw, err := pqarrow.NewFileWriter(r.Schema(), nopCloser{w}, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/pier-analytics/pier/query/sandbox"
 )
 
 // Principal is who a query runs for, as far as the engine needs to know.
@@ -78,21 +80,23 @@ func newProfile(tables []Visible) *profile {
 	return &profile{key: hex.EncodeToString(h.Sum(nil)), tables: tables}
 }
 
-// viewSQL defines the view that stands for t in a sandbox: its Parquet files
-// listed one by one (so nothing that appears in the directory later, such as
-// a planted symbolic link, is read), hidden PII replaced by a keyed hash.
-func viewSQL(t Visible, hashKey string) string {
-	sel := "*"
-	if hidden := t.hiddenPII(); len(hidden) > 0 {
-		repl := make([]string, len(hidden))
-		for i, c := range hidden {
-			repl[i] = fmt.Sprintf("substr(sha256(%s || CAST(%s AS VARCHAR)), 1, 32) AS %s",
-				sqlString(hashKey), sqlIdent(c), sqlIdent(c))
-		}
-		sel = "* REPLACE (" + strings.Join(repl, ", ") + ")"
+// spec is what a worker needs to make the profile's sandbox.
+func (p *profile) spec() *sandbox.Profile {
+	out := &sandbox.Profile{Tables: make([]sandbox.TableSpec, len(p.tables))}
+	for i, t := range p.tables {
+		out.Tables[i] = sandbox.TableSpec{Name: t.Name, Path: t.Path, Dir: t.Dir, Files: t.Files, Mixed: t.Mixed, Hidden: t.hiddenPII()}
 	}
-	return fmt.Sprintf("CREATE VIEW %s AS SELECT %s FROM read_parquet(%s, hive_partitioning = %t, union_by_name = %t)",
-		sqlIdent(t.Name), sel, sqlList(t.Files), t.Dir, t.Mixed)
+	return out
+}
+
+// readsRawPII reports whether reading tables shows PII unhashed.
+func readsRawPII(visible []Visible, tables []string) bool {
+	for _, v := range visible {
+		if v.RawPII && len(v.PIIColumns()) > 0 && slices.Contains(tables, v.Name) {
+			return true
+		}
+	}
+	return false
 }
 
 // Readable returns a test of whether p may read every one of a list of

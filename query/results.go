@@ -7,7 +7,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/apache/arrow-go/v18/arrow/ipc"
-	duck "github.com/duckdb/duckdb-go-bindings"
+
+	"github.com/pier-analytics/pier/query/sandbox"
 )
 
 // MaxJSONRows caps a JSON answer; the other formats carry every row.
@@ -23,49 +24,71 @@ type JSONResult struct {
 }
 
 // ResultColumn names and types one column of a result.
-type ResultColumn struct {
-	Name string `json:"name"`
-	Type string `json:"type"`
-}
+type ResultColumn = sandbox.Column
 
 // Columns describes the result's columns.
 func (r *Rows) Columns() []ResultColumn {
-	out := make([]ResultColumn, r.schema.NumFields())
-	for i, f := range r.schema.Fields() {
+	schema := r.Schema()
+	out := make([]ResultColumn, schema.NumFields())
+	for i, f := range schema.Fields() {
 		out[i] = ResultColumn{Name: f.Name, Type: TypeName(f.Type)}
 	}
 	return out
 }
 
-// CollectJSON reads at most limit rows into a JSONResult, noting whether
-// there were more. It stops reading there, which ends the query.
+// MaxJSONBytes caps a JSON answer's size, as MaxJSONRows caps its rows: a
+// few rows of huge strings must not take the server's memory.
+const MaxJSONBytes = 64 << 20
+
+// CollectJSON reads at most limit rows, and about MaxJSONBytes of JSON,
+// into a JSONResult, noting whether there were more. It stops reading
+// there, which ends the query.
 func CollectJSON(r *Rows, limit int) (*JSONResult, error) {
 	out := &JSONResult{Columns: r.Columns(), Rows: [][]any{}}
-	for r.Next() {
+	size := 0
+	full := func() bool { return len(out.Rows) == limit || size >= MaxJSONBytes }
+	for !out.Truncated && r.Next() {
 		rec := r.RecordBatch()
-		n := int(rec.NumRows())
-		for i := 0; i < n; i++ {
-			if len(out.Rows) == limit {
+		for i := 0; i < int(rec.NumRows()); i++ {
+			if full() {
 				out.Truncated = true
 				break
 			}
 			row := make([]any, rec.NumCols())
 			for c := range row {
 				row[c] = jsonValue(rec.Column(c), i)
+				size += jsonSize(row[c])
 			}
 			out.Rows = append(out.Rows, row)
 		}
-		if out.Truncated {
-			break
-		}
-		if len(out.Rows) == limit {
+		if !out.Truncated && full() {
 			out.Truncated = r.Next()
-			break
 		}
 	}
 	out.RowCount = len(out.Rows)
 	out.ElapsedMS = r.Elapsed().Milliseconds()
 	return out, r.Err()
+}
+
+// jsonSize estimates the bytes v takes as JSON, quickly.
+func jsonSize(v any) int {
+	switch x := v.(type) {
+	case string:
+		return len(x) + 3
+	case []any:
+		n := 2
+		for _, it := range x {
+			n += jsonSize(it) + 1
+		}
+		return n
+	case map[string]any:
+		n := 2
+		for k, it := range x {
+			n += len(k) + 4 + jsonSize(it)
+		}
+		return n
+	}
+	return 12
 }
 
 // writeBuffer is large enough that a stream goes out in few system calls.
@@ -74,7 +97,7 @@ const writeBuffer = 64 << 10
 // WriteArrow writes every remaining row as an Arrow IPC stream.
 func WriteArrow(w io.Writer, r *Rows) error {
 	bw := bufio.NewWriterSize(w, writeBuffer)
-	iw := ipc.NewWriter(bw, ipc.WithSchema(r.schema))
+	iw := ipc.NewWriter(bw, ipc.WithSchema(r.Schema()))
 	err := eachBatch(r, iw.Write)
 	if cerr := iw.Close(); err == nil {
 		err = cerr
@@ -85,21 +108,21 @@ func WriteArrow(w io.Writer, r *Rows) error {
 	return err
 }
 
-// prefetch is how many chunks and batches each stage may run ahead.
-const prefetch = 8
+// prefetch is how many batches the reading goroutine may run ahead.
+const prefetch = 4
 
 // eachBatch calls fn for the current batch (if any) and every later one.
-// Three stages run at once: one goroutine fetches chunks from DuckDB,
-// another converts them to Arrow, and the caller's goroutine encodes and
-// writes, so the engine, the conversion and the network overlap. Memory
-// stays bounded by the prefetch depth.
+// One goroutine reads and decodes batches from the worker while the
+// caller's goroutine encodes and writes them, so the worker, the socket
+// and the network overlap. Memory stays bounded by the prefetch depth.
 func eachBatch(r *Rows, fn func(arrow.RecordBatch) error) error {
 	stop := make(chan struct{})
-	chunks := make(chan duck.DataChunk, prefetch)
 	recs := make(chan arrow.RecordBatch, prefetch)
-	fetched := make(chan struct{})
-	go fetchChunks(r, chunks, stop, fetched)
-	go convertChunks(r, chunks, recs, stop)
+	if r.cur != nil {
+		r.cur.Retain()
+		recs <- r.cur
+	}
+	go readBatches(r, recs, stop)
 	var err error
 	for rec := range recs {
 		if err == nil {
@@ -109,60 +132,24 @@ func eachBatch(r *Rows, fn func(arrow.RecordBatch) error) error {
 		}
 		rec.Release()
 	}
-	<-fetched
 	if err != nil {
 		return err
 	}
 	return r.Err()
 }
 
-func fetchChunks(r *Rows, out chan<- duck.DataChunk, stop <-chan struct{}, done chan<- struct{}) {
-	defer close(done)
+func readBatches(r *Rows, out chan<- arrow.RecordBatch, stop <-chan struct{}) {
 	defer close(out)
 	for {
-		chunk, ok := r.fetch()
-		if !ok {
+		rec := r.read()
+		if rec == nil {
 			return
 		}
-		select {
-		case out <- chunk:
-		case <-stop:
-			duck.DestroyDataChunk(&chunk)
-			return
-		}
-	}
-}
-
-func convertChunks(r *Rows, in <-chan duck.DataChunk, out chan<- arrow.RecordBatch, stop <-chan struct{}) {
-	defer close(out)
-	send := func(rec arrow.RecordBatch) bool {
 		select {
 		case out <- rec:
-			return true
 		case <-stop:
 			rec.Release()
-			return false
-		}
-	}
-	if r.cur != nil {
-		r.cur.Retain()
-		if !send(r.cur) {
-			drain(in)
 			return
 		}
-	}
-	for chunk := range in {
-		rec, ok := r.convert(chunk)
-		if !ok || !send(rec) {
-			drain(in)
-			return
-		}
-	}
-}
-
-// drain frees chunks that will not be converted.
-func drain(in <-chan duck.DataChunk) {
-	for chunk := range in {
-		duck.DestroyDataChunk(&chunk)
 	}
 }

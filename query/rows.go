@@ -1,66 +1,57 @@
 package query
 
 import (
-	"errors"
 	"sync"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	duck "github.com/duckdb/duckdb-go-bindings"
+	"github.com/apache/arrow-go/v18/arrow/ipc"
+
+	"github.com/pier-analytics/pier/query/sandbox"
 )
 
-// Rows is a streaming query result read as Arrow record batches. It
-// implements array.RecordReader's reading half; Close must be called.
+// Rows is a streaming query result read as Arrow record batches, as the
+// worker that runs the query sends them. It implements
+// array.RecordReader's reading half; Close must be called.
 type Rows struct {
-	res     duck.Result
-	opts    duck.ArrowOptions
+	call    *sandbox.Call
+	rd      *ipc.Reader // opened at the first batch, which brings the schema
 	schema  *arrow.Schema
 	cur     arrow.RecordBatch
 	err     error
 	count   int64
+	ended   bool // the worker's end frame has been read
 	closed  bool
 	mu      sync.Mutex
-	onClose func(rows int64, err error)
+	onClose func(rows int64, err error, ended bool)
 	mapErr  func(error) error
 	started time.Time
 	tables  []string
 	rawPII  bool
 }
 
-// newRows takes ownership of a successful result.
-func newRows(res duck.Result) (*Rows, error) {
-	r := &Rows{res: res, opts: duck.ResultGetArrowOptions(&res)}
-	n := duck.ColumnCount(&r.res)
-	names := make([]string, n)
-	types := make([]duck.LogicalType, n)
-	for i := range n {
-		names[i] = duck.ColumnName(&r.res, i)
-		types[i] = duck.ColumnLogicalType(&r.res, i)
+// open reads the stream's schema, once.
+func (r *Rows) open() bool {
+	if r.rd != nil || r.err != nil {
+		return r.err == nil
 	}
-	defer func() {
-		for i := range types {
-			duck.DestroyLogicalType(&types[i])
-		}
-	}()
-	schema, ed := duck.NewArrowSchema(r.opts, types, names)
-	if err := errorData(ed); err != nil {
-		r.release()
-		return nil, err
+	rd, err := ipc.NewReader(r.call)
+	if err != nil {
+		r.fail(err)
+		return false
 	}
-	r.schema = schema
-	return r, nil
+	r.rd, r.schema = rd, rd.Schema()
+	return true
 }
 
-func errorData(ed duck.ErrorData) error {
-	defer duck.DestroyErrorData(&ed)
-	if duck.ErrorDataHasError(ed) {
-		return errors.New(duck.ErrorDataMessage(ed))
+// Schema returns the result's columns as an Arrow schema; it waits for the
+// first batch. A result that failed before it had one has no columns.
+func (r *Rows) Schema() *arrow.Schema {
+	if !r.open() && r.schema == nil {
+		return arrow.NewSchema(nil, nil)
 	}
-	return nil
+	return r.schema
 }
-
-// Schema returns the result's columns as an Arrow schema.
-func (r *Rows) Schema() *arrow.Schema { return r.schema }
 
 // Next fetches the next batch; it returns false at the end or on error.
 func (r *Rows) Next() bool {
@@ -68,40 +59,47 @@ func (r *Rows) Next() bool {
 		r.cur.Release()
 		r.cur = nil
 	}
-	chunk, ok := r.fetch()
-	if !ok {
+	rec := r.read()
+	if rec == nil {
 		return false
 	}
-	r.cur, ok = r.convert(chunk)
-	return ok
+	r.cur = rec
+	return true
 }
 
-// fetch returns the next DuckDB chunk, which the caller must pass to
-// convert. It is safe to fetch the next chunk while converting this one.
-func (r *Rows) fetch() (duck.DataChunk, bool) {
-	if r.err != nil || r.closed {
-		return duck.DataChunk{}, false
+// read returns the next batch, retained, or nil at the end, having then
+// read the worker's end frame. It is safe to call from one goroutine
+// while another uses an earlier batch.
+func (r *Rows) read() arrow.RecordBatch {
+	if r.ended || r.closed || !r.open() {
+		return nil
 	}
-	chunk := duck.FetchChunk(r.res)
-	if chunk.Ptr == nil {
-		if msg := duck.ResultError(&r.res); msg != "" {
-			r.err = r.translate(&duckError{msg: msg, typ: duck.ResultErrorType(&r.res)})
-		}
-		return chunk, false
+	r.call.SetLimit(sandbox.MaxMessage)
+	if r.rd.Next() {
+		rec := r.rd.RecordBatch()
+		rec.Retain()
+		r.count += rec.NumRows()
+		return rec
 	}
-	return chunk, true
+	if err := r.rd.Err(); err != nil {
+		r.fail(err)
+		return nil
+	}
+	end, err := r.call.Finish()
+	r.ended = err == nil
+	switch {
+	case err != nil:
+		r.fail(err)
+	case end.Error != nil:
+		r.fail(end.Error.Err())
+	}
+	return nil
 }
 
-// convert turns a fetched chunk into an Arrow batch and frees the chunk.
-func (r *Rows) convert(chunk duck.DataChunk) (arrow.RecordBatch, bool) {
-	defer duck.DestroyDataChunk(&chunk)
-	rec, ed := duck.DataChunkToArrowArray(r.opts, r.schema, chunk)
-	if err := errorData(ed); err != nil {
-		r.err = err
-		return nil, false
+func (r *Rows) fail(err error) {
+	if r.err == nil {
+		r.err = r.translate(err)
 	}
-	r.count += rec.NumRows()
-	return rec, true
 }
 
 // RecordBatch returns the current batch, valid until the next call to Next.
@@ -113,7 +111,8 @@ func (r *Rows) Err() error { return r.err }
 // Elapsed returns the time since the query was submitted.
 func (r *Rows) Elapsed() time.Duration { return time.Since(r.started) }
 
-// Tables returns the lake tables the query reads, upstream queries included.
+// Tables returns the lake tables the query reads, as its bound plan says,
+// upstream queries included.
 func (r *Rows) Tables() []string { return r.tables }
 
 // ReadsRawPII reports whether the result may hold PII unhashed.
@@ -122,8 +121,8 @@ func (r *Rows) ReadsRawPII() bool { return r.rawPII }
 // Count returns how many rows have been read so far.
 func (r *Rows) Count() int64 { return r.count }
 
-// Close releases the result and the engine resources behind it. It is safe
-// to call more than once.
+// Close releases the result and the engine resources behind it; a query
+// still running is stopped. It is safe to call more than once.
 func (r *Rows) Close() error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -135,16 +134,13 @@ func (r *Rows) Close() error {
 		r.cur.Release()
 		r.cur = nil
 	}
-	r.release()
+	if r.rd != nil {
+		r.rd.Release()
+	}
 	if r.onClose != nil {
-		r.onClose(r.count, r.err)
+		r.onClose(r.count, r.err, r.ended)
 	}
 	return nil
-}
-
-func (r *Rows) release() {
-	duck.DestroyArrowOptions(&r.opts)
-	duck.DestroyResult(&r.res)
 }
 
 func (r *Rows) translate(err error) error {
@@ -161,12 +157,3 @@ func (r *Rows) Abandon(err error) {
 		r.err = err
 	}
 }
-
-// duckError is an error as DuckDB reported it, before translation into
-// words for people.
-type duckError struct {
-	msg string
-	typ duck.ErrorType
-}
-
-func (e *duckError) Error() string { return e.msg }

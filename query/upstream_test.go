@@ -87,11 +87,11 @@ func TestUpstreamErrorsSayWhichQueryAndWhere(t *testing.T) {
 		line     int
 		column   int
 	}{
-		{"a binder error in the first", []Upstream{{"a", "select\n  nope from obj_brands"}}, "a", 2, 3},
-		{"an escape in the second", []Upstream{{"a", "select 1"}, {"b", "select * from read_csv('/etc/passwd')"}}, "b", 1, 15},
-		{"a write", []Upstream{{"a", "copy obj_brands to '/tmp/x.csv'"}}, "a", 0, 0},
-		{"a lake table's name", []Upstream{{"obj_brands", "select 1"}}, "obj_brands", 0, 0},
-		{"a later upstream", []Upstream{{"a", "select * from b"}, {"b", "select 1"}}, "a", 1, 15},
+		{"a binder error in the first", []Upstream{{Name: "a", SQL: "select\n  nope from obj_brands"}}, "a", 2, 3},
+		{"an escape in the second", []Upstream{{Name: "a", SQL: "select 1"}, {Name: "b", SQL: "select * from read_csv('/etc/passwd')"}}, "b", 1, 15},
+		{"a write", []Upstream{{Name: "a", SQL: "copy obj_brands to '/tmp/x.csv'"}}, "a", 0, 0},
+		{"a lake table's name", []Upstream{{Name: "obj_brands", SQL: "select 1"}}, "obj_brands", 0, 0},
+		{"a later upstream", []Upstream{{Name: "a", SQL: "select * from b"}, {Name: "b", SQL: "select 1"}}, "a", 1, 15},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -105,7 +105,7 @@ func TestUpstreamErrorsSayWhichQueryAndWhere(t *testing.T) {
 			}
 		})
 	}
-	_, _, err := te.collectReq(t, analyst, Request{SQL: "select 1", Upstream: []Upstream{{"x.parquet", "select 1"}}})
+	_, _, err := te.collectReq(t, analyst, Request{SQL: "select 1", Upstream: []Upstream{{Name: "x.parquet", SQL: "select 1"}}})
 	if pier.ErrorCode(err) != pier.EInvalid {
 		t.Fatalf("a file-like upstream name: %v", err)
 	}

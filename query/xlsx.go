@@ -100,8 +100,8 @@ func (b *Workbook) AddSheet(name string, r *Rows) error {
 	if err != nil {
 		return err
 	}
-	header := make([]any, r.schema.NumFields())
-	for i, fl := range r.schema.Fields() {
+	header := make([]any, r.Schema().NumFields())
+	for i, fl := range r.Schema().Fields() {
 		header[i] = fl.Name
 	}
 	if err := sw.SetRow("A1", header); err != nil {

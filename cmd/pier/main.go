@@ -15,6 +15,7 @@ import (
 	"syscall"
 
 	"github.com/pier-analytics/pier"
+	"github.com/pier-analytics/pier/query/sandbox"
 )
 
 const usage = `Usage:
@@ -31,6 +32,7 @@ Every command takes --data DIR (default ./pier-data) or --db postgres://…
 `
 
 func main() {
+	sandbox.RunIfWorker() // workers are this binary started again
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout)
 	stop()

@@ -1,5 +1,6 @@
 // Package demotest gives tests the tiny demo lake, written once per test
-// binary and removed by Cleanup from TestMain.
+// binary and removed by Main from TestMain, which also lets the test binary
+// act as a query worker.
 package demotest
 
 import (
@@ -9,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/pier-analytics/pier/demolake"
+	"github.com/pier-analytics/pier/query/sandbox"
 )
 
 var (
@@ -32,7 +34,10 @@ func Lake(tb testing.TB) string {
 }
 
 // Main runs the tests and removes the shared lake; call it from TestMain.
+// A test binary that starts a query engine is also its query workers, so
+// Main first serves as one when the binary was started as a worker.
 func Main(m *testing.M) {
+	sandbox.RunIfWorker()
 	code := m.Run()
 	if dir != "" {
 		os.RemoveAll(dir)

@@ -1,4 +1,4 @@
-package query
+package sandbox
 
 import (
 	"errors"
@@ -16,18 +16,18 @@ type duckDB struct {
 func openDuck(options map[string]string) (*duckDB, error) {
 	var cfg duck.Config
 	if duck.CreateConfig(&cfg) == duck.StateError {
-		return nil, errors.New("query: duckdb: cannot create config")
+		return nil, errors.New("sandbox: duckdb: cannot create config")
 	}
 	defer duck.DestroyConfig(&cfg)
 	for k, v := range options {
 		if duck.SetConfig(cfg, k, v) == duck.StateError {
-			return nil, fmt.Errorf("query: duckdb: cannot set %s", k)
+			return nil, fmt.Errorf("sandbox: duckdb: cannot set %s", k)
 		}
 	}
 	d := &duckDB{}
 	var msg string
 	if duck.OpenExt("", &d.db, cfg, &msg) == duck.StateError {
-		return nil, fmt.Errorf("query: duckdb: open: %s", msg)
+		return nil, fmt.Errorf("sandbox: duckdb: open: %s", msg)
 	}
 	return d, nil
 }
@@ -35,33 +35,20 @@ func openDuck(options map[string]string) (*duckDB, error) {
 func (d *duckDB) connect() (duck.Connection, error) {
 	var c duck.Connection
 	if duck.Connect(d.db, &c) == duck.StateError {
-		return c, errors.New("query: duckdb: cannot connect")
+		return c, errors.New("sandbox: duckdb: cannot connect")
 	}
 	return c, nil
 }
 
 func (d *duckDB) close() { duck.Close(&d.db) }
 
-// execAll runs statements of our own making, in order, on one connection.
-func (d *duckDB) execAll(stmts ...string) error {
-	c, err := d.connect()
-	if err != nil {
-		return err
-	}
-	defer duck.Disconnect(&c)
-	for _, s := range stmts {
-		if err := execOn(c, s); err != nil {
-			return err
-		}
-	}
-	return nil
-}
+func disconnect(c *duck.Connection) { duck.Disconnect(c) }
 
 func execOn(c duck.Connection, stmt string) error {
 	var res duck.Result
 	defer duck.DestroyResult(&res)
 	if duck.Query(c, stmt, &res) == duck.StateError {
-		return fmt.Errorf("query: duckdb: %s", duck.ResultError(&res))
+		return fmt.Errorf("sandbox: duckdb: %s", duck.ResultError(&res))
 	}
 	return nil
 }

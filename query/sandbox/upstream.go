@@ -1,8 +1,7 @@
-package query
+package sandbox
 
 import (
 	"errors"
-	"maps"
 	"regexp"
 
 	duck "github.com/duckdb/duckdb-go-bindings"
@@ -26,32 +25,29 @@ var UpstreamName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
 // with parameters becomes a temporary table, because DuckDB views cannot
 // hold parameters and Pier never pastes values into SQL. Temporary
 // relations belong to the connection, which closes with the query, so
-// nothing is left behind and no other query sees them. It returns the
-// relations the request's SQL may read and the tables the upstream read.
-func defineUpstream(c duck.Connection, req Request, tables map[string]bool) (map[string]bool, []string, error) {
-	if len(req.Upstream) == 0 {
-		return tables, nil, nil
-	}
-	allowed := maps.Clone(tables)
+// nothing is left behind and no other query sees them. Each name is added
+// to s with the lake tables its plan reads, and the tables all of them
+// read are returned.
+func (s *scope) defineUpstream(c duck.Connection, ups []Upstream) ([]string, error) {
 	var read []string
-	for _, u := range req.Upstream {
+	for _, u := range ups {
 		if !UpstreamName.MatchString(u.Name) {
-			return nil, nil, pier.Errorf(pier.EInvalid, "%q cannot name a result: use lower-case letters, digits and _, starting with a letter.", u.Name)
+			return nil, pier.Errorf(pier.EInvalid, "%q cannot name a result: use lower-case letters, digits and _, starting with a letter.", u.Name)
 		}
-		if tables[u.Name] {
-			return nil, nil, withSource(pier.Errorf(pier.ESQL, "%s is also the name of a lake table; give this cell another name.", u.Name), u.Name)
+		if s.names(u.Name) {
+			return nil, withSource(pier.Errorf(pier.ESQL, "%s is also the name of a lake table or an earlier result; give this cell another name.", u.Name), u.Name)
 		}
-		got, err := guard(c, u.SQL, allowed)
+		got, err := s.guard(c, u.SQL)
 		if err != nil {
-			return nil, nil, withSource(err, u.Name)
+			return nil, withSource(err, u.Name)
 		}
-		if err := defineOne(c, u, req.Params); err != nil {
-			return nil, nil, withSource(sqlError(u.SQL, err), u.Name)
+		if err := defineOne(c, u, s.params); err != nil {
+			return nil, withSource(sqlError(u.SQL, err), u.Name)
 		}
 		read = append(read, got...)
-		allowed[u.Name] = true
+		s.upstream[u.Name] = got
 	}
-	return allowed, read, nil
+	return read, nil
 }
 
 func defineOne(c duck.Connection, u Upstream, params map[string]any) error {

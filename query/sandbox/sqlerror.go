@@ -1,4 +1,4 @@
-package query
+package sandbox
 
 import (
 	"errors"
@@ -24,7 +24,7 @@ func sqlError(sql string, err error) error {
 		return err
 	}
 	if de.typ == duck.ErrorTypeInternal || de.typ == duck.ErrorTypeFatal {
-		return fmt.Errorf("query: duckdb: %w", err)
+		return fmt.Errorf("sandbox: duckdb: %w", err)
 	}
 	head, hints, line, context, caret := splitDuckMessage(de.msg)
 	e := pier.Errorf(pier.ESQL, "%s", friendly(de.typ, head, hints))

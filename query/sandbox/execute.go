@@ -1,4 +1,4 @@
-package query
+package sandbox
 
 import (
 	"encoding/json"
@@ -11,16 +11,15 @@ import (
 	"github.com/pier-analytics/pier"
 )
 
-// execute prepares the one statement in req.SQL, checks once more that
-// DuckDB calls it a SELECT, binds the parameters and starts a streaming
-// result.
-func execute(c duck.Connection, req Request) (*Rows, error) {
-	ps, err := prepareSelect(c, req.SQL)
+// execute prepares the one statement in sql, checks once more that DuckDB
+// calls it a SELECT, binds the parameters and starts a streaming result.
+func execute(c duck.Connection, sql string, params map[string]any, lenient bool) (*rows, error) {
+	ps, err := prepareSelect(c, sql)
 	if err != nil {
 		return nil, err
 	}
 	defer duck.DestroyPrepare(&ps)
-	if err := bindParams(ps, req.Params, !req.LenientParams); err != nil {
+	if err := bindParams(ps, params, !lenient); err != nil {
 		return nil, err
 	}
 	var pending duck.PendingResult

@@ -1,0 +1,145 @@
+package query
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/pier-analytics/pier/query/sandbox"
+)
+
+// run is one query's hold on engine resources: a slot, a worker and a
+// watch on its deadline.
+type run struct {
+	e           *Engine
+	releaseSlot func()
+	cancel      context.CancelFunc
+	w           *worker
+	call        *sandbox.Call // the result stream, for a query that started
+	inStep      bool          // the worker answered in full and waits for the next request
+	stopWatch   chan struct{}
+	watchDone   chan struct{}
+	once        sync.Once
+}
+
+// open sends the query to a worker and returns its result stream, once
+// the worker has guarded it and said what it reads.
+func (r *run) open(ctx context.Context, p Principal, req Request, entry *LogEntry) (*Rows, error) {
+	visible, h, err := r.ask(ctx, p, sandbox.Request{Op: sandbox.OpQuery, SQL: req.SQL, Params: req.Params,
+		Upstream: req.Upstream, Lenient: req.LenientParams})
+	if err != nil {
+		return nil, err
+	}
+	entry.Tables = h.Tables
+	entry.PIIAudit = readsRawPII(visible, h.Tables)
+	return &Rows{call: r.call, tables: h.Tables, rawPII: entry.PIIAudit}, nil
+}
+
+// ask sends req for p's profile to a worker, and returns the profile's
+// tables and the worker's header. A query's stream is left in r.call.
+func (r *run) ask(ctx context.Context, p Principal, req sandbox.Request) ([]Visible, *sandbox.Header, error) {
+	visible, err := r.e.Visible(ctx, p)
+	if err != nil {
+		return nil, nil, err
+	}
+	prof := newProfile(visible)
+	if r.w, err = r.e.pool.acquire(ctx, prof.key); err != nil {
+		return nil, nil, err
+	}
+	r.watch(ctx)
+	req.Profile = prof.key
+	h, call, err := r.w.call(&req, prof)
+	if err != nil {
+		return nil, nil, err
+	}
+	r.call, r.inStep = call, call == nil
+	if h.Error != nil {
+		return nil, nil, h.Error.Err()
+	}
+	return visible, h, nil
+}
+
+// call sends req, and sends it again with the profile's sandbox spelled
+// out if the worker does not hold it.
+func (w *worker) call(req *sandbox.Request, prof *profile) (*sandbox.Header, *sandbox.Call, error) {
+	if !w.profiles[prof.key] {
+		req.Spec = prof.spec()
+	}
+	h, c, err := w.proc.Call(req)
+	if err == nil && h.NeedProfile {
+		req.Spec = prof.spec()
+		h, c, err = w.proc.Call(req)
+	}
+	if err == nil && !h.NeedProfile {
+		w.hold(prof.key)
+	}
+	return h, c, err
+}
+
+// hold notes that the worker holds a profile's sandbox; past a few, the
+// notes start again, since the worker closes the least used.
+func (w *worker) hold(key string) {
+	if len(w.profiles) > 16 {
+		clear(w.profiles)
+	}
+	w.profiles[key] = true
+}
+
+// watch stops the query when ctx ends, on its deadline, on cancellation or
+// when the client goes away: it asks the worker to stop, and kills the
+// worker if it has not stopped within the grace period. DuckDB cannot be
+// interrupted everywhere (planning, some scalar functions), so the kill is
+// what makes the deadline hold.
+func (r *run) watch(ctx context.Context) {
+	r.stopWatch, r.watchDone = make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(r.watchDone)
+		select {
+		case <-ctx.Done():
+		case <-r.stopWatch:
+			return
+		}
+		r.w.proc.Cancel()
+		reason := killStuck
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			reason = killDeadline
+		}
+		select {
+		case <-time.After(r.e.lim.Grace):
+			r.w.proc.Kill(reason)
+		case <-r.stopWatch:
+		}
+	}()
+}
+
+// finish gives back what the query held. ended says whether its stream was
+// read to the end; if not, the worker is told to stop and what it still
+// sends is dropped, so it is in step for the next query.
+func (r *run) finish(ended bool) {
+	r.once.Do(func() {
+		if r.w != nil {
+			healthy := r.settle(ended)
+			close(r.stopWatch)
+			<-r.watchDone
+			r.e.pool.release(r.w, healthy)
+		}
+		r.cancel()
+		r.releaseSlot()
+		r.e.inflight.Add(-1)
+	})
+}
+
+func (r *run) settle(ended bool) bool {
+	if r.call == nil {
+		return r.inStep
+	}
+	if ended {
+		return true
+	}
+	r.w.proc.Cancel()
+	timer := time.AfterFunc(r.e.lim.Grace, func() { r.w.proc.Kill(killStuck) })
+	defer timer.Stop()
+	_, err := r.call.Finish()
+	return err == nil
+}

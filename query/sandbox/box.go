@@ -1,0 +1,159 @@
+package sandbox
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Profile is what a sandbox holds: the lake tables one access profile may
+// read, each with the PII columns it sees hashed.
+type Profile struct {
+	Tables []TableSpec `json:"tables"`
+}
+
+// TableSpec is one lake table as a sandbox exposes it.
+type TableSpec struct {
+	Name   string   `json:"name"`
+	Path   string   `json:"path"`  // the table's file or directory
+	Dir    bool     `json:"dir"`   // a directory of Parquet files
+	Files  []string `json:"files"` // every Parquet file, sorted
+	Mixed  bool     `json:"mixed"` // files disagree on columns: read by name
+	Hidden []string `json:"hidden,omitempty"`
+}
+
+// box is one DuckDB instance for one profile, holding only views over the
+// profile's tables, with file access fenced to those tables and the
+// configuration locked before any user SQL runs.
+type box struct {
+	key      string
+	db       *duckDB
+	tables   map[string]bool
+	byFiles  map[string]string // a view's file list (joined) → its table
+	hashFn   string            // the PII hash's name in this instance
+	tmp      string
+	lastUsed time.Time
+}
+
+func newBox(key string, p *Profile, cfg *Hello) (*box, error) {
+	tmp := filepath.Join(cfg.TempDir, key[:16])
+	if err := os.MkdirAll(tmp, 0o700); err != nil {
+		return nil, fmt.Errorf("sandbox: temp dir: %w", err)
+	}
+	db, err := openDuck(map[string]string{
+		"threads":                      strconv.Itoa(cfg.Threads),
+		"memory_limit":                 cfg.MemoryLimit,
+		"temp_directory":               tmp,
+		"max_temp_directory_size":      cfg.TempDirSize,
+		"autoinstall_known_extensions": "false",
+		"autoload_known_extensions":    "false",
+		"allow_community_extensions":   "false",
+		"allow_unsigned_extensions":    "false",
+	})
+	if err != nil {
+		return nil, err
+	}
+	b := &box{key: key, db: db, tables: map[string]bool{}, byFiles: map[string]string{}, tmp: tmp, hashFn: randomName("pier_pii_")}
+	if err := b.setUp(p, cfg.PIIKey); err != nil {
+		b.close()
+		return nil, err
+	}
+	return b, nil
+}
+
+// setUp registers the PII hash, fences file access to the profile's tables
+// and the temp directory, defines the views, and then locks the
+// configuration, so no statement afterwards can widen what the engine may
+// touch.
+func (b *box) setUp(p *Profile, key []byte) error {
+	c, err := b.db.connect()
+	if err != nil {
+		return err
+	}
+	defer disconnect(&c)
+	if err := registerHash(c, b.hashFn, key); err != nil {
+		return err
+	}
+	for _, stmt := range setupSQL(p, b.hashFn, b.tmp) {
+		if err := execOn(c, stmt); err != nil {
+			return err
+		}
+	}
+	for _, t := range p.Tables {
+		b.tables[t.Name] = true
+		b.byFiles[filesKey(t.Files)] = t.Name
+	}
+	return nil
+}
+
+func setupSQL(p *Profile, hashFn, tmp string) []string {
+	var dirs, files []string
+	for _, t := range p.Tables {
+		if t.Dir {
+			dirs = append(dirs, t.Path+string(filepath.Separator))
+		} else {
+			files = append(files, t.Path)
+		}
+	}
+	dirs = append(dirs, tmp+string(filepath.Separator))
+	sort.Strings(dirs)
+	stmts := []string{
+		"SET allowed_directories = " + sqlList(dirs),
+		"SET allowed_paths = " + sqlList(files),
+		"SET enable_external_access = false",
+	}
+	for _, t := range p.Tables {
+		stmts = append(stmts, viewSQL(t, hashFn))
+	}
+	return append(stmts, "SET lock_configuration = true")
+}
+
+// viewSQL defines the view that stands for t: its Parquet files listed one
+// by one (so nothing that appears in the directory later, such as a planted
+// symbolic link, is read), hidden PII replaced by the keyed hash, whose key
+// lives in Go and so in nothing a query can read.
+func viewSQL(t TableSpec, hashFn string) string {
+	sel := "*"
+	if len(t.Hidden) > 0 {
+		repl := make([]string, len(t.Hidden))
+		for i, c := range t.Hidden {
+			repl[i] = fmt.Sprintf("%s(CAST(%s AS VARCHAR)) AS %s", hashFn, sqlIdent(c), sqlIdent(c))
+		}
+		sel = "* REPLACE (" + strings.Join(repl, ", ") + ")"
+	}
+	return fmt.Sprintf("CREATE VIEW %s AS SELECT %s FROM read_parquet(%s, hive_partitioning = %t, union_by_name = %t)",
+		sqlIdent(t.Name), sel, sqlList(t.Files), t.Dir, t.Mixed)
+}
+
+func filesKey(files []string) string { return strings.Join(files, "\x00") }
+
+// randomName makes the hash function's name unguessable, one more fence
+// besides the guard's refusal of any call to it from a user's SQL.
+func randomName(prefix string) string {
+	b := make([]byte, 8)
+	rand.Read(b)
+	return prefix + hex.EncodeToString(b)
+}
+
+func (b *box) close() {
+	b.db.close()
+	os.RemoveAll(b.tmp)
+}
+
+func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+func sqlIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+func sqlList(items []string) string {
+	q := make([]string, len(items))
+	for i, s := range items {
+		q[i] = sqlString(s)
+	}
+	return "[" + strings.Join(q, ", ") + "]"
+}
