@@ -90,24 +90,39 @@ func (p *pool) acquire(ctx context.Context, profile string) (*worker, error) {
 }
 
 // takeIdle removes and returns the best idle worker: one holding the
-// profile, else the most recently used. Called with p.mu held.
+// profile, else the most recently used. Workers that died while idle are
+// dropped on the way. Called with p.mu held.
 func (p *pool) takeIdle(profile string) *worker {
 	best := -1
-	for i, w := range p.idle {
-		if w.profiles[profile] {
-			best = i
-			break
+	live := p.idle[:0]
+	for _, w := range p.idle {
+		if exited(w) {
+			p.alive--
+			go p.end(w)
+			continue
 		}
-		if best < 0 || w.lastUsed.After(p.idle[best].lastUsed) {
+		live = append(live, w)
+		i := len(live) - 1
+		if best < 0 || !live[best].profiles[profile] && (w.profiles[profile] || w.lastUsed.After(live[best].lastUsed)) {
 			best = i
 		}
 	}
+	p.idle = live
 	if best < 0 {
 		return nil
 	}
 	w := p.idle[best]
 	p.idle = append(p.idle[:best], p.idle[best+1:]...)
 	return w
+}
+
+func exited(w *worker) bool {
+	select {
+	case <-w.proc.Exited():
+		return true
+	default:
+		return false
+	}
 }
 
 func (p *pool) startWorker() (*worker, error) {
@@ -131,12 +146,7 @@ func (p *pool) startWorker() (*worker, error) {
 func (p *pool) release(w *worker, healthy bool) {
 	p.mu.Lock()
 	delete(p.busy, w)
-	select {
-	case <-w.proc.Exited():
-		healthy = false
-	default:
-	}
-	keep := healthy && !p.closed
+	keep := healthy && !p.closed && !exited(w)
 	if keep {
 		w.lastUsed = time.Now()
 		p.idle = append(p.idle, w)

@@ -37,6 +37,7 @@ type box struct {
 	tables   map[string]bool
 	byFiles  map[string]string // a view's file list (joined) → its table
 	hashFn   string            // the PII hash's name in this instance
+	marker   string            // the file-name column every view's scan asks for, unseen
 	tmp      string
 	lastUsed time.Time
 }
@@ -59,7 +60,8 @@ func newBox(key string, p *Profile, cfg *Hello) (*box, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &box{key: key, db: db, tables: map[string]bool{}, byFiles: map[string]string{}, tmp: tmp, hashFn: randomName("pier_pii_")}
+	b := &box{key: key, db: db, tables: map[string]bool{}, byFiles: map[string]string{}, tmp: tmp,
+		hashFn: randomName("pier_pii_"), marker: randomName("pier_src_")}
 	if err := b.setUp(p, cfg.PIIKey); err != nil {
 		b.close()
 		return nil, err
@@ -80,7 +82,7 @@ func (b *box) setUp(p *Profile, key []byte) error {
 	if err := registerHash(c, b.hashFn, key); err != nil {
 		return err
 	}
-	for _, stmt := range setupSQL(p, b.hashFn, b.tmp) {
+	for _, stmt := range setupSQL(p, b, b.tmp) {
 		if err := execOn(c, stmt); err != nil {
 			return err
 		}
@@ -92,7 +94,7 @@ func (b *box) setUp(p *Profile, key []byte) error {
 	return nil
 }
 
-func setupSQL(p *Profile, hashFn, tmp string) []string {
+func setupSQL(p *Profile, b *box, tmp string) []string {
 	var dirs, files []string
 	for _, t := range p.Tables {
 		if t.Dir {
@@ -109,7 +111,7 @@ func setupSQL(p *Profile, hashFn, tmp string) []string {
 		"SET enable_external_access = false",
 	}
 	for _, t := range p.Tables {
-		stmts = append(stmts, viewSQL(t, hashFn))
+		stmts = append(stmts, viewSQL(t, b.hashFn, b.marker))
 	}
 	return append(stmts, "SET lock_configuration = true")
 }
@@ -117,24 +119,28 @@ func setupSQL(p *Profile, hashFn, tmp string) []string {
 // viewSQL defines the view that stands for t: its Parquet files listed one
 // by one (so nothing that appears in the directory later, such as a planted
 // symbolic link, is read), hidden PII replaced by the keyed hash, whose key
-// lives in Go and so in nothing a query can read.
-func viewSQL(t TableSpec, hashFn string) string {
-	sel := "*"
+// lives in Go and so in nothing a query can read. The scan also names its
+// file-name column marker, which the view drops and DuckDB then never
+// fills: it marks the view's own scans in a plan, which a read_parquet of
+// the same files written by hand would not carry.
+func viewSQL(t TableSpec, hashFn, marker string) string {
+	sel := "* EXCLUDE (" + sqlIdent(marker) + ")"
 	if len(t.Hidden) > 0 {
 		repl := make([]string, len(t.Hidden))
 		for i, c := range t.Hidden {
 			repl[i] = fmt.Sprintf("%s(CAST(%s AS VARCHAR)) AS %s", hashFn, sqlIdent(c), sqlIdent(c))
 		}
-		sel = "* REPLACE (" + strings.Join(repl, ", ") + ")"
+		sel += " REPLACE (" + strings.Join(repl, ", ") + ")"
 	}
-	return fmt.Sprintf("CREATE VIEW %s AS SELECT %s FROM read_parquet(%s, hive_partitioning = %t, union_by_name = %t)",
-		sqlIdent(t.Name), sel, sqlList(t.Files), t.Dir, t.Mixed)
+	return fmt.Sprintf("CREATE VIEW %s AS SELECT %s FROM read_parquet(%s, hive_partitioning = %t, union_by_name = %t, filename = %s)",
+		sqlIdent(t.Name), sel, sqlList(t.Files), t.Dir, t.Mixed, sqlString(marker))
 }
 
 func filesKey(files []string) string { return strings.Join(files, "\x00") }
 
-// randomName makes the hash function's name unguessable, one more fence
-// besides the guard's refusal of any call to it from a user's SQL.
+// randomName makes a name unguessable: the hash function's, one more fence
+// besides the guard's refusal of any call to it from a user's SQL, and the
+// views' marker.
 func randomName(prefix string) string {
 	b := make([]byte, 8)
 	rand.Read(b)

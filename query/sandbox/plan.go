@@ -202,8 +202,9 @@ func (p *planCheck) scan(o map[string]any) {
 }
 
 // viewScan finds the table whose view makes this Parquet scan: the same
-// files, with the hive partitioning the view sets explicitly (a scan that
-// DuckDB made up for a path would detect it instead).
+// files, with the view's unseen file-name column and the hive partitioning
+// it sets explicitly (a scan that DuckDB made up for a path would detect
+// it instead).
 func (p *planCheck) viewScan(data map[string]any) (string, bool) {
 	raw, _ := data["files"].([]any)
 	files := make([]string, len(raw))
@@ -212,7 +213,10 @@ func (p *planCheck) viewScan(data map[string]any) (string, bool) {
 	}
 	opts, _ := data["parquet_options"].(map[string]any)
 	fileOpts, _ := opts["file_options"].(map[string]any)
-	if auto, _ := fileOpts["auto_detect_hive_partitioning"].(bool); auto {
+	auto, _ := fileOpts["auto_detect_hive_partitioning"].(bool)
+	marked, _ := fileOpts["filename"].(bool)
+	column, _ := fileOpts["filename_column"].(string)
+	if auto || !marked || column != p.s.box.marker {
 		return "", false
 	}
 	t, ok := p.s.box.byFiles[filesKey(files)]
