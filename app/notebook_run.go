@@ -117,12 +117,14 @@ func (a *App) apiCellResult(c echo.Context) error {
 	return c.JSON(http.StatusOK, pageOf(res, p))
 }
 
-// exportFormats are the downloads of a cell's full result.
+// exportFormats are the downloads of a cell's or a tile's full result,
+// made to be opened in a spreadsheet: text that a spreadsheet would run as
+// a formula is disarmed (the CSV of POST /api/v1/query stays exact).
 var exportFormats = map[string]struct {
 	mime  string
 	write func(w io.Writer, r *query.Rows) error
 }{
-	"csv":     {mimeCSV + "; charset=utf-8", query.WriteCSV},
+	"csv":     {mimeCSV + "; charset=utf-8", query.WriteSpreadsheetCSV},
 	"xlsx":    {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", query.WriteXLSX},
 	"parquet": {"application/vnd.apache.parquet", query.WriteParquet},
 }

@@ -49,13 +49,11 @@ func accepted(accept string) string {
 	return "application/json"
 }
 
-// stream sends every row as the engine produces it. The first batch is read
-// before any header goes out, so an error that shows up then still gets its
-// proper status; a later error can only cut the stream short.
+// stream sends every row as the engine produces it. The engine answers
+// only once the first rows are ready, so an error before them has already
+// come back from the query with its proper status; a later error can only
+// cut the stream short.
 func (a *App) stream(c echo.Context, rows *query.Rows, contentType string, write func(w io.Writer, r *query.Rows) error) error {
-	if !rows.Next() && rows.Err() != nil {
-		return rows.Err()
-	}
 	res := c.Response()
 	res.Header().Set(echo.HeaderContentType, contentType)
 	res.Header().Set("X-Content-Type-Options", "nosniff")

@@ -94,8 +94,12 @@ func jsonSize(v any) int {
 // writeBuffer is large enough that a stream goes out in few system calls.
 const writeBuffer = 64 << 10
 
-// WriteArrow writes every remaining row as an Arrow IPC stream.
+// WriteArrow writes every remaining row as an Arrow IPC stream: the
+// worker's own stream, passed through, if nothing has been read yet.
 func WriteArrow(w io.Writer, r *Rows) error {
+	if r.untouched() {
+		return r.copyStream(w)
+	}
 	bw := bufio.NewWriterSize(w, writeBuffer)
 	iw := ipc.NewWriter(bw, ipc.WithSchema(r.Schema()))
 	err := eachBatch(r, iw.Write)

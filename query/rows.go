@@ -1,6 +1,7 @@
 package query
 
 import (
+	"io"
 	"sync"
 	"time"
 
@@ -35,7 +36,7 @@ func (r *Rows) open() bool {
 	if r.rd != nil || r.err != nil {
 		return r.err == nil
 	}
-	rd, err := ipc.NewReader(r.call)
+	rd, err := ipc.NewReader(r.call, ipc.WithAllocator(ipcAllocator))
 	if err != nil {
 		r.fail(err)
 		return false
@@ -101,6 +102,30 @@ func (r *Rows) fail(err error) {
 		r.err = r.translate(err)
 	}
 }
+
+// copyStream sends the worker's Arrow IPC stream to w byte for byte, for a
+// result of which nothing has been decoded: the stream is already what an
+// Arrow client wants, so the server neither decodes nor encodes it.
+func (r *Rows) copyStream(w io.Writer) error {
+	if _, err := r.call.WriteTo(w); err != nil {
+		r.fail(err)
+		return r.err
+	}
+	end, err := r.call.Finish()
+	r.ended = err == nil
+	switch {
+	case err != nil:
+		r.fail(err)
+	case end.Error != nil:
+		r.fail(end.Error.Err())
+	default:
+		r.count = end.Rows
+	}
+	return r.err
+}
+
+// untouched reports whether no batch has been read yet.
+func (r *Rows) untouched() bool { return r.rd == nil && r.cur == nil && !r.ended && r.err == nil }
 
 // RecordBatch returns the current batch, valid until the next call to Next.
 func (r *Rows) RecordBatch() arrow.RecordBatch { return r.cur }

@@ -13,6 +13,7 @@ import (
 type Call struct {
 	p     *Process
 	data  []byte // the unread part of the current data frame
+	buf   []byte // the data frames' buffer, reused
 	end   *End
 	err   error
 	limit int64 // bytes Read may still return before Reset
@@ -53,12 +54,12 @@ func (c *Call) SetLimit(n int64) { c.limit = n }
 
 // next reads one frame: data, or the end.
 func (c *Call) next() {
-	kind, payload, err := readFrame(c.p.in)
+	kind, payload, err := readFrameInto(c.p.in, c.buf)
 	switch {
 	case err != nil:
 		c.err = c.p.broken(err)
 	case kind == frameData:
-		c.data = payload
+		c.buf, c.data = payload, payload
 	case kind == frameEnd:
 		var e End
 		if err := decodeJSON(payload, &e); err != nil {
@@ -68,6 +69,26 @@ func (c *Call) next() {
 		c.end = &e
 	default:
 		c.err = c.p.broken(fmt.Errorf("sandbox: unexpected frame %q", kind))
+	}
+}
+
+// WriteTo copies the rest of the Arrow IPC stream to w as it comes, frame
+// by frame, and stops at its end; Finish then returns the end.
+func (c *Call) WriteTo(w io.Writer) (int64, error) {
+	var n int64
+	for {
+		if len(c.data) > 0 {
+			m, err := w.Write(c.data)
+			n += int64(m)
+			c.data = nil
+			if err != nil {
+				return n, err
+			}
+		}
+		if c.end != nil || c.err != nil {
+			return n, c.err
+		}
+		c.next()
 	}
 }
 

@@ -38,6 +38,10 @@ func RunIfWorker() {
 	os.Exit(0)
 }
 
+// socketBuffer is the socket pair's buffer each way: a few data frames, so
+// the worker writes a frame without waiting for the server to read the last.
+const socketBuffer = 4 << 20
+
 // startTimeout bounds how long a new worker may take to say it is ready.
 const startTimeout = 30 * time.Second
 
@@ -69,6 +73,10 @@ func Start(hello Hello, logs io.Writer) (*Process, error) {
 	fds, err := syscall.Socketpair(syscall.AF_UNIX, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: socket pair: %w", err)
+	}
+	for _, fd := range fds {
+		syscall.SetsockoptInt(fd, syscall.SOL_SOCKET, syscall.SO_SNDBUF, socketBuffer)
+		syscall.SetsockoptInt(fd, syscall.SOL_SOCKET, syscall.SO_RCVBUF, socketBuffer)
 	}
 	ours, theirs := os.NewFile(uintptr(fds[0]), "pier-sandbox"), os.NewFile(uintptr(fds[1]), "pier-sandbox-worker")
 	defer theirs.Close()

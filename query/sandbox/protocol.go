@@ -153,6 +153,12 @@ func writeJSON(w *bufio.Writer, kind byte, v any) error {
 
 // readFrame reads one frame. The payload is freshly allocated.
 func readFrame(r io.Reader) (byte, []byte, error) {
+	return readFrameInto(r, nil)
+}
+
+// readFrameInto reads one frame into buf when it is large enough, so that
+// a stream of data frames reuses one buffer.
+func readFrameInto(r io.Reader, buf []byte) (byte, []byte, error) {
 	var head [5]byte
 	if _, err := io.ReadFull(r, head[:]); err != nil {
 		return 0, nil, err
@@ -161,7 +167,10 @@ func readFrame(r io.Reader) (byte, []byte, error) {
 	if n > maxFrame {
 		return 0, nil, fmt.Errorf("sandbox: a frame of %d bytes is over the limit", n)
 	}
-	payload := make([]byte, n)
+	if uint32(cap(buf)) < n {
+		buf = make([]byte, n)
+	}
+	payload := buf[:n]
 	if _, err := io.ReadFull(r, payload); err != nil {
 		return 0, nil, err
 	}

@@ -14,6 +14,7 @@ type rows struct {
 	schema *arrow.Schema
 	count  int64
 	err    error
+	done   bool // DuckDB has no more chunks; asking again would be an error
 }
 
 // newRows takes ownership of a successful result; close releases it.
@@ -51,11 +52,12 @@ func errorData(ed duck.ErrorData) error {
 // fetch returns the next DuckDB chunk, which the caller passes to convert.
 // It is safe to fetch the next chunk while converting this one.
 func (r *rows) fetch() (duck.DataChunk, bool) {
-	if r.err != nil {
+	if r.err != nil || r.done {
 		return duck.DataChunk{}, false
 	}
 	chunk := duck.FetchChunk(r.res)
 	if chunk.Ptr == nil {
+		r.done = true
 		if msg := duck.ResultError(&r.res); msg != "" {
 			r.err = &duckError{msg: msg, typ: duck.ResultErrorType(&r.res)}
 		}

@@ -16,20 +16,25 @@ var errWrite = errors.New("sandbox: writing to the server failed")
 const prefetch = 4
 
 // stream writes every row of r to out as an Arrow IPC stream in data
-// frames, flushing after each batch so the server sees rows as they come.
+// frames. It flushes whenever the next batch is not ready yet, so the
+// server sees rows as they come, and otherwise fills whole frames.
 // Three stages run at once: one goroutine fetches chunks from DuckDB,
 // another converts them to Arrow, and this one encodes and writes, so the
 // engine, the conversion and the socket overlap. Batches larger than
 // maxBatch bytes are cut into smaller ones, so the server never has to
-// take one huge message. It returns the rows sent and what ended the
-// stream early, if anything.
-func stream(out *bufio.Writer, r *rows, maxBatch int64) (int64, error) {
+// take one huge message. first is the chunk the caller fetched already,
+// if hasFirst. It returns the rows sent and what ended the stream early,
+// if anything.
+func stream(out *bufio.Writer, r *rows, first duck.DataChunk, hasFirst bool, maxBatch int64) (int64, error) {
 	fw := &frameWriter{out: out}
 	iw := ipc.NewWriter(fw, ipc.WithSchema(r.schema))
 	stop := make(chan struct{})
 	chunks := make(chan duck.DataChunk, prefetch)
 	recs := make(chan arrow.RecordBatch, prefetch)
 	fetched := make(chan struct{})
+	if hasFirst {
+		chunks <- first
+	}
 	go fetchChunks(r, chunks, stop, fetched)
 	convErr := make(chan error, 1)
 	go func() { convErr <- convertChunks(r, chunks, recs, stop) }()
@@ -37,7 +42,11 @@ func stream(out *bufio.Writer, r *rows, maxBatch int64) (int64, error) {
 	var err error
 	for rec := range recs {
 		if err == nil {
-			if err = writeSplit(iw, fw, rec, maxBatch); err != nil {
+			if err = writeSplit(iw, rec, maxBatch); err == nil && len(recs) == 0 {
+				err = fw.flush()
+			}
+			if err != nil {
+				err = errWrite
 				close(stop)
 			} else {
 				sent += rec.NumRows()
@@ -61,26 +70,19 @@ func stream(out *bufio.Writer, r *rows, maxBatch int64) (int64, error) {
 // writeSplit writes rec in as many parts as keep each near maxBatch bytes
 // (rows being of equal size, as far as it knows), each part at least one
 // row.
-func writeSplit(iw *ipc.Writer, fw *frameWriter, rec arrow.RecordBatch, maxBatch int64) error {
+func writeSplit(iw *ipc.Writer, rec arrow.RecordBatch, maxBatch int64) error {
 	rows := rec.NumRows()
 	parts := min(rows, (recordBytes(rec)+maxBatch-1)/maxBatch)
 	if parts <= 1 {
-		return writeBatch(iw, fw, rec)
+		return iw.Write(rec)
 	}
 	for k := range parts {
 		part := rec.NewSlice(rows*k/parts, rows*(k+1)/parts)
-		err := writeBatch(iw, fw, part)
+		err := iw.Write(part)
 		part.Release()
 		if err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-func writeBatch(iw *ipc.Writer, fw *frameWriter, rec arrow.RecordBatch) error {
-	if iw.Write(rec) != nil || fw.flush() != nil {
-		return errWrite
 	}
 	return nil
 }

@@ -112,10 +112,19 @@ func (w *worker) answer(run *running, b *box, req *Request) error {
 		return writeJSON(w.out, frameHeader, Header{Error: toWire(run.explain(req.SQL, err))})
 	}
 	defer rows.close()
+	// The header waits for the first chunk, so that an error before any
+	// row still reaches the caller as an error rather than a cut stream.
+	first, ok := rows.fetch()
+	if !ok && rows.err != nil {
+		return writeJSON(w.out, frameHeader, Header{Error: toWire(run.explain(req.SQL, rows.err))})
+	}
 	if err := writeJSON(w.out, frameHeader, h); err != nil {
+		if ok {
+			duck.DestroyDataChunk(&first)
+		}
 		return err
 	}
-	n, err := stream(w.out, rows, w.cfg.MaxBatch)
+	n, err := stream(w.out, rows, first, ok, w.cfg.MaxBatch)
 	if errors.Is(err, errWrite) {
 		return err
 	}

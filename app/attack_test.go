@@ -1,0 +1,202 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/pier-analytics/pier/auth"
+)
+
+// The app's half of the attack suite (query/attack_test.go has the
+// engine's): every feature that runs SQL is an attack surface, so each
+// attack goes through each of them.
+
+// surfaceAttacks read DuckDB's catalog, where view definitions once held
+// the PII key, in ways that fooled a guard that read only the text.
+var surfaceAttacks = map[string]string{
+	"pg_get_viewdef":             `select pg_get_viewdef(i) d from range(0, 300000) t(i) where d is not null`,
+	"sqlite_master past a CTE":   `select (with sqlite_master as (select 1) select 1) z, sql from sqlite_master`,
+	"duckdb_views past a CTE":    `with a as (select (with duckdb_views as (select 1) select 1) z) select * from a, duckdb_views`,
+	"the settings":               `select current_setting('allowed_directories') as d`,
+	"the plan of another query":  `select json_serialize_plan('select * from obj_members') as p`,
+	"the hash function by name":  `select pier_pii_00('a') as h`,
+	"a raw file past a CTE name": `select (with "x.parquet" as (select 1) select 1) z, * from "x.parquet"`,
+}
+
+// refused checks an answer is the 400 of a SQL error in words that name
+// neither the lake nor the key.
+func (ta *testApp) refused(t *testing.T, what string, status int, body map[string]any) {
+	t.Helper()
+	msg, _ := body["error"].(map[string]any)["message"].(string)
+	if status != http.StatusBadRequest || errCode(body) != "sql_error" || msg == "" {
+		t.Fatalf("%s: %d %v, want a 400 sql_error", what, status, body)
+	}
+	if strings.Contains(msg, ta.cfg.Lake()) || strings.Contains(msg, "pier_pii_") && !strings.Contains(msg, "pier_pii_00") {
+		t.Fatalf("%s: the message shows what it should not: %s", what, msg)
+	}
+}
+
+func TestEverySurfaceThatRunsSQLRefusesCatalogReads(t *testing.T) {
+	ta := newTestApp(t)
+	for name, sql := range surfaceAttacks {
+		t.Run(name, func(t *testing.T) {
+			status, body := ta.call(t, auth.TierAnalyze, "POST", "/api/v1/query", map[string]any{"sql": sql})
+			ta.refused(t, "POST /query", status, body)
+
+			id, _ := ta.newNotebook(t, auth.TierAnalyze, sqlCellJSON("a", "a", sql))
+			status, body = ta.call(t, auth.TierAnalyze, "POST", "/api/v1/notebooks/"+id+"/cells/a/run", nil)
+			ta.refused(t, "a cell run", status, body)
+			status, body = ta.call(t, auth.TierAnalyze, "POST", "/api/v1/notebooks/"+id+"/cells/a/dataset", map[string]any{"name": "x"})
+			ta.refused(t, "a cell saved as a dataset", status, body)
+
+			status, body = ta.call(t, auth.TierAnalyze, "POST", "/api/v1/datasets", map[string]any{"name": "x", "sql": sql})
+			ta.refused(t, "a dataset", status, body)
+
+			tile := map[string]any{"id": "t", "title": "t", "type": "table", "chart": map[string]any{}, "sql": sql}
+			status, body = ta.call(t, auth.TierAnalyze, "POST", "/api/v1/dashboards", map[string]any{"title": "x", "tiles": []any{tile}})
+			ta.refused(t, "a dashboard's SQL tile", status, body)
+		})
+	}
+}
+
+// TestAReadHiddenFromTheGuardCannotBeCarriedOut is the shared-cell attack:
+// an analyst without a grant writes a cell that reads a restricted table
+// behind a CTE named like another, shares the notebook with someone who
+// holds the grant, has them run it, and reads the kept result. The read is
+// now seen, so the result is the grant holder's alone.
+func TestAReadHiddenFromTheGuardCannotBeCarriedOut(t *testing.T) {
+	ta := newTestApp(t)
+	ctx := t.Context()
+	yes := true
+	if err := ta.props.Set(ctx, "act_orders", queryPropRestricted(&yes)); err != nil {
+		t.Fatal(err)
+	}
+	if err := ta.users.AddGrant(ctx, "data@example.com", "act_orders", false); err != nil {
+		t.Fatal(err)
+	}
+	hidden := `select (with act_orders as (select 1) select 1) z, sum(total) as revenue from (select * from act_orders) o`
+	id, _ := ta.newNotebook(t, auth.TierAnalyze, sqlCellJSON("a", "a", hidden))
+	status, body := ta.call(t, auth.TierAnalyze, "POST", "/api/v1/notebooks/"+id+"/cells/a/run", nil)
+	ta.refused(t, "the author's own run", status, body)
+	if status, res := ta.call(t, auth.TierAnalyze, "POST", "/api/v1/notebooks/"+id+"/shares", map[string]any{"email": "data@example.com", "role": "editor"}); status != http.StatusOK {
+		t.Fatal(res)
+	}
+	if status, res := ta.call(t, auth.TierData, "POST", "/api/v1/notebooks/"+id+"/cells/a/run", nil); status != http.StatusOK {
+		t.Fatalf("the grant holder's run: %d %v", status, res)
+	}
+	_, res := ta.call(t, auth.TierAnalyze, "GET", "/api/v1/notebooks/"+id+"/results", nil)
+	kept := res["results"].(map[string]any)["a"].(map[string]any)
+	if _, ok := kept["hidden"]; !ok || kept["data"] != nil {
+		t.Fatalf("the author reads the grant holder's result: %v", kept)
+	}
+	if !strings.Contains(strings.Join(toStrings(kept["tables"]), ","), "act_orders") {
+		t.Fatalf("the kept result does not name what it read: %v", kept["tables"])
+	}
+	if status, _ := ta.call(t, auth.TierAnalyze, "GET", "/api/v1/notebooks/"+id+"/cells/a/result", nil); status != http.StatusNotFound {
+		t.Fatalf("a page of the hidden result: %d", status)
+	}
+}
+
+func toStrings(v any) []string {
+	var out []string
+	for _, x := range v.([]any) {
+		out = append(out, x.(string))
+	}
+	return out
+}
+
+func TestSQLThatIsNotTextOrTooLongIsRefused(t *testing.T) {
+	ta := newTestApp(t)
+	status, body := ta.call(t, auth.TierAnalyze, "POST", "/api/v1/query", map[string]any{"sql": "select 1\x00"})
+	if status != http.StatusBadRequest || errCode(body) != "invalid" {
+		t.Fatalf("a NUL byte: %d %v", status, body)
+	}
+	status, body = ta.call(t, auth.TierAnalyze, "POST", "/api/v1/query", map[string]any{"sql": "select 1 " + strings.Repeat("-", 300<<10)})
+	if status != http.StatusRequestEntityTooLarge || errCode(body) != "too_large" {
+		t.Fatalf("300 KB of SQL: %d %v", status, body)
+	}
+	id, _ := ta.newNotebook(t, auth.TierAnalyze, sqlCellJSON("a", "a", "select\x00 1"))
+	status, body = ta.call(t, auth.TierAnalyze, "POST", "/api/v1/notebooks/"+id+"/cells/a/run", nil)
+	if status != http.StatusBadRequest || errCode(body) != "invalid" {
+		t.Fatalf("a cell with a NUL byte: %d %v", status, body)
+	}
+}
+
+func TestCSVDownloadsForSpreadsheetsDisarmFormulas(t *testing.T) {
+	ta := newTestApp(t)
+	sql := `select '=HYPERLINK("http://evil","x")' as link, -5 as n`
+	res := ta.do(t, auth.TierAnalyze, "POST", "/api/v1/query", `{"sql":`+jsonString(sql)+`}`, "Accept", "text/csv")
+	if got := readAll(t, res); got != "link,n\r\n\"=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\",-5\r\n" {
+		t.Fatalf("the CSV for programs changed the value: %q", got)
+	}
+	id, _ := ta.newNotebook(t, auth.TierAnalyze, sqlCellJSON("a", "a", sql))
+	res = ta.do(t, auth.TierAnalyze, "GET", "/api/v1/notebooks/"+id+"/cells/a/export?format=csv", "")
+	if got := readAll(t, res); got != "link,n\r\n\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\",-5\r\n" {
+		t.Fatalf("a cell's CSV download: %q", got)
+	}
+	tile := map[string]any{"id": "t", "title": "Links", "type": "table", "chart": map[string]any{}, "sql": sql}
+	board := ta.newDashboard(t, auth.TierAnalyze, tile)
+	res = ta.do(t, auth.TierAnalyze, "GET", "/api/v1/dashboards/"+board+"/tiles/t/export?format=csv", "")
+	if got := readAll(t, res); !strings.Contains(got, `"'=HYPERLINK(`) {
+		t.Fatalf("a tile's CSV download: %q", got)
+	}
+}
+
+func jsonString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// TestATileNobodyWaitsForStops: a dashboard tile whose viewer went away
+// stops its query, instead of running to the deadline.
+func TestATileNobodyWaitsForStops(t *testing.T) {
+	ta := newTestApp(t)
+	slow := "select count(*) as n from range(1000000000000) t(i) where i % 7 = 3"
+	tile := map[string]any{"id": "t", "title": "Slow", "type": "number", "chart": map[string]any{}, "sql": slow}
+	board := ta.newDashboard(t, auth.TierAnalyze, tile)
+	for _, path := range []string{"/tiles/t/data", "/tiles/t/chart"} {
+		ctx, cancel := context.WithCancel(context.Background())
+		req, _ := http.NewRequestWithContext(ctx, "GET", ta.srv.URL+"/api/v1/dashboards/"+board+path, nil)
+		req.Header.Set("Authorization", "Bearer "+ta.tokens[auth.TierAnalyze])
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			if res, err := http.DefaultClient.Do(req); err == nil {
+				res.Body.Close()
+			}
+		}()
+		waitUntil(t, "the tile's query to start", func() bool { return ta.engine.InFlight() == 1 })
+		cancel()
+		<-done
+		waitUntil(t, "the tile's query to stop", func() bool { return ta.engine.InFlight() == 0 })
+	}
+}
+
+// TestAnExplorationNobodyWaitsForStops does the same for the explorer.
+func TestAnExplorationNobodyWaitsForStops(t *testing.T) {
+	ta := newTestApp(t)
+	status, ds := ta.call(t, auth.TierAnalyze, "POST", "/api/v1/datasets", map[string]any{
+		"name": "Endless", "sql": "select i % 10 as g, i as n from range(1000000000000) t(i)"})
+	if status != http.StatusCreated {
+		t.Fatalf("%d %v", status, ds)
+	}
+	body := `{"measures":[{"agg":"sum","column":"n"}],"dimensions":["g"]}`
+	ctx, cancel := context.WithCancel(context.Background())
+	req, _ := http.NewRequestWithContext(ctx, "POST", ta.srv.URL+"/api/v1/datasets/"+ds["id"].(string)+"/explore", strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+ta.tokens[auth.TierHandle])
+	req.Header.Set("Content-Type", "application/json")
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if res, err := http.DefaultClient.Do(req); err == nil {
+			res.Body.Close()
+		}
+	}()
+	waitUntil(t, "the exploration to start", func() bool { return ta.engine.InFlight() == 1 })
+	cancel()
+	<-done
+	waitUntil(t, "the exploration to stop", func() bool { return ta.engine.InFlight() == 0 })
+}
