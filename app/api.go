@@ -161,6 +161,13 @@ func (a *App) principal(ctx context.Context, u *auth.User) (query.Principal, err
 	return query.Principal{UserID: u.ID, Grants: grants}, nil
 }
 
+// tableAccess tells the domains which lake tables a person may read.
+type tableAccess struct{ a *App }
+
+func (t tableAccess) VisibleTo(ctx context.Context, u *auth.User) ([]query.Visible, error) {
+	return t.a.visibleTables(ctx, u)
+}
+
 func (a *App) visibleTables(ctx context.Context, u *auth.User) ([]query.Visible, error) {
 	p, err := a.principal(ctx, u)
 	if err != nil {

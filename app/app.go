@@ -88,7 +88,7 @@ func (a *App) build(ctx context.Context) error {
 		PIIKey: key.Derive("pii-hash"), TempDir: a.tempDir(), Observe: a.metrics.observeQuery,
 	})
 	a.metrics.register(a.engine)
-	a.nbs = notebook.NewService(a.db, a.enforcer, a.users)
+	a.nbs = notebook.NewService(a.db, a.enforcer, a.users, tableAccess{a})
 	a.dashboards = dashboard.NewService(a.db, a.enforcer, a.users, a.engine)
 	a.outbox = webhook.New(a.db, a.log, a.cfg.Webhook)
 	a.tickets = ticket.NewService(a.db, ticket.Config{Auth: a.enforcer, People: a.users, Links: ticketLinks{a}, Notify: ticketNotifier{a}})

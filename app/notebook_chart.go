@@ -57,32 +57,16 @@ func chartTable(res *query.JSONResult) chart.Table {
 }
 
 // keptResult is the last result of the cell in the path, if the caller may
-// see the notebook and could read every table the result read.
+// see the notebook and could read every table the result read; a kept
+// failure is its error.
 func (a *App) keptResult(c echo.Context) (*notebook.Notebook, *query.JSONResult, error) {
-	n, results, visible, err := a.notebookWithResults(c)
+	n, r, err := a.nbs.Result(c.Request().Context(), currentUser(c), c.Param("id"), c.Param("cell"))
 	if err != nil {
 		return nil, nil, err
 	}
-	r, ok := results[c.Param("cell")]
-	if !ok {
-		return nil, nil, errNoResult
+	if r.Error != nil {
+		return nil, nil, r.Error
 	}
-	if !r.ReadableBy(visible) {
-		return nil, nil, errHiddenResult
-	}
-	res, err := decodeResult(r.Data)
-	return n, res, err
+	return n, r.Answer, nil
 }
 
-// notebookWithResults loads the notebook in the path as the caller sees
-// it, its cells' last results, and the tables the caller may read (which
-// decide which of those results they may see).
-func (a *App) notebookWithResults(c echo.Context) (*notebook.Notebook, map[string]*notebook.Result, []query.Visible, error) {
-	ctx, who := c.Request().Context(), currentUser(c)
-	n, results, err := a.nbs.WithResults(ctx, who, c.Param("id"))
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	visible, err := a.visibleTables(ctx, who)
-	return n, results, visible, err
-}

@@ -11,7 +11,6 @@ import (
 	"github.com/pier-analytics/pier/app/views"
 	"github.com/pier-analytics/pier/auth"
 	"github.com/pier-analytics/pier/notebook"
-	"github.com/pier-analytics/pier/query"
 )
 
 // editorData is what the editing page starts from, embedded in the page so
@@ -30,7 +29,12 @@ type editorData struct {
 // who may see the notebook reads it instead.
 func (a *App) notebookEditor(c echo.Context) error {
 	who := currentUser(c)
-	n, results, visible, err := a.notebookWithResults(c)
+	ctx := c.Request().Context()
+	n, results, err := a.nbs.WithResults(ctx, who, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	visible, err := a.visibleTables(ctx, who)
 	if err != nil {
 		return err
 	}
@@ -39,7 +43,7 @@ func (a *App) notebookEditor(c echo.Context) error {
 	}
 	data := editorData{Notebook: toAPINotebook(n), Results: map[string]editorResult{}, CanShare: n.Role == notebook.RoleOwner, Me: who.Email}
 	for id, r := range results {
-		data.Results[id] = firstPage(r, visible)
+		data.Results[id] = firstPage(r)
 	}
 	data.Markdown = map[string]string{}
 	for _, cell := range n.Doc.Cells {
@@ -65,19 +69,18 @@ type editorResult struct {
 	Hidden string      `json:"hidden,omitempty"`
 }
 
-func firstPage(r *notebook.Result, visible []query.Visible) editorResult {
+func firstPage(r *notebook.Result) editorResult {
 	out := editorResult{RanBy: r.RanBy, RanAt: r.RanAt, Source: r.Source}
-	if !r.ReadableBy(visible) {
-		out.Hidden = pier.ErrorMessage(errHiddenResult)
+	switch {
+	case r.Hidden:
+		out.Hidden = pier.ErrorMessage(notebook.ErrHiddenResult)
 		return out
-	}
-	res, err := decodeResult(r.Data)
-	if err != nil {
-		e := toAPIError(publicError(err))
+	case r.Error != nil:
+		e := toAPIError(r.Error)
 		out.Error = &e
 		return out
 	}
-	p := pageOf(res, page{limit: pageRows})
+	p := pageOf(r.Answer, page{limit: pageRows})
 	out.Page = &p
 	return out
 }

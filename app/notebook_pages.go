@@ -15,7 +15,6 @@ import (
 	"github.com/pier-analytics/pier/app/views"
 	"github.com/pier-analytics/pier/auth"
 	"github.com/pier-analytics/pier/notebook"
-	"github.com/pier-analytics/pier/query"
 )
 
 // pageRows is how many rows of a kept result the page shows; the rest are
@@ -52,7 +51,7 @@ func (a *App) createNotebookForm(c echo.Context) error {
 }
 
 func (a *App) notebookPage(c echo.Context) error {
-	n, results, visible, err := a.notebookWithResults(c)
+	n, results, err := a.nbs.WithResults(c.Request().Context(), currentUser(c), c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -60,14 +59,14 @@ func (a *App) notebookPage(c echo.Context) error {
 		UpdatedBy: n.UpdatedBy, Folder: n.Folder, Tags: n.Tags, Role: string(n.Role), Archived: n.Archived,
 		CanEdit: n.Role.CanEdit() && !n.Archived}
 	for _, cell := range n.Doc.Cells {
-		cv := cellView(cell, results[cell.ID], visible)
+		cv := cellView(cell, results[cell.ID])
 		page.HasCharts = page.HasCharts || cv.Chart != ""
 		page.Cells = append(page.Cells, cv)
 	}
 	return a.render(c, http.StatusOK, views.Notebook(page, a.viewer(c)))
 }
 
-func cellView(cell notebook.Cell, r *notebook.Result, visible []query.Visible) views.CellView {
+func cellView(cell notebook.Cell, r *notebook.Result) views.CellView {
 	v := views.CellView{ID: cell.ID, Kind: string(cell.Kind), Name: cell.Name, Source: cell.Source}
 	if cell.Kind == notebook.Markdown {
 		v.Markdown = renderMarkdown(cell.Source)
@@ -77,15 +76,15 @@ func cellView(cell notebook.Cell, r *notebook.Result, visible []query.Visible) v
 		return v
 	}
 	v.RanBy, v.RanAt = r.RanBy, when(r.RanAt)
-	if !r.ReadableBy(visible) {
-		v.Hidden = pier.ErrorMessage(errHiddenResult)
+	switch {
+	case r.Hidden:
+		v.Hidden = pier.ErrorMessage(notebook.ErrHiddenResult)
+		return v
+	case r.Error != nil:
+		v.Error = r.Error.Message
 		return v
 	}
-	res, err := decodeResult(r.Data)
-	if err != nil {
-		v.Error = pier.ErrorMessage(err)
-		return v
-	}
+	res := r.Answer
 	if cell.Chart != nil && cell.Chart.Type != "table" {
 		v.Chart = cell.Chart.Type
 	}

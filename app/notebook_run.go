@@ -49,17 +49,13 @@ func (a *App) apiRunCell(c echo.Context) error {
 		a.recordFailure(ctx, who, plan, err)
 		return err
 	}
-	data, err := json.Marshal(res)
-	if err != nil {
-		return err
-	}
-	if err := a.nbs.RecordRun(ctx, who, plan, rows, data); err != nil {
+	if err := a.nbs.RecordRun(ctx, who, plan, notebook.Outcome{Answer: res, Tables: rows.Tables(), RawPII: rows.ReadsRawPII()}); err != nil {
 		return err
 	}
 	if limit, ok := pageLimit(c); ok {
 		return c.JSON(http.StatusOK, pageOf(res, page{limit: limit}))
 	}
-	return c.JSONBlob(http.StatusOK, data)
+	return c.JSON(http.StatusOK, res)
 }
 
 // recordFailure keeps an error as the cell's last result, so that the
@@ -69,8 +65,7 @@ func (a *App) recordFailure(ctx context.Context, who *auth.User, plan *notebook.
 	if ctx.Err() != nil {
 		return
 	}
-	data, _ := json.Marshal(map[string]apiError{"error": toAPIError(publicError(err))})
-	if rerr := a.nbs.RecordRun(ctx, who, plan, nil, data); rerr != nil {
+	if rerr := a.nbs.RecordRun(ctx, who, plan, notebook.Outcome{Error: publicError(err)}); rerr != nil {
 		a.log.Warn("could not keep a failed run", "err", rerr)
 	}
 }
@@ -78,28 +73,26 @@ func (a *App) recordFailure(ctx context.Context, who *auth.User, plan *notebook.
 // apiResults answers the last result of every cell that the caller could
 // read themselves; for the others it says why not, without the rows.
 func (a *App) apiResults(c echo.Context) error {
-	ctx, who := c.Request().Context(), currentUser(c)
-	results, err := a.nbs.Results(ctx, who, c.Param("id"))
-	if err != nil {
-		return err
-	}
-	visible, err := a.visibleTables(ctx, who)
+	results, err := a.nbs.Results(c.Request().Context(), currentUser(c), c.Param("id"))
 	if err != nil {
 		return err
 	}
 	out := map[string]any{}
 	for id, r := range results {
-		out[id] = apiStoredResult(r, visible)
+		out[id] = apiStoredResult(r)
 	}
 	return c.JSON(http.StatusOK, map[string]any{"results": out})
 }
 
-func apiStoredResult(r *notebook.Result, visible []query.Visible) map[string]any {
+func apiStoredResult(r *notebook.Result) map[string]any {
 	m := map[string]any{"ran_by": r.RanBy, "ran_at": r.RanAt, "source": r.Source, "tables": r.Tables}
-	if r.ReadableBy(visible) {
-		m["data"] = r.Data
-	} else {
+	switch {
+	case r.Hidden:
 		m["hidden"] = "This result reads data you do not have access to. Ask the notebook's owner or an admin."
+	case r.Error != nil:
+		m["data"] = map[string]apiError{"error": toAPIError(r.Error)}
+	default:
+		m["data"] = r.Answer
 	}
 	return m
 }

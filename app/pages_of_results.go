@@ -1,7 +1,6 @@
 package app
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -12,11 +11,6 @@ import (
 
 	"github.com/pier-analytics/pier"
 	"github.com/pier-analytics/pier/query"
-)
-
-var (
-	errNoResult     = pier.Errorf(pier.ENotFound, "This cell has not been run yet.")
-	errHiddenResult = pier.Errorf(pier.ENotFound, "This result reads data you do not have access to.")
 )
 
 // page is a window onto a kept result.
@@ -123,20 +117,4 @@ func compareValues(a, b any) int {
 		return 1
 	}
 	return strings.Compare(fmt.Sprint(a), fmt.Sprint(b))
-}
-
-func decodeResult(data []byte) (*query.JSONResult, error) {
-	var probe struct {
-		Error *apiError `json:"error"`
-	}
-	if json.Unmarshal(data, &probe) == nil && probe.Error != nil {
-		return nil, &pier.Error{Code: pier.ESQL, Message: probe.Error.Message, Line: probe.Error.Line, Column: probe.Error.Column, Source: probe.Error.Source}
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var res query.JSONResult
-	if err := dec.Decode(&res); err != nil {
-		return nil, fmt.Errorf("app: kept result: %w", err)
-	}
-	return &res, nil
 }

@@ -106,7 +106,7 @@ func TestSaverProcess(t *testing.T) {
 	}
 	en, _ := auth.NewEnforcer()
 	users := auth.NewStore(db)
-	s := NewService(db, en, users)
+	s := NewService(db, en, users, readable{})
 	who, err := users.UserByEmail(ctx, email)
 	if err != nil {
 		t.Fatal(err)

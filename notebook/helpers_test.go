@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/pier-analytics/pier/auth"
+	"github.com/pier-analytics/pier/query"
 	"github.com/pier-analytics/pier/store"
 )
 
@@ -28,12 +29,30 @@ func newTestService(t *testing.T, db *store.DB) (*Service, people) {
 		}
 		return u
 	}
-	return NewService(db, en, users), people{
+	return NewService(db, en, users, readable{}), people{
 		owner:    mk("owner@example.com", auth.TierAnalyze),
 		analyst:  mk("analyst@example.com", auth.TierAnalyze),
 		viewer:   mk("viewer@example.com", auth.TierView),
 		stranger: mk("stranger@example.com", auth.TierAdmin),
 	}
+}
+
+// readable is an Access for tests: every user reads obj_brands, and
+// act_orders and raw obj_members e-mails only when named here by e-mail.
+type readable map[string][]string
+
+func (r readable) VisibleTo(_ context.Context, who *auth.User) ([]query.Visible, error) {
+	members := query.Visible{Table: &query.Table{Name: "obj_members", Columns: []query.Column{{Name: "email", Type: "VARCHAR"}}},
+		Props: query.Props{PII: []string{"email"}}}
+	out := []query.Visible{{Table: &query.Table{Name: "obj_brands"}}}
+	for _, t := range r[who.Email] {
+		if t == "obj_members:pii" {
+			members.RawPII = true
+			continue
+		}
+		out = append(out, query.Visible{Table: &query.Table{Name: t}})
+	}
+	return append(out, members), nil
 }
 
 func sqlCell(name, src string) Cell { return Cell{Kind: SQL, Name: name, Source: src} }

@@ -219,12 +219,21 @@ func number(v any) (json.Number, error) {
 	return "", fmt.Errorf("not a number")
 }
 
-// RecordRun keeps a cell's result (or error) as its last result.
-func (s *Service) RecordRun(ctx context.Context, who *auth.User, p *Plan, rows *query.Rows, data json.RawMessage) error {
-	r := &Result{CellID: p.Cell.ID, Source: p.Cell.Source, Data: data}
-	if rows != nil {
-		r.Tables, r.RawPII = rows.Tables(), rows.ReadsRawPII()
+// Outcome is what a run of a cell came to: its answer or the error that
+// stopped it, and the lake tables it read (from the engine's bound plan).
+type Outcome struct {
+	Answer *query.JSONResult
+	Error  *pier.Error
+	Tables []string
+	RawPII bool
+}
+
+// RecordRun keeps a cell's outcome as its last result.
+func (s *Service) RecordRun(ctx context.Context, who *auth.User, p *Plan, o Outcome) error {
+	if o.Answer == nil && o.Error == nil {
+		return errNoRows
 	}
+	r := &Result{CellID: p.Cell.ID, Source: p.Cell.Source, Answer: o.Answer, Error: o.Error, Tables: o.Tables, RawPII: o.RawPII}
 	if err := s.st.putResult(ctx, p.Notebook.ID, who.ID, r); err != nil {
 		return err
 	}

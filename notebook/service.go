@@ -26,11 +26,13 @@ type Service struct {
 	st     *notebookStore
 	auth   Authorizer
 	people People
+	access Access
 }
 
-// NewService returns the notebook service over the metadata store.
-func NewService(db *store.DB, a Authorizer, people People) *Service {
-	return &Service{st: &notebookStore{db: db}, auth: a, people: people}
+// NewService returns the notebook service over the metadata store; access
+// decides which kept results a reader may see.
+func NewService(db *store.DB, a Authorizer, people People, access Access) *Service {
+	return &Service{st: &notebookStore{db: db}, auth: a, people: people, access: access}
 }
 
 // New describes a notebook to create.
@@ -274,14 +276,16 @@ func (s *Service) owned(ctx context.Context, who *auth.User, id string) (*Notebo
 	return n, nil
 }
 
-// Results returns the last result of each cell, keyed by cell id.
+// Results returns the last result of each cell, keyed by cell id, as who
+// may see them: a result that read what who cannot read is Hidden.
 func (s *Service) Results(ctx context.Context, who *auth.User, id string) (map[string]*Result, error) {
 	_, results, err := s.WithResults(ctx, who, id)
 	return results, err
 }
 
 // WithResults returns the notebook as who sees it together with its cells'
-// last results, checking access once: what a page of the notebook needs.
+// last results as who may see them, checking access once: what a page of
+// the notebook needs.
 func (s *Service) WithResults(ctx context.Context, who *auth.User, id string) (*Notebook, map[string]*Result, error) {
 	n, err := s.Get(ctx, who, id)
 	if err != nil {
@@ -291,8 +295,31 @@ func (s *Service) WithResults(ctx context.Context, who *auth.User, id string) (*
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := s.hideFrom(ctx, who, results); err != nil {
+		return nil, nil, err
+	}
 	return n, results, nil
 }
+
+// Result returns one cell's last result if who may see it: not-found when
+// the cell has not run, or when its result read what who cannot read.
+func (s *Service) Result(ctx context.Context, who *auth.User, id, cellID string) (*Notebook, *Result, error) {
+	n, results, err := s.WithResults(ctx, who, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	r, ok := results[cellID]
+	switch {
+	case !ok:
+		return nil, nil, pier.Errorf(pier.ENotFound, "This cell has not been run yet.")
+	case r.Hidden:
+		return nil, nil, ErrHiddenResult
+	}
+	return n, r, nil
+}
+
+// ErrHiddenResult is a kept result its reader may not see.
+var ErrHiddenResult = pier.Errorf(pier.ENotFound, "This result reads data you do not have access to.")
 
 // Export returns the current version in portable form.
 func (s *Service) Export(ctx context.Context, who *auth.User, id string) (Export, error) {

@@ -2,11 +2,14 @@ package notebook
 
 import (
 	"context"
+	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/pier-analytics/pier"
 	"github.com/pier-analytics/pier/auth"
+	"github.com/pier-analytics/pier/query"
 	"github.com/pier-analytics/pier/store"
 	"github.com/pier-analytics/pier/store/storetest"
 )
@@ -251,6 +254,72 @@ func TestASaveWithoutInputsKeepsThem(t *testing.T) {
 		got, _ := s.Get(ctx, p.owner, n.ID)
 		if len(got.Doc.Params) != 1 || got.Doc.Params[0].Name != "day" {
 			t.Fatalf("inputs after a save that left them out: %+v", got.Doc.Params)
+		}
+	})
+}
+
+// TestKeptResultsAreHiddenFromReadersWhoCouldNotReadThem: the service hands
+// out a kept result only to readers who could read every table it read,
+// with PII as raw as it read it.
+func TestKeptResultsAreHiddenFromReadersWhoCouldNotReadThem(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s, p := newTestService(t, db)
+		s.access = readable{"owner@example.com": {"act_orders", "obj_members:pii"}, "analyst@example.com": {"act_orders"}}
+		n := mustCreate(t, s, p.owner, "Kept", sqlCell("orders", "select 1"), sqlCell("emails", "select 2"), sqlCell("brands", "select 3"), sqlCell("broken", "select"))
+		answer := &query.JSONResult{Columns: []query.ResultColumn{{Name: "n", Type: "BIGINT"}}, Rows: [][]any{{json.Number("7")}}, RowCount: 1}
+		outcomes := map[string]Outcome{
+			"orders": {Answer: answer, Tables: []string{"act_orders"}},
+			"emails": {Answer: answer, Tables: []string{"obj_members"}, RawPII: true},
+			"brands": {Answer: answer, Tables: []string{"obj_brands"}},
+			"broken": {Error: pier.Errorf(pier.ESQL, "The SQL has a syntax error."), Tables: nil},
+		}
+		for i, c := range n.Doc.Cells {
+			plan, err := s.PlanRun(ctx, p.owner, n.ID, c.ID, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.RecordRun(ctx, p.owner, plan, outcomes[c.Name]); err != nil {
+				t.Fatalf("cell %d: %v", i, err)
+			}
+		}
+		if err := s.Share(ctx, p.owner, n.ID, p.analyst.Email, RoleViewer); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Share(ctx, p.owner, n.ID, p.viewer.Email, RoleViewer); err != nil {
+			t.Fatal(err)
+		}
+		hidden := func(who *auth.User) string {
+			_, results, err := s.WithResults(ctx, who, n.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, c := range n.Doc.Cells {
+				r := results[c.ID]
+				if r.Hidden != (r.Answer == nil && r.Error == nil) {
+					t.Fatalf("%s: hidden %v with answer %v, error %v", c.Name, r.Hidden, r.Answer, r.Error)
+				}
+				if r.Hidden {
+					out = append(out, c.Name)
+				}
+			}
+			return strings.Join(out, ",")
+		}
+		for who, want := range map[*auth.User]string{p.owner: "", p.analyst: "emails", p.viewer: "orders,emails"} {
+			if got := hidden(who); got != want {
+				t.Errorf("%s sees hidden %q, want %q", who.Email, got, want)
+			}
+		}
+		_, r, err := s.Result(ctx, p.viewer, n.ID, n.Doc.Cells[2].ID)
+		if err != nil || r.Answer.Rows[0][0] != json.Number("7") {
+			t.Fatalf("the brands result as the viewer: %v, %v", r, err)
+		}
+		if _, _, err := s.Result(ctx, p.viewer, n.ID, n.Doc.Cells[0].ID); pier.ErrorCode(err) != pier.ENotFound {
+			t.Fatalf("a hidden result as the viewer: %v", err)
+		}
+		if _, r, err := s.Result(ctx, p.analyst, n.ID, n.Doc.Cells[3].ID); err != nil || r.Error == nil || r.Error.Message != "The SQL has a syntax error." {
+			t.Fatalf("a kept error: %v, %v", r, err)
 		}
 	})
 }
