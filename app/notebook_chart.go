@@ -69,4 +69,3 @@ func (a *App) keptResult(c echo.Context) (*notebook.Notebook, *query.JSONResult,
 	}
 	return n, r.Answer, nil
 }
-
