@@ -82,8 +82,22 @@ func sampleRSS(stop <-chan struct{}, out chan<- int64) {
 	}
 }
 
+// rssKiB is the resident memory of this process and its children (the
+// query workers), since a query's memory is now mostly theirs.
 func rssKiB() int64 {
-	b, err := os.ReadFile("/proc/self/status")
+	total := statusRSS("/proc/self/status")
+	tasks, _ := os.ReadDir("/proc/self/task")
+	for _, t := range tasks {
+		b, _ := os.ReadFile("/proc/self/task/" + t.Name() + "/children")
+		for _, pid := range strings.Fields(string(b)) {
+			total += statusRSS("/proc/" + pid + "/status")
+		}
+	}
+	return total
+}
+
+func statusRSS(path string) int64 {
+	b, err := os.ReadFile(path)
 	if err != nil {
 		return 0
 	}
@@ -104,7 +118,7 @@ func median(ds []time.Duration) time.Duration {
 // Print writes the results as a Markdown table with the ratio to DuckDB.
 func Print(w io.Writer, rows int64, results []Result) {
 	fmt.Fprintf(w, "act_page_views: %d rows\n\n", rows)
-	fmt.Fprintln(w, "| case | Pier (HTTP) | DuckDB direct | Pier ÷ DuckDB | Pier − DuckDB | peak RSS |")
+	fmt.Fprintln(w, "| case | Pier (HTTP) | DuckDB direct | Pier ÷ DuckDB | Pier − DuckDB | peak RSS, server and workers |")
 	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|")
 	for _, r := range results {
 		fmt.Fprintf(w, "| %s | %s | %s | %.2f | %s | %.0f MB |\n", r.Case, round(r.Pier), round(r.DuckDB),

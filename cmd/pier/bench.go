@@ -18,6 +18,7 @@ func bench(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := newFlags("bench", &cfg)
 	fs.StringVar(&cfg.LakeDir, "lake", "", "lake to measure on (default DATA/lake); written at --scale if missing")
 	scale := fs.String("scale", "small", "small, medium or large, for a lake that has to be written")
+	views := fs.Int("views", 0, "page views in a lake that has to be written (default: the scale's)")
 	iterations := fs.Int("iterations", 5, "runs of each case; the median is reported")
 	viewers := fs.Int("viewers", 100, "people opening a 12-tile dashboard at once; 0 skips that test")
 	if err := parse(fs, args); err != nil {
@@ -26,6 +27,9 @@ func bench(ctx context.Context, args []string, stdout io.Writer) error {
 	s, ok := demolake.Scales[*scale]
 	if !ok {
 		return usageError(fmt.Sprintf("--scale must be small, medium or large, not %q", *scale))
+	}
+	if *views > 0 {
+		s.Views = *views
 	}
 	if *iterations < 1 {
 		return usageError("--iterations must be at least 1")

@@ -27,7 +27,7 @@ const usage = `Usage:
   pier tables set  --table T [--restricted true|false] [--pii COL,COL] [--description TEXT] [--owner EMAIL]
   pier tokens create --email E [--name N]
   pier demo    [--lake DIR] [--scale small|medium|large]
-  pier bench   [--data DIR] [--scale small|medium|large]
+  pier bench   [--data DIR] [--scale small|medium|large] [--views N] [--iterations N] [--viewers N]
 Every command takes --data DIR (default ./pier-data) or --db postgres://…
 `
 

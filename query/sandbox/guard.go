@@ -2,9 +2,7 @@ package sandbox
 
 import (
 	"fmt"
-	"strings"
 
-	"github.com/apache/arrow-go/v18/arrow/array"
 	duck "github.com/duckdb/duckdb-go-bindings"
 
 	"github.com/pier-analytics/pier"
@@ -106,23 +104,21 @@ var statementNames = map[duck.StatementType]string{
 // of its first row as text.
 func queryString(c duck.Connection, sql string) (string, error) {
 	var res duck.Result
+	defer duck.DestroyResult(&res)
 	if duck.Query(c, sql, &res) == duck.StateError {
-		defer duck.DestroyResult(&res)
 		return "", fmt.Errorf("sandbox: %s", duck.ResultError(&res))
 	}
-	rows, err := newRows(res)
-	if err != nil {
-		return "", err
+	if duck.ColumnType(&res, 0) != duck.TypeVarchar {
+		return "", fmt.Errorf("sandbox: the result is not text")
 	}
-	defer rows.close()
-	rec := rows.next()
-	if rec == nil {
-		return "", fmt.Errorf("sandbox: no result: %v", rows.err)
+	chunk := duck.FetchChunk(res)
+	if chunk.Ptr == nil {
+		return "", fmt.Errorf("sandbox: no result: %s", duck.ResultError(&res))
 	}
-	defer rec.Release()
-	col, ok := rec.Column(0).(*array.String)
-	if !ok || col.Len() == 0 {
-		return "", fmt.Errorf("sandbox: unexpected result type")
+	defer duck.DestroyDataChunk(&chunk)
+	vec := duck.DataChunkGetVector(chunk, 0)
+	if duck.DataChunkGetSize(chunk) == 0 || !duck.ValidityRowIsValid(duck.VectorGetValidity(vec), 0) {
+		return "", fmt.Errorf("sandbox: an empty result")
 	}
-	return strings.Clone(col.Value(0)), nil // Value aliases memory freed by Close
+	return string(stringAt(duck.VectorGetData(vec), 0)), nil // copied: the chunk is freed on return
 }
