@@ -3,7 +3,9 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -199,4 +201,57 @@ func TestAnExplorationNobodyWaitsForStops(t *testing.T) {
 	cancel()
 	<-done
 	waitUntil(t, "the exploration to stop", func() bool { return ta.engine.InFlight() == 0 })
+}
+
+// TestAKeptErrorQuotingPIIIsHiddenLikeItsData: a failed cast quotes the
+// value it failed on, so a kept error is shown only to readers who could
+// read what the run read.
+func TestAKeptErrorQuotingPIIIsHiddenLikeItsData(t *testing.T) {
+	ta := newTestApp(t)
+	if err := ta.users.AddGrant(t.Context(), "data@example.com", "obj_members", true); err != nil {
+		t.Fatal(err)
+	}
+	id, _ := ta.newNotebook(t, auth.TierData, sqlCellJSON("a", "a", "select cast(email as integer) as n from obj_members"))
+	status, body := ta.call(t, auth.TierData, "POST", "/api/v1/notebooks/"+id+"/cells/a/run", nil)
+	msg, _ := body["error"].(map[string]any)["message"].(string)
+	if status != http.StatusBadRequest || !strings.Contains(msg, "@example.com") {
+		t.Fatalf("the runner's own error: %d %v", status, body)
+	}
+	if status, res := ta.call(t, auth.TierData, "POST", "/api/v1/notebooks/"+id+"/shares", map[string]any{"email": "analyze@example.com", "role": "viewer"}); status != http.StatusOK {
+		t.Fatal(res)
+	}
+	_, res := ta.call(t, auth.TierAnalyze, "GET", "/api/v1/notebooks/"+id+"/results", nil)
+	kept := res["results"].(map[string]any)["a"].(map[string]any)
+	if _, ok := kept["hidden"]; !ok {
+		t.Fatalf("a reader without the PII grant sees the kept error: %v", kept)
+	}
+	email := regexp.MustCompile(`member\d+@example\.com`)
+	if page := readAll(t, ta.do(t, auth.TierData, "GET", "/notebooks/"+id, "")); !email.MatchString(page) {
+		t.Fatal("the runner's own page does not show the kept error (the check below would prove nothing)")
+	}
+	if page := readAll(t, ta.do(t, auth.TierAnalyze, "GET", "/notebooks/"+id, "")); email.MatchString(page) {
+		t.Fatal("the notebook page shows the raw e-mail in the kept error")
+	}
+}
+
+// TestAStreamCutShortIsNotAWholeAnswer: an error after the first rows
+// breaks the connection instead of ending the stream cleanly, so that no
+// client takes the rows it got for the whole result.
+func TestAStreamCutShortIsNotAWholeAnswer(t *testing.T) {
+	ta := newTestApp(t)
+	sql := `{"sql":"select case when i < 2000000 then i else error('stop here') end as n from range(3000000) t(i)"}`
+	for _, accept := range []string{"application/vnd.apache.arrow.stream", "text/csv"} {
+		req, _ := http.NewRequest("POST", ta.srv.URL+"/api/v1/query", strings.NewReader(sql))
+		req.Header.Set("Authorization", "Bearer "+ta.tokens[auth.TierAnalyze])
+		req.Header.Set("Accept", accept)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK || err == nil {
+			t.Fatalf("%s: status %d, reading the body: %v (want a broken stream)", accept, res.StatusCode, err)
+		}
+	}
 }

@@ -65,7 +65,8 @@ func (a *App) recordFailure(ctx context.Context, who *auth.User, plan *notebook.
 	if ctx.Err() != nil {
 		return
 	}
-	if rerr := a.nbs.RecordRun(ctx, who, plan, notebook.Outcome{Error: publicError(err)}); rerr != nil {
+	tables, rawPII := query.ReadOf(err)
+	if rerr := a.nbs.RecordRun(ctx, who, plan, notebook.Outcome{Error: publicError(err), Tables: tables, RawPII: rawPII}); rerr != nil {
 		a.log.Warn("could not keep a failed run", "err", rerr)
 	}
 }

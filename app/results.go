@@ -64,7 +64,10 @@ func (a *App) stream(c echo.Context, rows *query.Rows, contentType string, write
 			a.log.Info("client went away during a stream", "path", c.Path())
 			return nil
 		}
+		// The status is sent; breaking the connection is the only way
+		// left to tell the client that what it got is not the whole.
 		a.log.Warn("stream ended early", "err", err, "path", c.Path())
+		panic(http.ErrAbortHandler)
 	}
 	return nil
 }

@@ -91,7 +91,11 @@ func encodeResult(r *Result) ([]byte, error) {
 func decodeResult(data []byte, r *Result) error {
 	var e storedError
 	if json.Unmarshal(data, &e) == nil && e.Error.Message != "" {
-		r.Error = &pier.Error{Code: pier.ESQL, Message: e.Error.Message, Line: e.Error.Line, Column: e.Error.Column, Source: e.Error.Source}
+		code := e.Error.Code
+		if code == "" {
+			code = pier.ESQL
+		}
+		r.Error = &pier.Error{Code: code, Message: e.Error.Message, Line: e.Error.Line, Column: e.Error.Column, Source: e.Error.Source}
 		return nil
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))

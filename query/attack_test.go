@@ -133,6 +133,9 @@ func TestReadsCannotBeHidden(t *testing.T) {
 		{"pivot", `pivot (select status, total from act_orders) on status in ('paid', 'shipped') using sum(total)`, []string{"act_orders"}},
 		{"a parameter", `select email from obj_members where member_id = $id`, []string{"obj_members"}},
 		{"summarize", `summarize obj_members`, []string{"obj_members"}},
+		{"describe", `describe obj_members`, []string{"obj_members"}},
+		{"describe a query", `describe select email from obj_members`, []string{"obj_members"}},
+		{"show", `show obj_brands`, []string{"obj_brands"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -228,5 +231,104 @@ func TestBadSQLTextIsRefusedBeforeTheEngine(t *testing.T) {
 				t.Fatalf("got %v, want %s", err, c.code)
 			}
 		})
+	}
+}
+
+// TestARowTooLargeToSendIsRefused: the server takes a result a message at
+// a time, and one row may not make a message larger than it takes.
+func TestARowTooLargeToSendIsRefused(t *testing.T) {
+	te := newTestEngine(t, sharedLake(t), Limits{})
+	_, err := te.collect(t, analyst, "select 1 as n, repeat('x', 70000000) as s")
+	if pier.ErrorCode(err) != pier.ESQL || !strings.Contains(pier.ErrorMessage(err), "larger than Pier sends") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+// TestAnErrorAfterTheFirstRowsSaysWhatWasRead: an error that comes while
+// rows stream may quote data, so it carries the tables read.
+func TestAnErrorAfterTheFirstRowsSaysWhatWasRead(t *testing.T) {
+	te := newTestEngine(t, sharedLake(t), Limits{})
+	dpo := Principal{UserID: "dpo-err", Grants: map[string]bool{"obj_members": true}}
+	_, err := te.collect(t, dpo, "select cast(email as integer) from obj_members")
+	tables, raw := ReadOf(err)
+	if pier.ErrorCode(err) != pier.ESQL || !slices.Equal(tables, []string{"obj_members"}) || !raw {
+		t.Fatalf("err %v, read %v (raw PII %v)", err, tables, raw)
+	}
+}
+
+// TestRawPIIFromTheCacheIsAuditedForItsReader: two people with the same
+// grant share a cached answer; each read of the raw e-mails is audited.
+func TestRawPIIFromTheCacheIsAuditedForItsReader(t *testing.T) {
+	te := newTestEngine(t, sharedLake(t), Limits{})
+	req := Request{SQL: "select email from obj_members where member_id = 1"}
+	for _, id := range []string{"dpo-a", "dpo-b", "dpo-b"} {
+		c, err := te.QueryCached(context.Background(), Principal{UserID: id, Grants: map[string]bool{"obj_members": true}}, req)
+		if err != nil || c.Result.Rows[0][0] != "member1@example.com" {
+			t.Fatalf("%s: %v, %v", id, c, err)
+		}
+	}
+	te.qlog.Flush()
+	for id, want := range map[string]int{"dpo-a": 1, "dpo-b": 2} {
+		var n int
+		te.db.QueryRow(`SELECT COUNT(*) FROM query_log WHERE pii_audit AND user_id = $1 AND tables = 'obj_members'`, id).Scan(&n)
+		if n != want {
+			t.Errorf("%s: %d audited reads, want %d", id, n, want)
+		}
+	}
+}
+
+// TestAFailedReadOfRawPIIIsAudited: a failed cast quotes the values it
+// failed on, so the failure is a read of raw PII too.
+func TestAFailedReadOfRawPIIIsAudited(t *testing.T) {
+	te := newTestEngine(t, sharedLake(t), Limits{})
+	dpo := Principal{UserID: "dpo-cast", Grants: map[string]bool{"obj_members": true}}
+	sql := "select cast(string_agg(email, ',') as int) from obj_members where member_id <= 5"
+	if _, err := te.collect(t, dpo, sql); pier.ErrorCode(err) != pier.ESQL {
+		t.Fatalf("got %v", err)
+	}
+	up := Request{SQL: "select * from u", Params: map[string]any{"p": json.Number("1")},
+		Upstream: []Upstream{{Name: "u", SQL: "select cast(email as int) x from obj_members where member_id = $p"}}}
+	if _, err := te.Describe(context.Background(), dpo, up); pier.ErrorCode(err) != pier.ESQL {
+		t.Fatalf("describe: got %v", err)
+	}
+	te.qlog.Flush()
+	var n int
+	te.db.QueryRow(`SELECT COUNT(*) FROM query_log WHERE pii_audit AND user_id = 'dpo-cast' AND tables = 'obj_members' AND status = 'sql_error'`).Scan(&n)
+	if n != 2 {
+		t.Fatalf("%d audited failures, want 2", n)
+	}
+}
+
+// TestQueriesThatBreakDuckDBAnswerInWords: a statement that crashes
+// DuckDB costs its worker and answers a SQL error, and the next query runs.
+func TestQueriesThatBreakDuckDBAnswerInWords(t *testing.T) {
+	te := newTestEngine(t, sharedLake(t), Limits{})
+	for _, sql := range []string{
+		"select lag(x, -9223372036854775808) over () from range(3) t(x)",
+		"select 1::variant as v",
+	} {
+		if _, err := te.collect(t, analyst, sql); pier.ErrorCode(err) != pier.ESQL {
+			t.Errorf("%s: got %v, want a SQL error", sql, err)
+		}
+		if res, err := te.collect(t, analyst, "select 5::bigint"); err != nil || res.Rows[0][0] != int64(5) {
+			t.Fatalf("the next query: %v, %v", res, err)
+		}
+	}
+}
+
+// TestPrivateNamesStayPrivate: the hash's random name is not offered in a
+// "Did you mean" hint, and names that only fold to a system view's name
+// outside ASCII are not taken for a CTE's.
+func TestPrivateNamesStayPrivate(t *testing.T) {
+	te := newTestEngine(t, sharedLake(t), Limits{})
+	for _, sql := range []string{"select ier_pii_(email) from obj_members", "select pier_pi(email) from obj_members"} {
+		_, err := te.collect(t, analyst, sql)
+		if pier.ErrorCode(err) != pier.ESQL || strings.Contains(pier.ErrorMessage(err), "pier_pii_") {
+			t.Errorf("%s: %v", sql, err)
+		}
+	}
+	kelvin := "with \"duc\u212adb_views\" as (select 1) select * from (describe duckdb_views)"
+	if _, err := te.collect(t, analyst, kelvin); pier.ErrorCode(err) != pier.ESQL {
+		t.Fatalf("a CTE named with a Kelvin sign: %v", err)
 	}
 }

@@ -21,7 +21,8 @@ type Cached struct {
 	Tables []string // the lake tables it read
 	RawPII bool     // it read PII unhashed
 	RanAt  time.Time
-	Hit    bool // answered from the cache
+	RanFor string // the user whose run it was, in the query log
+	Hit    bool   // answered from the cache
 }
 
 // QueryCached answers req for p as JSON (at most MaxJSONRows rows). The
@@ -41,10 +42,11 @@ func (e *Engine) QueryCached(ctx context.Context, p Principal, req Request) (*Ca
 	key, versions := cacheKey(visible, req), tableVersions(visible)
 	if c, ok := e.cache.get(key, versions); ok {
 		e.cache.hits.Add(1)
+		e.auditShared(p, req, c)
 		return c, nil
 	}
 	e.cache.misses.Add(1)
-	return e.cache.flights.do(ctx, key, func(ctx context.Context) (*Cached, error) {
+	c, err := e.cache.flights.do(ctx, key, func(ctx context.Context) (*Cached, error) {
 		if c, ok := e.cache.get(key, versions); ok {
 			return c, nil
 		}
@@ -54,6 +56,21 @@ func (e *Engine) QueryCached(ctx context.Context, p Principal, req Request) (*Ca
 		}
 		return c, err
 	})
+	if err == nil {
+		e.auditShared(p, req, c)
+	}
+	return c, err
+}
+
+// auditShared logs an answer that read raw PII for whoever got it without
+// running it themselves (from the cache, or from another person's run):
+// every read of raw PII is audited under the person who read it.
+func (e *Engine) auditShared(p Principal, req Request, c *Cached) {
+	if !c.RawPII || (!c.Hit && c.RanFor == p.UserID) {
+		return
+	}
+	e.record(LogEntry{UserID: p.UserID, SQL: req.SQL, Tables: c.Tables, Started: time.Now(),
+		Rows: int64(c.Result.RowCount), Status: "cached", PIIAudit: true})
 }
 
 func (e *Engine) collectFresh(ctx context.Context, p Principal, req Request) (*Cached, error) {
@@ -70,7 +87,7 @@ func (e *Engine) collectFresh(ctx context.Context, p Principal, req Request) (*C
 	if err != nil {
 		return nil, err
 	}
-	return &Cached{Result: res, Data: data, Tables: rows.Tables(), RawPII: rows.ReadsRawPII(), RanAt: time.Now()}, nil
+	return &Cached{Result: res, Data: data, Tables: rows.Tables(), RawPII: rows.ReadsRawPII(), RanAt: time.Now(), RanFor: p.UserID}, nil
 }
 
 // CacheStats counts answers from the result cache and those that were not

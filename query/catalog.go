@@ -7,11 +7,12 @@ import (
 	"log/slog"
 	"path/filepath"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
 	_ "github.com/duckdb/duckdb-go/v2" // the catalog reads Parquet metadata through database/sql
+
+	"github.com/pier-analytics/pier/query/sandbox"
 )
 
 // Table is one lake table as found on disk.
@@ -87,7 +88,7 @@ func openMetaDuck(lake string) (*sql.DB, error) {
 		SET autoinstall_known_extensions = false;
 		SET autoload_known_extensions = false;
 		SET threads = 1;
-		SET lock_configuration = true`, sqlString(lake+string(filepath.Separator))))
+		SET lock_configuration = true`, sandbox.SQLString(lake+string(filepath.Separator))))
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("query: catalog engine: %w", err)
@@ -174,7 +175,7 @@ func (c *Catalog) Refresh(ctx context.Context) (int, error) {
 // describe reads a table's schema and row count from Parquet metadata,
 // without scanning data.
 func (c *Catalog) describe(ctx context.Context, t *Table) error {
-	files := sqlList(t.Files)
+	files := sandbox.SQLList(t.Files)
 	rows, err := c.meta.QueryContext(ctx, fmt.Sprintf(
 		`DESCRIBE SELECT * FROM read_parquet(%s, hive_partitioning = %t, union_by_name = true)`, files, t.Dir))
 	if err != nil {
@@ -203,20 +204,6 @@ func (c *Catalog) describe(ctx context.Context, t *Table) error {
 		FROM parquet_schema(%s) GROUP BY file_name)`, files)).Scan(&schemas)
 	t.Mixed = schemas > 1
 	return err
-}
-
-// sqlString quotes s as a SQL string literal.
-func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
-
-// sqlIdent quotes s as a SQL identifier.
-func sqlIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
-
-func sqlList(items []string) string {
-	q := make([]string, len(items))
-	for i, s := range items {
-		q[i] = sqlString(s)
-	}
-	return "[" + strings.Join(q, ", ") + "]"
 }
 
 func (c *Catalog) warnOnce(name, why string) {

@@ -2,6 +2,7 @@ package query
 
 import (
 	"context"
+	"time"
 
 	"github.com/pier-analytics/pier/query/sandbox"
 )
@@ -18,7 +19,22 @@ type Description struct {
 // tables it reads and the parameters it takes, without running it: saving a
 // dataset or a dashboard tile must not cost a scan of the lake. Values in
 // req.Params are used only where a column's type depends on them.
+//
+// It is logged like a query: describing runs upstream queries that take
+// parameters, and an error may quote what they read.
 func (e *Engine) Describe(ctx context.Context, p Principal, req Request) (*Description, error) {
+	entry := LogEntry{UserID: p.UserID, SQL: req.SQL, Started: time.Now()}
+	d, err := e.describe(ctx, p, req, &entry)
+	entry.Duration = time.Since(entry.Started)
+	entry.Status, entry.Error = logStatus(err)
+	if err == nil {
+		entry.Status = "described"
+	}
+	e.record(entry)
+	return d, err
+}
+
+func (e *Engine) describe(ctx context.Context, p Principal, req Request, entry *LogEntry) (*Description, error) {
 	if err := checkText(req); err != nil {
 		return nil, err
 	}
@@ -30,7 +46,10 @@ func (e *Engine) Describe(ctx context.Context, p Principal, req Request) (*Descr
 	r := &run{e: e, releaseSlot: release}
 	ctx, r.cancel = context.WithTimeout(ctx, e.lim.Timeout)
 	defer r.finish(true)
-	_, h, err := r.ask(ctx, p, sandbox.Request{Op: sandbox.OpDescribe, SQL: req.SQL, Params: req.Params, Upstream: req.Upstream, Lenient: true})
+	visible, h, err := r.ask(ctx, p, sandbox.Request{Op: sandbox.OpDescribe, SQL: req.SQL, Params: req.Params, Upstream: req.Upstream, Lenient: true})
+	if h != nil {
+		entry.Tables, entry.PIIAudit = h.Tables, readsRawPII(visible, h.Tables)
+	}
 	if err != nil {
 		return nil, e.explain(ctx, err)
 	}

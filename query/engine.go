@@ -142,8 +142,11 @@ func (e *Engine) explain(ctx context.Context, err error) error {
 		return pier.Errorf(pier.ETimeout, "The query ran longer than %s and was stopped. Filter on fewer dt partitions, aggregate, or add a LIMIT.", e.lim.Timeout)
 	case ctx.Err() != nil:
 		return fmt.Errorf("query: %w", ctx.Err())
-	case errors.As(err, &broken) && broken.Reason == killMemory:
+	case errors.As(err, &broken) && broken.Reason == sandbox.LostMemory:
 		return pier.Errorf(pier.ESQL, "The query needed more memory than Pier allows one query (%s) and was stopped. Filter on fewer partitions (dt), aggregate earlier, or add a LIMIT.", formatBytes(e.lim.WorkerMemory))
+	case errors.As(err, &broken):
+		e.log.Warn("a query worker was lost", "reason", broken.Reason, "err", broken.Err)
+		return pier.Errorf(pier.ESQL, "DuckDB failed on this query and stopped (its worker ended; nothing else was affected). Try writing the query another way; if it keeps happening, tell the data team.")
 	case errors.Is(err, sandbox.ErrTooBig):
 		return pier.Errorf(pier.ESQL, "A row of the result is larger than Pier sends (%s). Select fewer or shorter columns.", formatBytes(sandbox.MaxMessage))
 	}

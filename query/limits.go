@@ -26,7 +26,7 @@ type Limits struct {
 	WorkerMemory int64
 	MemoryLimit  string        // DuckDB's own memory_limit per sandbox; default 60% of WorkerMemory
 	TempDirSize  string        // spill space per sandbox; default 10GB
-	MaxSandboxes int           // sandboxes one worker keeps open; default 4
+	MaxSandboxes int           // sandboxes one worker keeps open; default 2, as their caches count toward its memory
 	Grace        time.Duration // how long a stopped query may take to end before its worker is killed; default 1s
 }
 
@@ -54,7 +54,7 @@ func (l Limits) withDefaults() Limits {
 		l.TempDirSize = "10GB"
 	}
 	if l.MaxSandboxes <= 0 {
-		l.MaxSandboxes = 4
+		l.MaxSandboxes = 2
 	}
 	if l.Grace <= 0 {
 		l.Grace = time.Second

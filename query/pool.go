@@ -7,7 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -40,13 +40,16 @@ type pool struct {
 }
 
 // worker is one worker process with the profiles whose sandboxes it holds,
-// as far as the server knows.
+// as far as the server knows, most recent first.
 type worker struct {
 	proc     *sandbox.Process
-	profiles map[string]bool
+	profiles []string
 	tmp      string
 	lastUsed time.Time
+	lease    uint64 // counts the queries it was given, so the watchdog kills the one it measured
 }
+
+func (w *worker) holds(profile string) bool { return slices.Contains(w.profiles, profile) }
 
 func newPool(lim Limits, key []byte, tmpRoot string, log *slog.Logger) *pool {
 	p := &pool{
@@ -71,6 +74,7 @@ func (p *pool) acquire(ctx context.Context, profile string) (*worker, error) {
 		}
 		if w := p.takeIdle(profile); w != nil {
 			p.busy[w] = true
+			w.lease++
 			p.mu.Unlock()
 			return w, nil
 		}
@@ -96,14 +100,14 @@ func (p *pool) takeIdle(profile string) *worker {
 	best := -1
 	live := p.idle[:0]
 	for _, w := range p.idle {
-		if exited(w) {
+		if w.proc.Lost() {
 			p.alive--
 			go p.end(w)
 			continue
 		}
 		live = append(live, w)
 		i := len(live) - 1
-		if best < 0 || !live[best].profiles[profile] && (w.profiles[profile] || w.lastUsed.After(live[best].lastUsed)) {
+		if best < 0 || !live[best].holds(profile) && (w.holds(profile) || w.lastUsed.After(live[best].lastUsed)) {
 			best = i
 		}
 	}
@@ -114,15 +118,6 @@ func (p *pool) takeIdle(profile string) *worker {
 	w := p.idle[best]
 	p.idle = append(p.idle[:best], p.idle[best+1:]...)
 	return w
-}
-
-func exited(w *worker) bool {
-	select {
-	case <-w.proc.Exited():
-		return true
-	default:
-		return false
-	}
 }
 
 func (p *pool) startWorker() (*worker, error) {
@@ -136,7 +131,7 @@ func (p *pool) startWorker() (*worker, error) {
 		p.signal()
 		return nil, fmt.Errorf("query: %w", err)
 	}
-	w := &worker{proc: proc, profiles: map[string]bool{}, tmp: hello.TempDir}
+	w := &worker{proc: proc, tmp: hello.TempDir, lease: 1}
 	p.busy[w] = true
 	return w, nil
 }
@@ -146,7 +141,7 @@ func (p *pool) startWorker() (*worker, error) {
 func (p *pool) release(w *worker, healthy bool) {
 	p.mu.Lock()
 	delete(p.busy, w)
-	keep := healthy && !p.closed && !exited(w)
+	keep := healthy && !p.closed && !w.proc.Lost()
 	if keep {
 		w.lastUsed = time.Now()
 		p.idle = append(p.idle, w)
@@ -175,41 +170,57 @@ func (p *pool) signal() {
 // by little before it is killed.
 const watchEvery = 25 * time.Millisecond
 
-// watch kills busy workers over the memory ceiling and ends idle ones that
-// hold too much or were not used for idleFor, keeping one warm.
+// watch kills busy workers over the memory ceiling and, every retireEvery,
+// ends idle ones that hold too much or were not used for idleFor, keeping
+// one warm.
 func (p *pool) watch() {
 	defer p.wg.Done()
 	tick := time.NewTicker(watchEvery)
 	defer tick.Stop()
-	for {
+	for n := 0; ; n++ {
 		select {
 		case <-p.stop:
 			return
 		case <-tick.C:
 		}
-		for _, w := range p.busyWorkers() {
+		for w, lease := range p.busyWorkers() {
 			if rss, err := w.proc.RSS(); err == nil && rss > p.ceiling {
-				p.log.Warn("killing a query worker over its memory ceiling", "pid", w.proc.Pid(), "rss", rss, "ceiling", p.ceiling)
-				w.proc.Kill(killMemory)
+				p.killIfStill(w, lease, rss)
 			}
 		}
-		p.retire()
+		if n%int(retireEvery/watchEvery) == 0 {
+			p.retire()
+		}
 	}
 }
 
-// The reasons the server kills a worker.
+// killIfStill kills w for its memory if it still runs the query that was
+// measured, not one it took up since.
+func (p *pool) killIfStill(w *worker, lease uint64, rss int64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.busy[w] && w.lease == lease {
+		p.log.Warn("killing a query worker over its memory ceiling", "pid", w.proc.Pid(), "rss", rss, "ceiling", p.ceiling)
+		w.proc.Kill(sandbox.LostMemory)
+	}
+}
+
+// retireEvery is how often idle workers are looked over.
+const retireEvery = time.Second
+
+// The reasons the server kills a worker, besides memory.
 const (
-	killMemory   = "memory"
 	killDeadline = "deadline"
 	killStuck    = "stuck"
 )
 
-func (p *pool) busyWorkers() []*worker {
+// busyWorkers returns the busy workers with their leases.
+func (p *pool) busyWorkers() map[*worker]uint64 {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	out := make([]*worker, 0, len(p.busy))
+	out := make(map[*worker]uint64, len(p.busy))
 	for w := range p.busy {
-		out = append(out, w)
+		out[w] = w.lease
 	}
 	return out
 }
@@ -219,12 +230,21 @@ const idleFor = 5 * time.Minute
 
 func (p *pool) retire() {
 	p.mu.Lock()
-	sort.Slice(p.idle, func(i, j int) bool { return p.idle[i].lastUsed.After(p.idle[j].lastUsed) })
-	var gone []*worker
-	kept := p.idle[:0]
-	for i, w := range p.idle {
+	idle := slices.Clone(p.idle)
+	p.mu.Unlock()
+	slices.SortFunc(idle, func(a, b *worker) int { return b.lastUsed.Compare(a.lastUsed) })
+	retiring := map[*worker]bool{}
+	for i, w := range idle {
 		rss, _ := w.proc.RSS()
 		if (i > 0 && time.Since(w.lastUsed) > idleFor) || rss > p.ceiling {
+			retiring[w] = true
+		}
+	}
+	p.mu.Lock()
+	var gone []*worker
+	kept := p.idle[:0]
+	for _, w := range p.idle {
+		if retiring[w] {
 			gone = append(gone, w)
 			p.alive--
 			continue
@@ -248,7 +268,9 @@ func (p *pool) workers() int {
 	return p.alive
 }
 
-// close ends the idle workers now and the busy ones as they are released.
+// close ends the idle workers now, and tells the busy ones to stop their
+// queries; they end as they are released. A worker outliving the server
+// ends by itself (exitWithParent).
 func (p *pool) close() {
 	p.mu.Lock()
 	if p.closed {
@@ -259,6 +281,9 @@ func (p *pool) close() {
 	idle := p.idle
 	p.idle = nil
 	p.alive -= len(idle)
+	for w := range p.busy {
+		w.proc.Cancel()
+	}
 	p.signal()
 	p.mu.Unlock()
 	close(p.stop)

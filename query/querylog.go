@@ -18,7 +18,7 @@ type LogEntry struct {
 	Started  time.Time
 	Duration time.Duration
 	Rows     int64
-	Status   string // ok, sql_error, throttled, timeout, cancelled, error
+	Status   string // ok, cached, described, sql_error, throttled, timeout, cancelled, error
 	Error    string
 	PIIAudit bool // the query read PII columns unhashed
 }

@@ -3,8 +3,10 @@ package query
 import (
 	"bufio"
 	"io"
+	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 
@@ -50,15 +52,18 @@ func CollectJSON(r *Rows, limit int) (*JSONResult, error) {
 	for !out.Truncated && r.Next() {
 		rec := r.RecordBatch()
 		for i := 0; i < int(rec.NumRows()); i++ {
-			if full() {
+			// A row is costed before it is built: one value may be a list
+			// of millions, each a Go value of its own.
+			cost := rowCost(rec, i)
+			if full() || size+cost > MaxJSONBytes {
 				out.Truncated = true
 				break
 			}
 			row := make([]any, rec.NumCols())
 			for c := range row {
 				row[c] = jsonValue(rec.Column(c), i)
-				size += jsonSize(row[c])
 			}
+			size += cost
 			out.Rows = append(out.Rows, row)
 		}
 		if !out.Truncated && full() {
@@ -70,46 +75,65 @@ func CollectJSON(r *Rows, limit int) (*JSONResult, error) {
 	return out, r.Err()
 }
 
-// jsonSize estimates the bytes v takes as JSON, quickly.
-func jsonSize(v any) int {
-	switch x := v.(type) {
-	case string:
-		return len(x) + 3
-	case []any:
+// rowCost estimates what row i takes as JSON and as the Go values that
+// hold it, from the Arrow data, before anything is built.
+func rowCost(rec arrow.RecordBatch, i int) int {
+	n := 0
+	for _, col := range rec.Columns() {
+		n += valueCost(col, i)
+	}
+	return n
+}
+
+func valueCost(col arrow.Array, i int) int {
+	if col.IsNull(i) {
+		return 4
+	}
+	switch a := storage(col).(type) {
+	case *array.String:
+		return a.ValueLen(i) + 3
+	case *array.LargeString:
+		return a.ValueLen(i) + 3
+	case *array.Binary:
+		return a.ValueLen(i)*4/3 + 3
+	case array.ListLike:
+		start, end := a.ValueOffsets(i)
 		n := 2
-		for _, it := range x {
-			n += jsonSize(it) + 1
+		for j := start; j < end && n <= MaxJSONBytes; j++ {
+			n += valueCost(a.ListValues(), int(j)) + 16
 		}
 		return n
-	case map[string]any:
+	case *array.Struct:
 		n := 2
-		for k, it := range x {
-			n += len(k) + 4 + jsonSize(it)
+		for f := 0; f < a.NumField(); f++ {
+			n += valueCost(a.Field(f), i) + 16
 		}
 		return n
 	}
-	return 12
+	return 16
 }
 
 // writeBuffer is large enough that a stream goes out in few system calls.
 const writeBuffer = 64 << 10
 
 // WriteArrow writes every remaining row as an Arrow IPC stream: the
-// worker's own stream, passed through, if nothing has been read yet.
+// worker's own stream, passed through, if nothing has been read yet. A
+// stream cut short by an error has no end marker, so that the reader
+// cannot take it for the whole result.
 func WriteArrow(w io.Writer, r *Rows) error {
 	if r.untouched() {
 		return r.copyStream(w)
 	}
 	bw := bufio.NewWriterSize(w, writeBuffer)
 	iw := ipc.NewWriter(bw, ipc.WithSchema(r.Schema()))
-	err := eachBatch(r, iw.Write)
-	if cerr := iw.Close(); err == nil {
-		err = cerr
+	if err := eachBatch(r, iw.Write); err != nil {
+		bw.Flush()
+		return err
 	}
-	if err == nil {
-		err = bw.Flush()
+	if err := iw.Close(); err != nil {
+		return err
 	}
-	return err
+	return bw.Flush()
 }
 
 // prefetch is how many batches the reading goroutine may run ahead.
@@ -127,17 +151,22 @@ func eachBatch(r *Rows, fn func(arrow.RecordBatch) error) error {
 		recs <- r.cur
 	}
 	go readBatches(r, recs, stop)
-	var err error
-	for rec := range recs {
-		if err == nil {
-			if err = fn(rec); err != nil {
-				close(stop)
-			}
+	// However fn ends, even in a panic, the reading goroutine is stopped
+	// and waited for: it reads the worker's socket, which Close reads next.
+	var once sync.Once
+	halt := func() { once.Do(func() { close(stop) }) }
+	defer func() {
+		halt()
+		for rec := range recs {
+			rec.Release()
 		}
+	}()
+	for rec := range recs {
+		err := fn(rec)
 		rec.Release()
-	}
-	if err != nil {
-		return err
+		if err != nil {
+			return err
+		}
 	}
 	return r.Err()
 }
@@ -145,6 +174,11 @@ func eachBatch(r *Rows, fn func(arrow.RecordBatch) error) error {
 func readBatches(r *Rows, out chan<- arrow.RecordBatch, stop <-chan struct{}) {
 	defer close(out)
 	for {
+		select {
+		case <-stop:
+			return
+		default:
+		}
 		rec := r.read()
 		if rec == nil {
 			return

@@ -38,7 +38,7 @@ func (r *Rows) open() bool {
 	}
 	rd, err := ipc.NewReader(r.call, ipc.WithAllocator(ipcAllocator))
 	if err != nil {
-		r.fail(err)
+		r.end(err)
 		return false
 	}
 	r.rd, r.schema = rd, rd.Schema()
@@ -82,10 +82,13 @@ func (r *Rows) read() arrow.RecordBatch {
 		r.count += rec.NumRows()
 		return rec
 	}
-	if err := r.rd.Err(); err != nil {
-		r.fail(err)
-		return nil
-	}
+	r.end(r.rd.Err())
+	return nil
+}
+
+// end reads the worker's end frame. Its error is the cause; a reading
+// error (streamErr) is only a symptom of a stream the worker cut short.
+func (r *Rows) end(streamErr error) *sandbox.End {
 	end, err := r.call.Finish()
 	r.ended = err == nil
 	switch {
@@ -93,13 +96,16 @@ func (r *Rows) read() arrow.RecordBatch {
 		r.fail(err)
 	case end.Error != nil:
 		r.fail(end.Error.Err())
+	case streamErr != nil:
+		r.fail(streamErr)
 	}
-	return nil
+	return end
 }
 
+// fail keeps the first error, in words, with what the query read.
 func (r *Rows) fail(err error) {
 	if r.err == nil {
-		r.err = r.translate(err)
+		r.err = &ReadError{Err: r.translate(err), Tables: r.tables, RawPII: r.rawPII}
 	}
 }
 
@@ -111,14 +117,7 @@ func (r *Rows) copyStream(w io.Writer) error {
 		r.fail(err)
 		return r.err
 	}
-	end, err := r.call.Finish()
-	r.ended = err == nil
-	switch {
-	case err != nil:
-		r.fail(err)
-	case end.Error != nil:
-		r.fail(end.Error.Err())
-	default:
+	if end := r.end(nil); end != nil && r.err == nil {
 		r.count = end.Rows
 	}
 	return r.err

@@ -3,6 +3,8 @@ package query
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -28,16 +30,20 @@ type run struct {
 func (r *run) open(ctx context.Context, p Principal, req Request, entry *LogEntry) (*Rows, error) {
 	visible, h, err := r.ask(ctx, p, sandbox.Request{Op: sandbox.OpQuery, SQL: req.SQL, Params: req.Params,
 		Upstream: req.Upstream, Lenient: req.LenientParams})
+	if h != nil {
+		// Also for an error: its text may quote what was read.
+		entry.Tables = h.Tables
+		entry.PIIAudit = readsRawPII(visible, h.Tables)
+	}
 	if err != nil {
 		return nil, err
 	}
-	entry.Tables = h.Tables
-	entry.PIIAudit = readsRawPII(visible, h.Tables)
 	return &Rows{call: r.call, tables: h.Tables, rawPII: entry.PIIAudit}, nil
 }
 
 // ask sends req for p's profile to a worker, and returns the profile's
-// tables and the worker's header. A query's stream is left in r.call.
+// tables and the worker's header, which says what was read also when it
+// carries an error. A query's stream is left in r.call.
 func (r *run) ask(ctx context.Context, p Principal, req sandbox.Request) ([]Visible, *sandbox.Header, error) {
 	visible, err := r.e.Visible(ctx, p)
 	if err != nil {
@@ -49,41 +55,44 @@ func (r *run) ask(ctx context.Context, p Principal, req sandbox.Request) ([]Visi
 	}
 	r.watch(ctx)
 	req.Profile = prof.key
-	h, call, err := r.w.call(&req, prof)
+	h, call, err := r.w.call(ctx, &req, prof, r.e.lim.MaxSandboxes)
 	if err != nil {
 		return nil, nil, err
 	}
 	r.call, r.inStep = call, call == nil
 	if h.Error != nil {
-		return nil, nil, h.Error.Err()
+		return visible, h, readError(h.Error.Err(), visible, h.Tables)
 	}
 	return visible, h, nil
 }
 
 // call sends req, and sends it again with the profile's sandbox spelled
-// out if the worker does not hold it.
-func (w *worker) call(req *sandbox.Request, prof *profile) (*sandbox.Header, *sandbox.Call, error) {
-	if !w.profiles[prof.key] {
-		req.Spec = prof.spec()
+// out if the worker does not hold it. Nothing is sent once ctx has ended.
+func (w *worker) call(ctx context.Context, req *sandbox.Request, prof *profile, boxes int) (*sandbox.Header, *sandbox.Call, error) {
+	for try := 0; try < 2; try++ {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err
+		}
+		if try > 0 || !w.holds(prof.key) {
+			req.Spec = prof.spec()
+		}
+		h, c, err := w.proc.Call(req)
+		if err != nil || !h.NeedProfile {
+			if err == nil && h.Error == nil {
+				w.hold(prof.key, boxes)
+			}
+			return h, c, err
+		}
 	}
-	h, c, err := w.proc.Call(req)
-	if err == nil && h.NeedProfile {
-		req.Spec = prof.spec()
-		h, c, err = w.proc.Call(req)
-	}
-	if err == nil && !h.NeedProfile {
-		w.hold(prof.key)
-	}
-	return h, c, err
+	return nil, nil, fmt.Errorf("query: the worker would not take the profile's sandbox")
 }
 
-// hold notes that the worker holds a profile's sandbox; past a few, the
-// notes start again, since the worker closes the least used.
-func (w *worker) hold(key string) {
-	if len(w.profiles) > 16 {
-		clear(w.profiles)
-	}
-	w.profiles[key] = true
+// hold notes that the worker holds a profile's sandbox, as the worker
+// itself keeps them: the most recent few.
+func (w *worker) hold(key string, boxes int) {
+	w.profiles = slices.DeleteFunc(w.profiles, func(k string) bool { return k == key })
+	w.profiles = slices.Insert(w.profiles, 0, key)
+	w.profiles = w.profiles[:min(len(w.profiles), boxes)]
 }
 
 // watch stops the query when ctx ends, on its deadline, on cancellation or
@@ -107,7 +116,11 @@ func (r *run) watch(ctx context.Context) {
 		}
 		select {
 		case <-time.After(r.e.lim.Grace):
-			r.w.proc.Kill(reason)
+			// A worker that has answered in full is in step, however long
+			// the caller then takes over the answer.
+			if r.w.proc.Busy() {
+				r.w.proc.Kill(reason)
+			}
 		case <-r.stopWatch:
 		}
 	}()
@@ -139,7 +152,6 @@ func (r *run) settle(ended bool) bool {
 	}
 	r.w.proc.Cancel()
 	timer := time.AfterFunc(r.e.lim.Grace, func() { r.w.proc.Kill(killStuck) })
-	defer timer.Stop()
 	_, err := r.call.Finish()
-	return err == nil
+	return timer.Stop() && err == nil
 }

@@ -46,7 +46,7 @@ func peakWorkerRSS(e *Engine, stop <-chan struct{}) <-chan int64 {
 		tick := time.NewTicker(5 * time.Millisecond)
 		defer tick.Stop()
 		for {
-			for _, w := range e.pool.busyWorkers() {
+			for w := range e.pool.busyWorkers() {
 				if rss, err := w.proc.RSS(); err == nil && rss > peak {
 					peak = rss
 				}
@@ -220,5 +220,24 @@ func TestWorkersStartAgainAfterTheEngineLosesThem(t *testing.T) {
 	}
 	if n := te.Workers(); n != 1 {
 		t.Fatalf("%d workers, want 1", n)
+	}
+}
+
+// TestOneHugeListStopsAtTheJSONCap: a single row whose one value is a list
+// of eight million booleans would take the server hundreds of MB as Go
+// values; it is costed first and left out.
+func TestOneHugeListStopsAtTheJSONCap(t *testing.T) {
+	te := newTestEngine(t, sharedLake(t), Limits{Timeout: time.Minute})
+	resetPeakRSS(t)
+	before := peakRSSKiB(t)
+	res, err := te.collect(t, analyst, "select list(i % 2 = 0) as l from range(8000000) t(i)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Truncated || len(res.Rows) != 0 {
+		t.Fatalf("%d rows, truncated %v", len(res.Rows), res.Truncated)
+	}
+	if grew := peakRSSKiB(t) - before; grew > 100<<10 {
+		t.Fatalf("the server's memory grew by %d MB", grew>>10)
 	}
 }

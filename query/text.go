@@ -1,10 +1,12 @@
 package query
 
 import (
+	"errors"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/pier-analytics/pier"
+	"github.com/pier-analytics/pier/query/sandbox"
 )
 
 // MaxSQLBytes is the longest SQL text Pier takes, upstream queries each
@@ -19,13 +21,13 @@ func checkText(req Request) error {
 	}
 	for _, u := range req.Upstream {
 		if err := checkSQL(u.SQL); err != nil {
-			return withSource(err, u.Name)
+			return sandbox.WithSource(err, u.Name)
 		}
 	}
 	return nil
 }
 
-func checkSQL(sql string) *pier.Error {
+func checkSQL(sql string) error {
 	switch {
 	case len(sql) > MaxSQLBytes:
 		return pier.Errorf(pier.ETooLarge, "The SQL is %d KB long; Pier takes at most %d KB. Split it into notebook cells or datasets.", len(sql)>>10, MaxSQLBytes>>10)
@@ -37,10 +39,31 @@ func checkSQL(sql string) *pier.Error {
 	return nil
 }
 
-// withSource notes which upstream query a user-facing error is about.
-func withSource(err *pier.Error, name string) *pier.Error {
-	cp := *err
-	cp.Source = name
-	cp.Message = "In " + name + ": " + cp.Message
-	return &cp
+// ReadError is the error of a query that had read lake tables before it
+// failed: its text may quote their data (a value that failed a cast), so
+// whoever keeps the error must keep what was read with it.
+type ReadError struct {
+	Err    error
+	Tables []string
+	RawPII bool
+}
+
+func (e *ReadError) Error() string { return e.Err.Error() }
+
+func (e *ReadError) Unwrap() error { return e.Err }
+
+func readError(err error, visible []Visible, tables []string) error {
+	if err == nil || len(tables) == 0 {
+		return err
+	}
+	return &ReadError{Err: err, Tables: tables, RawPII: readsRawPII(visible, tables)}
+}
+
+// ReadOf returns what the query that failed with err had read.
+func ReadOf(err error) (tables []string, rawPII bool) {
+	var re *ReadError
+	if errors.As(err, &re) {
+		return re.Tables, re.RawPII
+	}
+	return nil, false
 }

@@ -23,6 +23,7 @@ func jsonValue(col arrow.Array, i int) any {
 	if col.IsNull(i) {
 		return nil
 	}
+	col = storage(col)
 	switch a := col.(type) {
 	case *array.Int64:
 		return safeInt(a.Value(i))
@@ -41,7 +42,27 @@ func jsonValue(col arrow.Array, i int) any {
 	if s, ok := textValue(col, i); ok {
 		return strings.Clone(s) // string values alias the batch, freed by the next Next
 	}
-	return col.GetOneForMarshal(i)
+	return safely(func() any { return col.GetOneForMarshal(i) })
+}
+
+// storage is the array an extension type (such as DuckDB's BIGNUM) keeps
+// its values in, which arrow-go can format; other arrays are themselves.
+func storage(col arrow.Array) arrow.Array {
+	if ext, ok := col.(array.ExtensionArray); ok {
+		return ext.Storage()
+	}
+	return col
+}
+
+// safely returns what f returns, or nil if arrow-go cannot format the
+// value and panics: a type it does not know must not stop an answer.
+func safely(f func() any) (v any) {
+	defer func() {
+		if recover() != nil {
+			v = nil
+		}
+	}()
+	return f()
 }
 
 func safeInt(v int64) any {
@@ -100,6 +121,7 @@ func csvValue(col arrow.Array, i int) string {
 	if col.IsNull(i) {
 		return ""
 	}
+	col = storage(col)
 	if s, ok := textValue(col, i); ok {
 		return s
 	}
@@ -109,7 +131,8 @@ func csvValue(col arrow.Array, i int) string {
 	case float64:
 		return strconv.FormatFloat(v, 'g', -1, 64)
 	default:
-		return col.ValueStr(i)
+		s, _ := safely(func() any { return col.ValueStr(i) }).(string)
+		return s
 	}
 }
 

@@ -106,8 +106,8 @@ func setupSQL(p *Profile, b *box, tmp string) []string {
 	dirs = append(dirs, tmp+string(filepath.Separator))
 	sort.Strings(dirs)
 	stmts := []string{
-		"SET allowed_directories = " + sqlList(dirs),
-		"SET allowed_paths = " + sqlList(files),
+		"SET allowed_directories = " + SQLList(dirs),
+		"SET allowed_paths = " + SQLList(files),
 		"SET enable_external_access = false",
 	}
 	for _, t := range p.Tables {
@@ -124,16 +124,16 @@ func setupSQL(p *Profile, b *box, tmp string) []string {
 // fills: it marks the view's own scans in a plan, which a read_parquet of
 // the same files written by hand would not carry.
 func viewSQL(t TableSpec, hashFn, marker string) string {
-	sel := "* EXCLUDE (" + sqlIdent(marker) + ")"
+	sel := "* EXCLUDE (" + SQLIdent(marker) + ")"
 	if len(t.Hidden) > 0 {
 		repl := make([]string, len(t.Hidden))
 		for i, c := range t.Hidden {
-			repl[i] = fmt.Sprintf("%s(CAST(%s AS VARCHAR)) AS %s", hashFn, sqlIdent(c), sqlIdent(c))
+			repl[i] = fmt.Sprintf("%s(CAST(%s AS VARCHAR)) AS %s", hashFn, SQLIdent(c), SQLIdent(c))
 		}
 		sel += " REPLACE (" + strings.Join(repl, ", ") + ")"
 	}
 	return fmt.Sprintf("CREATE VIEW %s AS SELECT %s FROM read_parquet(%s, hive_partitioning = %t, union_by_name = %t, filename = %s)",
-		sqlIdent(t.Name), sel, sqlList(t.Files), t.Dir, t.Mixed, sqlString(marker))
+		SQLIdent(t.Name), sel, SQLList(t.Files), t.Dir, t.Mixed, SQLString(marker))
 }
 
 func filesKey(files []string) string { return strings.Join(files, "\x00") }
@@ -152,14 +152,17 @@ func (b *box) close() {
 	os.RemoveAll(b.tmp)
 }
 
-func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+// SQLString quotes s as a SQL string literal.
+func SQLString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
-func sqlIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+// SQLIdent quotes s as a SQL identifier.
+func SQLIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
-func sqlList(items []string) string {
+// SQLList writes items as a SQL list of string literals.
+func SQLList(items []string) string {
 	q := make([]string, len(items))
 	for i, s := range items {
-		q[i] = sqlString(s)
+		q[i] = SQLString(s)
 	}
 	return "[" + strings.Join(q, ", ") + "]"
 }

@@ -67,6 +67,7 @@ func (c *Call) next() {
 			return
 		}
 		c.end = &e
+		c.p.busy.Store(false)
 	default:
 		c.err = c.p.broken(fmt.Errorf("sandbox: unexpected frame %q", kind))
 	}

@@ -26,18 +26,21 @@ var deniedFunctions = map[string]bool{
 }
 
 // fence checks the parsed statement: what it names, in the scope where it
-// names it.
-func (s *scope) fence(sql string, ast map[string]any) error {
+// names it. It returns the lake tables that DESCRIBE or SHOW name, which
+// the plan does not show (DuckDB answers them while binding) but whose
+// columns the answer shows.
+func (s *scope) fence(sql string, ast map[string]any) ([]string, error) {
 	w := &walker{sql: sql, s: s}
-	w.walk(ast, nil)
-	return w.err
+	w.walk(ast, nil, false)
+	return w.described, w.err
 }
 
 // walker checks a serialized statement tree.
 type walker struct {
-	sql string
-	s   *scope
-	err error
+	sql       string
+	s         *scope
+	err       error
+	described []string
 }
 
 // ctes is the chain of CTE names visible at a point of the tree.
@@ -59,7 +62,7 @@ func (c *ctes) has(name string) bool {
 // that node, their own bodies included (for recursive CTEs and those that
 // read an earlier one), and nowhere else: a name that falls out of scope
 // binds to whatever else carries it.
-func (w *walker) walk(node any, scope *ctes) {
+func (w *walker) walk(node any, scope *ctes, shown bool) {
 	if w.err != nil {
 		return
 	}
@@ -68,13 +71,14 @@ func (w *walker) walk(node any, scope *ctes) {
 		if names := cteNames(v); len(names) > 0 {
 			scope = &ctes{names: names, outer: scope}
 		}
-		w.check(v, scope)
+		w.check(v, scope, shown)
+		shown = shown || v["type"] == "SHOW_REF"
 		for _, child := range v {
-			w.walk(child, scope)
+			w.walk(child, scope, shown)
 		}
 	case []any:
 		for _, child := range v {
-			w.walk(child, scope)
+			w.walk(child, scope, shown)
 		}
 	}
 }
@@ -86,14 +90,14 @@ func cteNames(o map[string]any) map[string]bool {
 	for _, e := range list {
 		if kv, ok := e.(map[string]any); ok {
 			if k, ok := kv["key"].(string); ok {
-				names[strings.ToLower(k)] = true
+				names[asciiLower(k)] = true
 			}
 		}
 	}
 	return names
 }
 
-func (w *walker) check(o map[string]any, scope *ctes) {
+func (w *walker) check(o map[string]any, scope *ctes, shown bool) {
 	if class, _ := o["class"].(string); class == "FUNCTION" {
 		w.function(o)
 		return
@@ -103,7 +107,7 @@ func (w *walker) check(o map[string]any, scope *ctes) {
 	}
 	switch typ := o["type"].(string); typ {
 	case "BASE_TABLE":
-		w.baseTable(o, scope)
+		w.baseTable(o, scope, shown)
 	case "TABLE_FUNCTION":
 		w.tableFunction(o)
 	default:
@@ -122,12 +126,12 @@ func isTableRef(o map[string]any) bool {
 	return ok && hasSample && !hasClass && !strings.HasSuffix(typ, "_NODE")
 }
 
-func (w *walker) baseTable(o map[string]any, scope *ctes) {
+func (w *walker) baseTable(o map[string]any, scope *ctes, shown bool) {
 	name, _ := o["table_name"].(string)
 	schema, _ := o["schema_name"].(string)
 	catalog, _ := o["catalog_name"].(string)
-	lower := strings.ToLower(name)
-	if catalog != "" || (schema != "" && strings.ToLower(schema) != "main") {
+	lower := asciiLower(name)
+	if catalog != "" || (schema != "" && asciiLower(schema) != "main") {
 		w.fail(o, "Refer to lake tables by their plain name (for example act_orders), without a schema or database.")
 		return
 	}
@@ -139,6 +143,10 @@ func (w *walker) baseTable(o map[string]any, scope *ctes) {
 	}
 	if !w.s.names(lower) {
 		w.fail(o, "There is no table %q that you can read. The tables you can read are listed on the home page and at /api/v1/tables.", name)
+		return
+	}
+	if shown {
+		w.described = append(w.described, w.s.reads(lower)...)
 	}
 }
 
@@ -146,7 +154,7 @@ func (w *walker) tableFunction(o map[string]any) {
 	fn, _ := o["function"].(map[string]any)
 	name, _ := fn["function_name"].(string)
 	schema, _ := fn["schema"].(string)
-	if schema == "" && tableFunctions[strings.ToLower(name)] {
+	if schema == "" && tableFunctions[asciiLower(name)] {
 		return
 	}
 	w.fail(o, "The function %s cannot be used here: Pier reads only lake tables, by name. range, generate_series and unnest are available.", name)
@@ -155,7 +163,7 @@ func (w *walker) tableFunction(o map[string]any) {
 func (w *walker) function(o map[string]any) {
 	name, _ := o["function_name"].(string)
 	catalog, _ := o["catalog"].(string)
-	lower := strings.ToLower(name)
+	lower := asciiLower(name)
 	if deniedFunctions[lower] || strings.HasPrefix(lower, "pier_") || catalog != "" {
 		w.fail(o, "The function %s cannot be used here: it reaches past the lake's data.", name)
 	}
@@ -168,6 +176,19 @@ func (w *walker) fail(o map[string]any, format string, args ...any) {
 		e.Line, e.Column = lineColumn(w.sql, int(loc))
 	}
 	w.err = e
+}
+
+// asciiLower folds case as DuckDB folds identifiers: ASCII letters only.
+// (strings.ToLower would also fold, say, the Kelvin sign into k, and so
+// judge a name to be one that DuckDB does not take it for.)
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
 
 // lineColumn turns a byte offset into 1-based line and column (in runes).

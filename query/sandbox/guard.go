@@ -31,10 +31,12 @@ func (s *scope) guard(c duck.Connection, sql string) ([]string, error) {
 	if ast == nil {
 		return nil, notReadOnly(c, sql)
 	}
-	if err := s.fence(sql, ast); err != nil {
+	described, err := s.fence(sql, ast)
+	if err != nil {
 		return nil, err
 	}
-	return s.checkPlan(c, sql, ast)
+	read, err := s.checkPlan(c, sql, ast)
+	return append(read, described...), err
 }
 
 func oneStatement(c duck.Connection, sql string) error {
@@ -55,7 +57,7 @@ func oneStatement(c duck.Connection, sql string) error {
 
 // serialize returns the parsed statement, or nil if it is not a SELECT.
 func serialize(c duck.Connection, sql string) (map[string]any, error) {
-	out, err := queryString(c, "SELECT json_serialize_sql("+sqlString(sql)+")::VARCHAR")
+	out, err := queryString(c, "SELECT json_serialize_sql("+SQLString(sql)+")::VARCHAR")
 	if err != nil {
 		return nil, err
 	}

@@ -32,9 +32,9 @@ func testLake(t testing.TB) (string, *Profile) {
 	}
 	parts := []string{filepath.Join(visits, "a.parquet"), filepath.Join(visits, "b.parquet")}
 	for _, s := range []string{
-		"COPY (SELECT i AS id, 'person' || i || '@example.com' AS email FROM range(1, 11) t(i)) TO " + sqlString(people),
-		"COPY (SELECT i AS id, i % 10 + 1 AS person FROM range(0, 50) t(i)) TO " + sqlString(parts[0]),
-		"COPY (SELECT i AS id, i % 10 + 1 AS person FROM range(50, 100) t(i)) TO " + sqlString(parts[1]),
+		"COPY (SELECT i AS id, 'person' || i || '@example.com' AS email FROM range(1, 11) t(i)) TO " + SQLString(people),
+		"COPY (SELECT i AS id, i % 10 + 1 AS person FROM range(0, 50) t(i)) TO " + SQLString(parts[0]),
+		"COPY (SELECT i AS id, i % 10 + 1 AS person FROM range(50, 100) t(i)) TO " + SQLString(parts[1]),
 	} {
 		if err := execOn(c, s); err != nil {
 			t.Fatal(err)

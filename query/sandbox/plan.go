@@ -23,6 +23,14 @@ func (s *scope) names(name string) bool {
 	return s.box.tables[name] || up
 }
 
+// reads returns the lake tables that reading name reads.
+func (s *scope) reads(name string) []string {
+	if s.box.tables[name] {
+		return []string{name}
+	}
+	return s.upstream[name]
+}
+
 // operators are the logical operators a plan may hold. They compute from
 // their children and read nothing themselves, except the scans, which are
 // checked one by one. An operator DuckDB adds later is refused until
@@ -96,7 +104,7 @@ func (s *scope) bindPlan(c duck.Connection, sql string, ast map[string]any) (any
 // serializePlan returns the plan, or the reason DuckDB gave for not
 // serializing it.
 func serializePlan(c duck.Connection, sql string) (any, string, error) {
-	out, err := queryString(c, "SELECT json_serialize_plan("+sqlString(sql)+")::VARCHAR")
+	out, err := queryString(c, "SELECT json_serialize_plan("+SQLString(sql)+")::VARCHAR")
 	if err != nil {
 		return nil, "", err
 	}
@@ -237,7 +245,7 @@ func withValues(c duck.Connection, ast map[string]any, params map[string]any) (s
 	if err != nil {
 		return "", false
 	}
-	text, err := queryString(c, "SELECT json_deserialize_sql("+sqlString(string(b))+"::JSON)")
+	text, err := queryString(c, "SELECT json_deserialize_sql("+SQLString(string(b))+"::JSON)")
 	return text, err == nil
 }
 

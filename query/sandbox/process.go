@@ -9,8 +9,11 @@ import (
 	"os"
 	"os/exec"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/pier-analytics/pier"
 )
 
 // envWorker marks a process started as a worker.
@@ -31,6 +34,7 @@ func RunIfWorker() {
 		os.Exit(2)
 	}
 	f.Close()
+	go exitWithParent(os.Getppid())
 	if err := Serve(conn); err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, errWrite) {
 		fmt.Fprintln(os.Stderr, "sandbox worker:", err)
 		os.Exit(1)
@@ -41,6 +45,18 @@ func RunIfWorker() {
 // socketBuffer is the socket pair's buffer each way: a few data frames, so
 // the worker writes a frame without waiting for the server to read the last.
 const socketBuffer = 4 << 20
+
+// exitWithParent ends the worker when the server that started it is gone,
+// even while DuckDB is busy: the closed socket would tell the worker only
+// once it next reads. (Pdeathsig would tie the worker to the thread that
+// started it, which the Go runtime may end.)
+func exitWithParent(ppid int) {
+	for range time.Tick(250 * time.Millisecond) {
+		if os.Getppid() != ppid {
+			os.Exit(3)
+		}
+	}
+}
 
 // startTimeout bounds how long a new worker may take to say it is ready.
 const startTimeout = 30 * time.Second
@@ -54,9 +70,10 @@ type Process struct {
 	wmu    sync.Mutex
 	out    *bufio.Writer
 	exited chan struct{}
+	busy   atomic.Bool // a request is out and its answer not yet read in full
 
 	mu     sync.Mutex
-	reason string // why the server killed it, if it did
+	reason string // why it was killed, if it was
 }
 
 // Start starts a worker: this executable again, with one end of a socket
@@ -92,7 +109,6 @@ func Start(hello Hello, logs io.Writer) (*Process, error) {
 	cmd.Env = append(os.Environ(), envWorker+"=1")
 	cmd.ExtraFiles = []*os.File{theirs}
 	cmd.Stderr = logs
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		conn.Close()
 		return nil, fmt.Errorf("sandbox: start worker: %w", err)
@@ -152,6 +168,20 @@ func (p *Process) Kill(reason string) {
 	p.cmd.Process.Kill()
 }
 
+// Busy reports whether the worker owes an answer: a request was sent and
+// its header, or its stream's end, has not been read yet.
+func (p *Process) Busy() bool { return p.busy.Load() }
+
+// Lost reports whether the worker was killed or has ended.
+func (p *Process) Lost() bool {
+	select {
+	case <-p.exited:
+		return true
+	default:
+		return p.KillReason() != ""
+	}
+}
+
 // KillReason says why the server killed the worker, or "".
 func (p *Process) KillReason() string {
 	p.mu.Lock()
@@ -179,7 +209,11 @@ func (p *Process) RSS() (int64, error) { return residentBytes(p.Pid()) }
 // again with Spec. For a query without an error in the header, read the
 // result from the returned Call.
 func (p *Process) Call(req *Request) (*Header, *Call, error) {
-	if err := p.send(frameRequest, req); err != nil {
+	p.busy.Store(true)
+	if err := p.send(frameRequest, req); errors.Is(err, errFrameTooLarge) {
+		p.busy.Store(false)
+		return nil, nil, pier.Errorf(pier.ETooLarge, "The query and the earlier cells it reads are larger together than Pier takes (%d MB).", maxFrame>>20)
+	} else if err != nil {
 		return nil, nil, p.broken(err)
 	}
 	kind, payload, err := readFrame(p.in)
@@ -194,20 +228,35 @@ func (p *Process) Call(req *Request) (*Header, *Call, error) {
 		return nil, nil, p.broken(err)
 	}
 	if h.Error != nil || h.NeedProfile || req.Op != OpQuery {
+		p.busy.Store(false)
 		return &h, nil, nil
 	}
 	return &h, &Call{p: p, limit: MaxMessage}, nil
 }
 
 // broken is a failure to talk to the worker; it kills the worker, whose
-// state is no longer known.
+// state is no longer known. A worker that died of a SIGKILL nobody here
+// sent was most likely ended by the kernel for want of memory.
 func (p *Process) broken(err error) error {
+	select {
+	case <-p.exited:
+	case <-time.After(200 * time.Millisecond):
+	}
+	if st := p.cmd.ProcessState; st != nil && p.KillReason() == "" {
+		if ws, ok := st.Sys().(syscall.WaitStatus); ok && ws.Signaled() && ws.Signal() == syscall.SIGKILL {
+			p.Kill(LostMemory)
+		}
+	}
 	p.Kill("broken")
 	return &Broken{Reason: p.KillReason(), Err: err}
 }
 
+// LostMemory is the kill reason of a worker stopped for its memory, by
+// the server's watchdog or, most likely, by the kernel.
+const LostMemory = "memory"
+
 // Broken is the error of a request whose worker died or stopped answering;
-// Reason is why the server killed it ("memory", "deadline", …), if it did.
+// Reason is why it was killed ("memory", "deadline", …), if that is known.
 type Broken struct {
 	Reason string
 	Err    error

@@ -148,8 +148,14 @@ func writeJSON(w *bufio.Writer, kind byte, v any) error {
 	if err != nil {
 		return err
 	}
+	if len(b) > maxFrame {
+		return errFrameTooLarge
+	}
 	return writeFrame(w, kind, b)
 }
+
+// errFrameTooLarge is a message over maxFrame, which is not sent.
+var errFrameTooLarge = errors.New("sandbox: the message is too large to send")
 
 // readFrame reads one frame. The payload is freshly allocated.
 func readFrame(r io.Reader) (byte, []byte, error) {

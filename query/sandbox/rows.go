@@ -2,9 +2,12 @@ package sandbox
 
 import (
 	"errors"
+	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	duck "github.com/duckdb/duckdb-go-bindings"
+
+	"github.com/pier-analytics/pier"
 )
 
 // rows is a DuckDB streaming result read as Arrow record batches.
@@ -35,10 +38,16 @@ func newRows(res duck.Result) (*rows, error) {
 	schema, ed := duck.NewArrowSchema(r.opts, types, names)
 	if err := errorData(ed); err != nil {
 		r.close()
-		return nil, err
+		return nil, notSendable(err)
 	}
 	r.schema = schema
 	return r, nil
+}
+
+// notSendable explains a result DuckDB cannot turn into Arrow, such as a
+// column of a type Arrow has no place for.
+func notSendable(err error) error {
+	return pier.Errorf(pier.ESQL, "Pier cannot send this result: %s. Cast the column to VARCHAR (for example col::VARCHAR).", strings.TrimSuffix(err.Error(), "."))
 }
 
 func errorData(ed duck.ErrorData) error {
@@ -71,7 +80,7 @@ func (r *rows) convert(chunk duck.DataChunk) (arrow.RecordBatch, error) {
 	defer duck.DestroyDataChunk(&chunk)
 	rec, ed := duck.DataChunkToArrowArray(r.opts, r.schema, chunk)
 	if err := errorData(ed); err != nil {
-		return nil, err
+		return nil, notSendable(err)
 	}
 	r.count += rec.NumRows()
 	return rec, nil

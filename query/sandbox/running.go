@@ -11,7 +11,8 @@ import (
 )
 
 // running is the request a worker is running, which a cancel frame
-// interrupts.
+// interrupts. It exists from the moment the request is read, so that a
+// cancel that comes while the sandbox is still being made is not lost.
 type running struct {
 	conn     duck.Connection
 	once     sync.Once
@@ -20,13 +21,18 @@ type running struct {
 	stopped  chan struct{}
 }
 
-func (w *worker) start(c duck.Connection) *running {
-	r := &running{conn: c, canceled: make(chan struct{}), done: make(chan struct{}), stopped: make(chan struct{})}
-	go r.interrupter()
+func (w *worker) begin() *running {
+	r := &running{canceled: make(chan struct{}), done: make(chan struct{}), stopped: make(chan struct{})}
 	w.mu.Lock()
 	w.current = r
 	w.mu.Unlock()
 	return r
+}
+
+// connected starts interrupting c on a cancel, from now on.
+func (r *running) connected(c duck.Connection) {
+	r.conn = c
+	go r.interrupter()
 }
 
 func (w *worker) finish(r *running) {
@@ -34,7 +40,9 @@ func (w *worker) finish(r *running) {
 	w.current = nil
 	w.mu.Unlock()
 	close(r.done)
-	<-r.stopped
+	if r.conn.Ptr != nil {
+		<-r.stopped
+	}
 }
 
 func (r *running) cancel() { r.once.Do(func() { close(r.canceled) }) }

@@ -80,8 +80,12 @@ func friendly(typ duck.ErrorType, head string, hints []string) string {
 			msg += " " + h
 		}
 	}
-	return msg
+	return privateNames.ReplaceAllString(msg, "(a name Pier keeps to itself)")
 }
+
+// privateNames are the random names of a sandbox's PII hash and view
+// marker, which a "Did you mean" hint would otherwise show.
+var privateNames = regexp.MustCompile(`pier_(pii|src)_[0-9a-f]+`)
 
 // caretColumn finds the 1-based column on line of the caret DuckDB drew
 // under context. DuckDB cuts long lines to a window marked with "...", so

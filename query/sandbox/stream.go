@@ -3,6 +3,7 @@ package sandbox
 import (
 	"bufio"
 	"errors"
+	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
@@ -23,21 +24,22 @@ const prefetch = 4
 // engine, the conversion and the socket overlap. Batches larger than
 // maxBatch bytes are cut into smaller ones, so the server never has to
 // take one huge message. first is the chunk the caller fetched already,
-// if hasFirst. It returns the rows sent and what ended the stream early,
-// if anything.
+// if hasFirst. A stream that ends early lacks the IPC end marker, so that
+// a reader passed it whole cannot take it for a complete result. It
+// returns the rows sent and what ended the stream early, if anything.
 func stream(out *bufio.Writer, r *rows, first duck.DataChunk, hasFirst bool, maxBatch int64) (int64, error) {
 	fw := &frameWriter{out: out}
 	iw := ipc.NewWriter(fw, ipc.WithSchema(r.schema))
-	stop := make(chan struct{})
+	st := newStopper()
 	chunks := make(chan duck.DataChunk, prefetch)
 	recs := make(chan arrow.RecordBatch, prefetch)
 	fetched := make(chan struct{})
 	if hasFirst {
 		chunks <- first
 	}
-	go fetchChunks(r, chunks, stop, fetched)
+	go fetchChunks(r, chunks, st, fetched)
 	convErr := make(chan error, 1)
-	go func() { convErr <- convertChunks(r, chunks, recs, stop) }()
+	go func() { convErr <- convertChunks(r, chunks, recs, st) }()
 	var sent int64
 	var err error
 	for rec := range recs {
@@ -46,8 +48,7 @@ func stream(out *bufio.Writer, r *rows, first duck.DataChunk, hasFirst bool, max
 				err = fw.flush()
 			}
 			if err != nil {
-				err = errWrite
-				close(stop)
+				st.stop()
 			} else {
 				sent += rec.NumRows()
 			}
@@ -61,18 +62,38 @@ func stream(out *bufio.Writer, r *rows, first duck.DataChunk, hasFirst bool, max
 	if err == nil {
 		err = r.err
 	}
-	if cerr := iw.Close(); cerr != nil || fw.flush() != nil {
+	if err == nil {
+		err = iw.Close()
+	}
+	if fw.err != nil || fw.flush() != nil {
 		return sent, errWrite
 	}
 	return sent, err
 }
 
+// stopper tells the stages to stop, once, whichever asks first.
+type stopper struct {
+	ch   chan struct{}
+	once sync.Once
+}
+
+func newStopper() *stopper { return &stopper{ch: make(chan struct{})} }
+
+func (s *stopper) stop() { s.once.Do(func() { close(s.ch) }) }
+
 // writeSplit writes rec in as many parts as keep each near maxBatch bytes
 // (rows being of equal size, as far as it knows), each part at least one
-// row.
+// row. A row larger than MaxMessage is refused: the server would have to
+// take it whole.
 func writeSplit(iw *ipc.Writer, rec arrow.RecordBatch, maxBatch int64) error {
 	rows := rec.NumRows()
-	parts := min(rows, (recordBytes(rec)+maxBatch-1)/maxBatch)
+	size := recordBytes(rec)
+	if size > MaxMessage {
+		if err := checkRows(rec); err != nil {
+			return err
+		}
+	}
+	parts := min(rows, (size+maxBatch-1)/maxBatch)
 	if parts <= 1 {
 		return iw.Write(rec)
 	}
@@ -87,29 +108,7 @@ func writeSplit(iw *ipc.Writer, rec arrow.RecordBatch, maxBatch int64) error {
 	return nil
 }
 
-// recordBytes is the size of a batch's buffers.
-func recordBytes(rec arrow.RecordBatch) int64 {
-	var n int64
-	for _, c := range rec.Columns() {
-		n += dataBytes(c.Data())
-	}
-	return n
-}
-
-func dataBytes(d arrow.ArrayData) int64 {
-	var n int64
-	for _, b := range d.Buffers() {
-		if b != nil {
-			n += int64(b.Len())
-		}
-	}
-	for _, c := range d.Children() {
-		n += dataBytes(c)
-	}
-	return n
-}
-
-func fetchChunks(r *rows, out chan<- duck.DataChunk, stop <-chan struct{}, done chan<- struct{}) {
+func fetchChunks(r *rows, out chan<- duck.DataChunk, st *stopper, done chan<- struct{}) {
 	defer close(done)
 	defer close(out)
 	for {
@@ -119,24 +118,25 @@ func fetchChunks(r *rows, out chan<- duck.DataChunk, stop <-chan struct{}, done 
 		}
 		select {
 		case out <- chunk:
-		case <-stop:
+		case <-st.ch:
 			duck.DestroyDataChunk(&chunk)
 			return
 		}
 	}
 }
 
-func convertChunks(r *rows, in <-chan duck.DataChunk, out chan<- arrow.RecordBatch, stop <-chan struct{}) error {
+func convertChunks(r *rows, in <-chan duck.DataChunk, out chan<- arrow.RecordBatch, st *stopper) error {
 	defer close(out)
 	for chunk := range in {
 		rec, err := r.convert(chunk)
 		if err != nil {
+			st.stop()
 			drain(in)
 			return err
 		}
 		select {
 		case out <- rec:
-		case <-stop:
+		case <-st.ch:
 			rec.Release()
 			drain(in)
 			return nil
@@ -152,10 +152,12 @@ func drain(in <-chan duck.DataChunk) {
 	}
 }
 
-// frameWriter cuts what the IPC writer writes into data frames.
+// frameWriter cuts what the IPC writer writes into data frames. err is
+// its first failure to write, which ends the worker.
 type frameWriter struct {
 	out *bufio.Writer
 	buf []byte
+	err error
 }
 
 func (f *frameWriter) Write(p []byte) (int, error) {
@@ -175,10 +177,10 @@ func (f *frameWriter) Write(p []byte) (int, error) {
 }
 
 func (f *frameWriter) flush() error {
-	if len(f.buf) == 0 {
-		return nil
+	if f.err != nil || len(f.buf) == 0 {
+		return f.err
 	}
-	err := writeFrame(f.out, frameData, f.buf)
+	f.err = writeFrame(f.out, frameData, f.buf)
 	f.buf = f.buf[:0]
-	return err
+	return f.err
 }

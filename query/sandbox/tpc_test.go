@@ -101,7 +101,7 @@ func tpcBox(t *testing.T, tables map[string]string) *box {
 	p := &Profile{}
 	for name, sql := range tables {
 		path := filepath.Join(dir, name+".parquet")
-		if err := execOn(c, "COPY ("+sql+") TO "+sqlString(path)); err != nil {
+		if err := execOn(c, "COPY ("+sql+") TO "+SQLString(path)); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
 		p.Tables = append(p.Tables, TableSpec{Name: name, Path: path, Files: []string{path}})

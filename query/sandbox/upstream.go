@@ -27,7 +27,7 @@ var UpstreamName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
 // relations belong to the connection, which closes with the query, so
 // nothing is left behind and no other query sees them. Each name is added
 // to s with the lake tables its plan reads, and the tables all of them
-// read are returned.
+// read are returned, on an error those read until then.
 func (s *scope) defineUpstream(c duck.Connection, ups []Upstream) ([]string, error) {
 	var read []string
 	for _, u := range ups {
@@ -35,14 +35,14 @@ func (s *scope) defineUpstream(c duck.Connection, ups []Upstream) ([]string, err
 			return nil, pier.Errorf(pier.EInvalid, "%q cannot name a result: use lower-case letters, digits and _, starting with a letter.", u.Name)
 		}
 		if s.names(u.Name) {
-			return nil, withSource(pier.Errorf(pier.ESQL, "%s is also the name of a lake table or an earlier result; give this cell another name.", u.Name), u.Name)
+			return nil, WithSource(pier.Errorf(pier.ESQL, "%s is also the name of a lake table or an earlier result; give this cell another name.", u.Name), u.Name)
 		}
 		got, err := s.guard(c, u.SQL)
 		if err != nil {
-			return nil, withSource(err, u.Name)
+			return read, WithSource(err, u.Name)
 		}
 		if err := defineOne(c, u, s.params); err != nil {
-			return nil, withSource(sqlError(u.SQL, err), u.Name)
+			return append(read, got...), WithSource(sqlError(u.SQL, err), u.Name)
 		}
 		read = append(read, got...)
 		s.upstream[u.Name] = got
@@ -61,7 +61,7 @@ func defineOne(c duck.Connection, u Upstream, params map[string]any) error {
 		kind = "TABLE"
 	}
 	duck.DestroyPrepare(&ps)
-	ps, err = prepareOne(c, "CREATE TEMP "+kind+" "+sqlIdent(u.Name)+" AS "+u.SQL)
+	ps, err = prepareOne(c, "CREATE TEMP "+kind+" "+SQLIdent(u.Name)+" AS "+u.SQL)
 	if err != nil {
 		return err
 	}
@@ -77,8 +77,8 @@ func defineOne(c duck.Connection, u Upstream, params map[string]any) error {
 	return nil
 }
 
-// withSource notes which upstream query a user-facing error is about.
-func withSource(err error, name string) error {
+// WithSource notes which upstream query a user-facing error is about.
+func WithSource(err error, name string) error {
 	var pe *pier.Error
 	if errors.As(err, &pe) {
 		cp := *pe

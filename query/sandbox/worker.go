@@ -76,6 +76,8 @@ func (w *worker) readFrames(in io.Reader, requests chan<- []byte) {
 // handle answers one request. Only a failure to write to the server is
 // returned: everything else is the request's own error, sent back.
 func (w *worker) handle(payload []byte) error {
+	run := w.begin()
+	defer w.finish(run)
 	var req Request
 	if err := decodeJSON(payload, &req); err != nil {
 		return writeJSON(w.out, frameHeader, Header{Error: toWire(err)})
@@ -92,8 +94,10 @@ func (w *worker) handle(payload []byte) error {
 		return writeJSON(w.out, frameHeader, Header{Error: toWire(err)})
 	}
 	defer disconnect(&c)
-	run := w.start(c)
-	defer w.finish(run)
+	run.connected(c)
+	if run.isCanceled() {
+		return writeJSON(w.out, frameHeader, Header{Error: toWire(ErrCanceled)})
+	}
 	return w.answer(run, b, &req)
 }
 
@@ -107,16 +111,18 @@ func (w *worker) answer(run *running, b *box, req *Request) error {
 		h.Error = toWire(run.explain(req.SQL, err))
 		return writeJSON(w.out, frameHeader, h)
 	}
+	// From here on an error may quote data (a value that failed a cast),
+	// so it says what was read, and whoever keeps it can hide it.
 	rows, err := execute(run.conn, req.SQL, req.Params, req.Lenient)
 	if err != nil {
-		return writeJSON(w.out, frameHeader, Header{Error: toWire(run.explain(req.SQL, err))})
+		return writeJSON(w.out, frameHeader, Header{Tables: h.Tables, Error: toWire(run.explain(req.SQL, err))})
 	}
 	defer rows.close()
 	// The header waits for the first chunk, so that an error before any
 	// row still reaches the caller as an error rather than a cut stream.
 	first, ok := rows.fetch()
 	if !ok && rows.err != nil {
-		return writeJSON(w.out, frameHeader, Header{Error: toWire(run.explain(req.SQL, rows.err))})
+		return writeJSON(w.out, frameHeader, Header{Tables: h.Tables, Error: toWire(run.explain(req.SQL, rows.err))})
 	}
 	if err := writeJSON(w.out, frameHeader, h); err != nil {
 		if ok {
@@ -132,11 +138,13 @@ func (w *worker) answer(run *running, b *box, req *Request) error {
 }
 
 // check defines the upstream results and guards the statement, and
-// returns the header that reports the lake tables it reads.
+// returns the header that reports the lake tables it reads: on an error in
+// an upstream result, those read until then, since defining one with
+// parameters runs it.
 func (s *scope) check(c duck.Connection, req *Request) (Header, error) {
 	upRead, err := s.defineUpstream(c, req.Upstream)
 	if err != nil {
-		return Header{}, err
+		return Header{Tables: dedupe(upRead)}, err
 	}
 	read, err := s.guard(c, req.SQL)
 	if err != nil {
