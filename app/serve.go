@@ -41,6 +41,7 @@ func (a *App) serveOn(ctx context.Context, ln net.Listener) error {
 		go func() { errs <- admin.ListenAndServe() }()
 	}
 	go a.catalog.Watch(base, 30*time.Second)
+	go a.engine.Warm()
 	go a.sweepSessions(base)
 	go a.refreshDashboards(base)
 	go a.outbox.Run(base)

@@ -79,6 +79,10 @@ func (e *Engine) InFlight() int64 { return e.inflight.Load() }
 // Workers returns how many worker processes are running or starting.
 func (e *Engine) Workers() int { return e.pool.workers() }
 
+// Warm starts a worker if none runs, so that the first query does not wait
+// for one.
+func (e *Engine) Warm() { e.pool.warm() }
+
 // Close ends every idle worker now and each busy one when its query ends.
 func (e *Engine) Close() { e.pool.close() }
 

@@ -29,14 +29,15 @@ type pool struct {
 	log     *slog.Logger
 	started atomic.Int64 // workers started, for their temp directories
 
-	mu      sync.Mutex
-	idle    []*worker
-	busy    map[*worker]bool
-	alive   int           // idle, busy and starting
-	changed chan struct{} // closed and replaced when a worker is freed
-	closed  bool
-	stop    chan struct{}
-	wg      sync.WaitGroup
+	mu       sync.Mutex
+	idle     []*worker
+	busy     map[*worker]bool
+	alive    int           // idle, busy and starting
+	starting bool          // a worker is starting: others wait rather than start more at once
+	changed  chan struct{} // closed and replaced when a worker is freed or started
+	closed   bool
+	stop     chan struct{}
+	wg       sync.WaitGroup
 }
 
 // worker is one worker process with the profiles whose sandboxes it holds,
@@ -64,8 +65,16 @@ func newPool(lim Limits, key []byte, tmpRoot string, log *slog.Logger) *pool {
 }
 
 // acquire returns an idle worker, preferring one that holds the profile's
-// sandbox, or starts one; it waits when every worker is busy.
+// sandbox, or starts one; it waits when every worker is busy. When some
+// worker runs, a query first waits up to spawnAfter for one to be free,
+// and workers start one at a time: a burst of short queries (a dashboard
+// opening) is served sooner by the workers that run, with their warm
+// caches, than by new ones that must start and warm theirs, while a long
+// query holds up the next for no more than spawnAfter.
 func (p *pool) acquire(ctx context.Context, profile string) (*worker, error) {
+	patience := time.NewTimer(spawnAfter)
+	defer patience.Stop()
+	impatient := false
 	for {
 		p.mu.Lock()
 		if p.closed {
@@ -78,8 +87,9 @@ func (p *pool) acquire(ctx context.Context, profile string) (*worker, error) {
 			p.mu.Unlock()
 			return w, nil
 		}
-		if p.alive < p.max {
+		if p.alive < p.max && !p.starting && (p.alive == 0 || impatient) {
 			p.alive++
+			p.starting = true
 			p.mu.Unlock()
 			return p.startWorker()
 		}
@@ -87,11 +97,17 @@ func (p *pool) acquire(ctx context.Context, profile string) (*worker, error) {
 		p.mu.Unlock()
 		select {
 		case <-changed:
+		case <-patience.C:
+			impatient = true
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}
 	}
 }
+
+// spawnAfter is how long a query waits for a busy worker before another
+// starts.
+const spawnAfter = 100 * time.Millisecond
 
 // takeIdle removes and returns the best idle worker: one holding the
 // profile, else the most recently used. Workers that died while idle are
@@ -126,14 +142,32 @@ func (p *pool) startWorker() (*worker, error) {
 	proc, err := sandbox.Start(hello, &logWriter{log: p.log})
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.starting = false
+	p.signal()
 	if err != nil {
 		p.alive--
-		p.signal()
 		return nil, fmt.Errorf("query: %w", err)
 	}
 	w := &worker{proc: proc, tmp: hello.TempDir, lease: 1}
 	p.busy[w] = true
 	return w, nil
+}
+
+// warm starts a worker and keeps it idle, unless one runs or starts.
+func (p *pool) warm() {
+	p.mu.Lock()
+	if p.closed || p.alive > 0 || p.starting {
+		p.mu.Unlock()
+		return
+	}
+	p.alive++
+	p.starting = true
+	p.mu.Unlock()
+	if w, err := p.startWorker(); err == nil {
+		p.release(w, true)
+	} else {
+		p.log.Warn("could not start a query worker", "err", err)
+	}
 }
 
 // release returns a worker after its query. One that may be in an unknown

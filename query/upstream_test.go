@@ -138,3 +138,20 @@ func TestListParametersBindAsVarcharLists(t *testing.T) {
 		t.Fatalf("a list of mixed values: %v", err)
 	}
 }
+
+// TestUpstreamResultsDoNotOutliveTheirRequest: a worker keeps its
+// connection between requests, so what one request defined must be gone
+// for the next, parameters or not.
+func TestUpstreamResultsDoNotOutliveTheirRequest(t *testing.T) {
+	te := newTestEngine(t, sharedLake(t), Limits{})
+	req := Request{SQL: "select count(*) from a, b", Params: map[string]any{"n": json.Number("3")}, LenientParams: true,
+		Upstream: []Upstream{{Name: "a", SQL: "select 1 as x"}, {Name: "b", SQL: "select * from range($n)"}}}
+	for range 3 {
+		if _, _, err := te.collectReq(t, analyst, req); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := te.collect(t, analyst, "select * from a"); pier.ErrorCode(err) != pier.ESQL {
+		t.Fatalf("an earlier request's upstream result is still there: %v", err)
+	}
+}

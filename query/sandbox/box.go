@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	duck "github.com/duckdb/duckdb-go-bindings"
 )
 
 // Profile is what a sandbox holds: the lake tables one access profile may
@@ -40,6 +42,35 @@ type box struct {
 	marker   string            // the file-name column every view's scan asks for, unseen
 	tmp      string
 	lastUsed time.Time
+	conn     duck.Connection // kept between requests; see take
+}
+
+// take returns the box's connection, opening it if need be. A worker runs
+// one request at a time, and a connection's first query costs several
+// times what later ones do (DuckDB sets up its temporary catalog), so the
+// connection is kept; give drops what a request defined on it.
+func (b *box) take() (duck.Connection, error) {
+	if b.conn.Ptr != nil {
+		return b.conn, nil
+	}
+	c, err := b.db.connect()
+	if err == nil {
+		b.conn = c
+	}
+	return c, err
+}
+
+// give takes the connection back after a request that defined the named
+// temporary relations: they are dropped, or if that fails the connection
+// is closed, so that no request sees another's.
+func (b *box) give(defined []string) {
+	for _, name := range defined {
+		if execOn(b.conn, "DROP VIEW IF EXISTS temp.main."+SQLIdent(name)) != nil ||
+			execOn(b.conn, "DROP TABLE IF EXISTS temp.main."+SQLIdent(name)) != nil {
+			disconnect(&b.conn)
+			return
+		}
+	}
 }
 
 func newBox(key string, p *Profile, cfg *Hello) (*box, error) {
@@ -148,6 +179,9 @@ func randomName(prefix string) string {
 }
 
 func (b *box) close() {
+	if b.conn.Ptr != nil {
+		disconnect(&b.conn)
+	}
 	b.db.close()
 	os.RemoveAll(b.tmp)
 }

@@ -21,14 +21,15 @@ import (
 // log, the PII audit and every kept result rely on, so a read cannot be
 // hidden from them.
 func (s *scope) guard(c duck.Connection, sql string) ([]string, error) {
-	if err := oneStatement(c, sql); err != nil {
-		return nil, err
-	}
 	ast, err := serialize(c, sql)
 	if err != nil {
 		return nil, err
 	}
 	if ast == nil {
+		// Not one SELECT: say why, in the parser's words where it has some.
+		if err := oneStatement(c, sql); err != nil {
+			return nil, err
+		}
 		return nil, notReadOnly(c, sql)
 	}
 	described, err := s.fence(sql, ast)

@@ -16,6 +16,7 @@ import (
 type running struct {
 	conn     duck.Connection
 	once     sync.Once
+	finished sync.Once
 	canceled chan struct{}
 	done     chan struct{}
 	stopped  chan struct{}
@@ -35,14 +36,19 @@ func (r *running) connected(c duck.Connection) {
 	go r.interrupter()
 }
 
+// finish ends the request; calling it again does nothing.
 func (w *worker) finish(r *running) {
 	w.mu.Lock()
-	w.current = nil
-	w.mu.Unlock()
-	close(r.done)
-	if r.conn.Ptr != nil {
-		<-r.stopped
+	if w.current == r {
+		w.current = nil
 	}
+	w.mu.Unlock()
+	r.finished.Do(func() {
+		close(r.done)
+		if r.conn.Ptr != nil {
+			<-r.stopped
+		}
+	})
 }
 
 func (r *running) cancel() { r.once.Do(func() { close(r.canceled) }) }

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -89,20 +91,22 @@ func (w *worker) handle(payload []byte) error {
 	if err != nil {
 		return writeJSON(w.out, frameHeader, Header{Error: toWire(err)})
 	}
-	c, err := b.db.connect()
+	c, err := b.take()
 	if err != nil {
 		return writeJSON(w.out, frameHeader, Header{Error: toWire(err)})
 	}
-	defer disconnect(&c)
 	run.connected(c)
 	if run.isCanceled() {
 		return writeJSON(w.out, frameHeader, Header{Error: toWire(ErrCanceled)})
 	}
-	return w.answer(run, b, &req)
+	s := &scope{box: b, upstream: map[string][]string{}, params: req.Params}
+	err = w.answer(run, s, &req)
+	w.finish(run) // no interrupt may reach the connection once it is given back
+	b.give(slices.Collect(maps.Keys(s.upstream)))
+	return err
 }
 
-func (w *worker) answer(run *running, b *box, req *Request) error {
-	s := &scope{box: b, upstream: map[string][]string{}, params: req.Params}
+func (w *worker) answer(run *running, s *scope, req *Request) error {
 	h, err := s.check(run.conn, req)
 	if err == nil && req.Op == OpDescribe {
 		err = s.describe(run.conn, req.SQL, &h)
