@@ -137,6 +137,9 @@ func setupSQL(p *Profile, b *box, tmp string) []string {
 	dirs = append(dirs, tmp+string(filepath.Separator))
 	sort.Strings(dirs)
 	stmts := []string{
+		// Footers are read once per sandbox rather than at every bind:
+		// each statement is bound twice (its plan is checked, then it runs).
+		"SET parquet_metadata_cache = true",
 		"SET allowed_directories = " + SQLList(dirs),
 		"SET allowed_paths = " + SQLList(files),
 		"SET enable_external_access = false",
