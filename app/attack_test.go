@@ -160,21 +160,29 @@ func TestATileNobodyWaitsForStops(t *testing.T) {
 	tile := map[string]any{"id": "t", "title": "Slow", "type": "number", "chart": map[string]any{}, "sql": slow}
 	board := ta.newDashboard(t, auth.TierAnalyze, tile)
 	for _, path := range []string{"/tiles/t/data", "/tiles/t/chart"} {
-		ctx, cancel := context.WithCancel(context.Background())
-		req, _ := http.NewRequestWithContext(ctx, "GET", ta.srv.URL+"/api/v1/dashboards/"+board+path, nil)
-		req.Header.Set("Authorization", "Bearer "+ta.tokens[auth.TierAnalyze])
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			if res, err := http.DefaultClient.Do(req); err == nil {
-				res.Body.Close()
-			}
-		}()
-		waitUntil(t, "the tile's query to start", func() bool { return ta.engine.InFlight() == 1 })
-		cancel()
-		<-done
-		waitUntil(t, "the tile's query to stop", func() bool { return ta.engine.InFlight() == 0 })
+		ta.abandon(t, auth.TierAnalyze, "GET", "/api/v1/dashboards/"+board+path, "")
 	}
+}
+
+// abandon sends a request, and goes away once its query runs; the query
+// must then stop.
+func (ta *testApp) abandon(t *testing.T, tier auth.Tier, method, path, body string) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	req, _ := http.NewRequestWithContext(ctx, method, ta.srv.URL+path, strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+ta.tokens[tier])
+	req.Header.Set("Content-Type", "application/json")
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if res, err := http.DefaultClient.Do(req); err == nil {
+			res.Body.Close()
+		}
+	}()
+	waitUntil(t, "the query to start", func() bool { return ta.engine.InFlight() == 1 })
+	cancel()
+	<-done
+	waitUntil(t, "the query to stop", func() bool { return ta.engine.InFlight() == 0 })
 }
 
 // TestAnExplorationNobodyWaitsForStops does the same for the explorer.
@@ -186,21 +194,7 @@ func TestAnExplorationNobodyWaitsForStops(t *testing.T) {
 		t.Fatalf("%d %v", status, ds)
 	}
 	body := `{"measures":[{"agg":"sum","column":"n"}],"dimensions":["g"]}`
-	ctx, cancel := context.WithCancel(context.Background())
-	req, _ := http.NewRequestWithContext(ctx, "POST", ta.srv.URL+"/api/v1/datasets/"+ds["id"].(string)+"/explore", strings.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+ta.tokens[auth.TierHandle])
-	req.Header.Set("Content-Type", "application/json")
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		if res, err := http.DefaultClient.Do(req); err == nil {
-			res.Body.Close()
-		}
-	}()
-	waitUntil(t, "the exploration to start", func() bool { return ta.engine.InFlight() == 1 })
-	cancel()
-	<-done
-	waitUntil(t, "the exploration to stop", func() bool { return ta.engine.InFlight() == 0 })
+	ta.abandon(t, auth.TierHandle, "POST", "/api/v1/datasets/"+ds["id"].(string)+"/explore", body)
 }
 
 // TestAKeptErrorQuotingPIIIsHiddenLikeItsData: a failed cast quotes the

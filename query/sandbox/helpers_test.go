@@ -15,6 +15,26 @@ var testKey = []byte("0123456789abcdef0123456789abcdef")
 func testLake(t testing.TB) (string, *Profile) {
 	t.Helper()
 	dir := t.TempDir()
+	people := filepath.Join(dir, "people.parquet")
+	visits := filepath.Join(dir, "visits")
+	if err := os.Mkdir(visits, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	parts := []string{filepath.Join(visits, "a.parquet"), filepath.Join(visits, "b.parquet")}
+	writeParquet(t, map[string]string{
+		people:   "SELECT i AS id, 'person' || i || '@example.com' AS email FROM range(1, 11) t(i)",
+		parts[0]: "SELECT i AS id, i % 10 + 1 AS person FROM range(0, 50) t(i)",
+		parts[1]: "SELECT i AS id, i % 10 + 1 AS person FROM range(50, 100) t(i)",
+	})
+	return dir, &Profile{Tables: []TableSpec{
+		{Name: "people", Path: people, Files: []string{people}, Hidden: []string{"email"}},
+		{Name: "visits", Path: visits, Dir: true, Files: parts},
+	}}
+}
+
+// writeParquet writes each query's rows to the Parquet file it is keyed by.
+func writeParquet(t testing.TB, files map[string]string) {
+	t.Helper()
 	db, err := openDuck(map[string]string{})
 	if err != nil {
 		t.Fatal(err)
@@ -25,25 +45,11 @@ func testLake(t testing.TB) (string, *Profile) {
 		t.Fatal(err)
 	}
 	defer disconnect(&c)
-	people := filepath.Join(dir, "people.parquet")
-	visits := filepath.Join(dir, "visits")
-	if err := os.Mkdir(visits, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	parts := []string{filepath.Join(visits, "a.parquet"), filepath.Join(visits, "b.parquet")}
-	for _, s := range []string{
-		"COPY (SELECT i AS id, 'person' || i || '@example.com' AS email FROM range(1, 11) t(i)) TO " + SQLString(people),
-		"COPY (SELECT i AS id, i % 10 + 1 AS person FROM range(0, 50) t(i)) TO " + SQLString(parts[0]),
-		"COPY (SELECT i AS id, i % 10 + 1 AS person FROM range(50, 100) t(i)) TO " + SQLString(parts[1]),
-	} {
-		if err := execOn(c, s); err != nil {
-			t.Fatal(err)
+	for path, sql := range files {
+		if err := execOn(c, "COPY ("+sql+") TO "+SQLString(path)); err != nil {
+			t.Fatalf("%s: %v", path, err)
 		}
 	}
-	return dir, &Profile{Tables: []TableSpec{
-		{Name: "people", Path: people, Files: []string{people}, Hidden: []string{"email"}},
-		{Name: "visits", Path: visits, Dir: true, Files: parts},
-	}}
 }
 
 // testBox opens a sandbox over testLake's profile.

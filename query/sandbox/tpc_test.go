@@ -88,24 +88,14 @@ var tpcdsForms = map[string]string{
 func tpcBox(t *testing.T, tables map[string]string) *box {
 	t.Helper()
 	dir := t.TempDir()
-	db, err := openDuck(map[string]string{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.close()
-	c, err := db.connect()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer disconnect(&c)
 	p := &Profile{}
+	files := map[string]string{}
 	for name, sql := range tables {
 		path := filepath.Join(dir, name+".parquet")
-		if err := execOn(c, "COPY ("+sql+") TO "+SQLString(path)); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
+		files[path] = sql
 		p.Tables = append(p.Tables, TableSpec{Name: name, Path: path, Files: []string{path}})
 	}
+	writeParquet(t, files)
 	b, err := newBox("tpc0123456789abcdef", p, &Hello{PIIKey: testKey, Threads: 1, MemoryLimit: "512MB",
 		TempDirSize: "1GB", TempDir: t.TempDir(), MaxBoxes: 1, MaxBatch: 1 << 20})
 	if err != nil {
