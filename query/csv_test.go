@@ -104,16 +104,7 @@ func TestSpreadsheetCSVDisarmsFormulas(t *testing.T) {
 	sql := `select * from (values (1, '=HYPERLINK("http://x","y")', -5), (2, '+1', 3), (3, '-2', 4), (4, '@SUM(A1)', 5),
 		(5, chr(9) || 'tab', 6), (6, 'plain', 7), (7, '', 8), (8, null, 9)) v(id, s, n) order by id`
 	export := func(write func(io.Writer, *Rows) error) []string {
-		rows, err := te.Query(context.Background(), analyst, Request{SQL: sql})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		var buf bytes.Buffer
-		if err := write(&buf, rows); err != nil {
-			t.Fatal(err)
-		}
-		return strings.Split(buf.String(), "\r\n")
+		return strings.Split(te.exportOf(t, sql, write).String(), "\r\n")
 	}
 	raw, sheet := export(WriteCSV), export(WriteSpreadsheetCSV)
 	wantRaw := []string{"id,s,n", `1,"=HYPERLINK(""http://x"",""y"")",-5`, "2,+1,3", "3,-2,4", "4,@SUM(A1),5", "5,\"\ttab\",6", "6,plain,7", `7,"",8`, "8,,9", ""}

@@ -18,9 +18,10 @@ import (
 const exportSQL = `select range as n, 'row ' || range as label, (date '2026-11-01' + range::int) as day,
 	case when range % 7 = 0 then null else range / 4 end as quarter from range(5000)`
 
-func (te *testEngine) export(t *testing.T, write func(*bytes.Buffer, *Rows) error) *bytes.Buffer {
+// exportOf writes the whole result of sql with write.
+func (te *testEngine) exportOf(t *testing.T, sql string, write func(io.Writer, *Rows) error) *bytes.Buffer {
 	t.Helper()
-	rows, err := te.Query(context.Background(), analyst, Request{SQL: exportSQL})
+	rows, err := te.Query(context.Background(), analyst, Request{SQL: sql})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +35,7 @@ func (te *testEngine) export(t *testing.T, write func(*bytes.Buffer, *Rows) erro
 
 func TestParquetExportHoldsEveryRow(t *testing.T) {
 	te := newTestEngine(t, sharedLake(t), Limits{})
-	buf := te.export(t, func(b *bytes.Buffer, r *Rows) error { return WriteParquet(b, r) })
+	buf := te.exportOf(t, exportSQL, WriteParquet)
 	pf, err := file.NewParquetReader(bytes.NewReader(buf.Bytes()))
 	if err != nil {
 		t.Fatal(err)
@@ -66,7 +67,7 @@ func TestParquetExportHoldsEveryRow(t *testing.T) {
 
 func TestXLSXExportKeepsNumbersAndDates(t *testing.T) {
 	te := newTestEngine(t, sharedLake(t), Limits{})
-	buf := te.export(t, func(b *bytes.Buffer, r *Rows) error { return WriteXLSX(b, r) })
+	buf := te.exportOf(t, exportSQL, WriteXLSX)
 	f, err := excelize.OpenReader(buf)
 	if err != nil {
 		t.Fatal(err)
