@@ -71,14 +71,7 @@ func TestEverySurfaceThatRunsSQLRefusesCatalogReads(t *testing.T) {
 // now seen, so the result is the grant holder's alone.
 func TestAReadHiddenFromTheGuardCannotBeCarriedOut(t *testing.T) {
 	ta := newTestApp(t)
-	ctx := t.Context()
-	yes := true
-	if err := ta.props.Set(ctx, "act_orders", queryPropRestricted(&yes)); err != nil {
-		t.Fatal(err)
-	}
-	if err := ta.users.AddGrant(ctx, "data@example.com", "act_orders", false); err != nil {
-		t.Fatal(err)
-	}
+	ta.restrictOrders(t, "data@example.com")
 	hidden := `select (with act_orders as (select 1) select 1) z, sum(total) as revenue from (select * from act_orders) o`
 	id, _ := ta.newNotebook(t, auth.TierAnalyze, sqlCellJSON("a", "a", hidden))
 	status, body := ta.call(t, auth.TierAnalyze, "POST", "/api/v1/notebooks/"+id+"/cells/a/run", nil)

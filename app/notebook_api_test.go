@@ -184,16 +184,21 @@ func TestStrangersGetNotFoundEverywhere(t *testing.T) {
 	}
 }
 
+// restrictOrders makes act_orders restricted, granted to the one given.
+func (ta *testApp) restrictOrders(t *testing.T, grantee string) {
+	t.Helper()
+	yes := true
+	if err := ta.props.Set(t.Context(), "act_orders", queryPropRestricted(&yes)); err != nil {
+		t.Fatal(err)
+	}
+	if err := ta.users.AddGrant(t.Context(), grantee, "act_orders", false); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestViewersSeeResultsOnlyIfTheyCouldReadThem(t *testing.T) {
 	ta := newTestApp(t)
-	ctx := t.Context()
-	yes := true
-	if err := ta.props.Set(ctx, "act_orders", queryPropRestricted(&yes)); err != nil {
-		t.Fatal(err)
-	}
-	if err := ta.users.AddGrant(ctx, "data@example.com", "act_orders", false); err != nil {
-		t.Fatal(err)
-	}
+	ta.restrictOrders(t, "data@example.com")
 	id, _ := ta.newNotebook(t, auth.TierData, sqlCellJSON("a", "orders", "select count(*) as n from act_orders"),
 		sqlCellJSON("b", "brands", "select count(*) as n from obj_brands"))
 	for _, cell := range []string{"a", "b"} {

@@ -1,14 +1,10 @@
 package benchmark
 
 import (
-	"os"
 	"testing"
 
-	"github.com/pier-analytics/pier/query/sandbox"
+	"github.com/pier-analytics/pier/demolake/demotest"
 )
 
 // TestMain lets this test binary act as the query workers it starts.
-func TestMain(m *testing.M) {
-	sandbox.RunIfWorker()
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { demotest.Main(m) }

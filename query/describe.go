@@ -35,21 +35,12 @@ func (e *Engine) Describe(ctx context.Context, p Principal, req Request) (*Descr
 }
 
 func (e *Engine) describe(ctx context.Context, p Principal, req Request, entry *LogEntry) (*Description, error) {
-	if err := checkText(req); err != nil {
-		return nil, err
-	}
-	release, err := e.slots.acquire(ctx, p.UserID, true)
+	r, ctx, err := e.begin(ctx, p, req, true)
 	if err != nil {
 		return nil, err
 	}
-	e.inflight.Add(1)
-	r := &run{e: e, releaseSlot: release}
-	ctx, r.cancel = context.WithTimeout(ctx, e.lim.Timeout)
 	defer r.finish(true)
-	visible, h, err := r.ask(ctx, p, sandbox.Request{Op: sandbox.OpDescribe, SQL: req.SQL, Params: req.Params, Upstream: req.Upstream, Lenient: true})
-	if h != nil {
-		entry.Tables, entry.PIIAudit = h.Tables, readsRawPII(visible, h.Tables)
-	}
+	h, err := r.ask(ctx, p, sandbox.Request{Op: sandbox.OpDescribe, SQL: req.SQL, Params: req.Params, Upstream: req.Upstream, Lenient: true}, entry)
 	if err != nil {
 		return nil, e.explain(ctx, err)
 	}

@@ -102,17 +102,27 @@ func (e *Engine) Query(ctx context.Context, p Principal, req Request) (*Rows, er
 	return rows, nil
 }
 
-func (e *Engine) start(ctx context.Context, p Principal, req Request, entry *LogEntry) (*Rows, error) {
+// begin checks req's text and takes a slot for it; the run's context has
+// the query's deadline.
+func (e *Engine) begin(ctx context.Context, p Principal, req Request, wait bool) (*run, context.Context, error) {
 	if err := checkText(req); err != nil {
-		return nil, err
+		return nil, ctx, err
 	}
-	release, err := e.slots.acquire(ctx, p.UserID, req.Wait)
+	release, err := e.slots.acquire(ctx, p.UserID, wait)
 	if err != nil {
-		return nil, err
+		return nil, ctx, err
 	}
 	e.inflight.Add(1)
 	r := &run{e: e, releaseSlot: release}
 	ctx, r.cancel = context.WithTimeout(ctx, e.lim.Timeout)
+	return r, ctx, nil
+}
+
+func (e *Engine) start(ctx context.Context, p Principal, req Request, entry *LogEntry) (*Rows, error) {
+	r, ctx, err := e.begin(ctx, p, req, req.Wait)
+	if err != nil {
+		return nil, err
+	}
 	rows, err := r.open(ctx, p, req, entry)
 	if err != nil {
 		err = e.explain(ctx, err) // before finish cancels ctx

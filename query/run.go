@@ -28,42 +28,38 @@ type run struct {
 // open sends the query to a worker and returns its result stream, once
 // the worker has guarded it and said what it reads.
 func (r *run) open(ctx context.Context, p Principal, req Request, entry *LogEntry) (*Rows, error) {
-	visible, h, err := r.ask(ctx, p, sandbox.Request{Op: sandbox.OpQuery, SQL: req.SQL, Params: req.Params,
-		Upstream: req.Upstream, Lenient: req.LenientParams})
-	if h != nil {
-		// Also for an error: its text may quote what was read.
-		entry.Tables = h.Tables
-		entry.PIIAudit = readsRawPII(visible, h.Tables)
-	}
+	h, err := r.ask(ctx, p, sandbox.Request{Op: sandbox.OpQuery, SQL: req.SQL, Params: req.Params,
+		Upstream: req.Upstream, Lenient: req.LenientParams}, entry)
 	if err != nil {
 		return nil, err
 	}
 	return &Rows{call: r.call, tables: h.Tables, rawPII: entry.PIIAudit}, nil
 }
 
-// ask sends req for p's profile to a worker, and returns the profile's
-// tables and the worker's header, which says what was read also when it
-// carries an error. A query's stream is left in r.call.
-func (r *run) ask(ctx context.Context, p Principal, req sandbox.Request) ([]Visible, *sandbox.Header, error) {
+// ask sends req for p's profile to a worker and returns its header. The
+// tables it says were read go into entry, also with an error, whose text
+// may quote them. A query's stream is left in r.call.
+func (r *run) ask(ctx context.Context, p Principal, req sandbox.Request, entry *LogEntry) (*sandbox.Header, error) {
 	visible, err := r.e.Visible(ctx, p)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	prof := newProfile(visible)
 	if r.w, err = r.e.pool.acquire(ctx, prof.key); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	r.watch(ctx)
 	req.Profile = prof.key
 	h, call, err := r.w.call(ctx, &req, prof, r.e.lim.MaxSandboxes)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	r.call, r.inStep = call, call == nil
+	entry.Tables, entry.PIIAudit = h.Tables, readsRawPII(visible, h.Tables)
 	if h.Error != nil {
-		return visible, h, readError(h.Error.Err(), visible, h.Tables)
+		return h, &ReadError{Err: h.Error.Err(), Tables: h.Tables, RawPII: entry.PIIAudit}
 	}
-	return visible, h, nil
+	return h, nil
 }
 
 // call sends req, and sends it again with the profile's sandbox spelled

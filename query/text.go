@@ -1,7 +1,6 @@
 package query
 
 import (
-	"errors"
 	"strings"
 	"unicode/utf8"
 
@@ -37,33 +36,4 @@ func checkSQL(sql string) error {
 		return pier.Errorf(pier.EInvalid, "The SQL holds a NUL character, which cannot be part of a query. Remove it and try again.")
 	}
 	return nil
-}
-
-// ReadError is the error of a query that had read lake tables before it
-// failed: its text may quote their data (a value that failed a cast), so
-// whoever keeps the error must keep what was read with it.
-type ReadError struct {
-	Err    error
-	Tables []string
-	RawPII bool
-}
-
-func (e *ReadError) Error() string { return e.Err.Error() }
-
-func (e *ReadError) Unwrap() error { return e.Err }
-
-func readError(err error, visible []Visible, tables []string) error {
-	if err == nil || len(tables) == 0 {
-		return err
-	}
-	return &ReadError{Err: err, Tables: tables, RawPII: readsRawPII(visible, tables)}
-}
-
-// ReadOf returns what the query that failed with err had read.
-func ReadOf(err error) (tables []string, rawPII bool) {
-	var re *ReadError
-	if errors.As(err, &re) {
-		return re.Tables, re.RawPII
-	}
-	return nil, false
 }
