@@ -86,6 +86,9 @@ func (w *walker) walk(node any, scope *ctes, shown bool) {
 func cteNames(o map[string]any) map[string]bool {
 	cm, _ := o["cte_map"].(map[string]any)
 	list, _ := cm["map"].([]any)
+	if len(list) == 0 {
+		return nil
+	}
 	names := map[string]bool{}
 	for _, e := range list {
 		if kv, ok := e.(map[string]any); ok {
