@@ -89,7 +89,7 @@ func apiStoredResult(r *notebook.Result) map[string]any {
 	m := map[string]any{"ran_by": r.RanBy, "ran_at": r.RanAt, "source": r.Source, "tables": r.Tables}
 	switch {
 	case r.Hidden:
-		m["hidden"] = "This result reads data you do not have access to. Ask the notebook's owner or an admin."
+		m["hidden"] = pier.ErrorMessage(notebook.ErrHiddenResult)
 	case r.Error != nil:
 		m["data"] = map[string]apiError{"error": toAPIError(r.Error)}
 	default:

@@ -319,7 +319,7 @@ func (s *Service) Result(ctx context.Context, who *auth.User, id, cellID string)
 }
 
 // ErrHiddenResult is a kept result its reader may not see.
-var ErrHiddenResult = pier.Errorf(pier.ENotFound, "This result reads data you do not have access to.")
+var ErrHiddenResult = pier.Errorf(pier.ENotFound, "This result reads data you do not have access to. Ask the notebook's owner, or request access to the tables it reads.")
 
 // Export returns the current version in portable form.
 func (s *Service) Export(ctx context.Context, who *auth.User, id string) (Export, error) {
