@@ -14,13 +14,16 @@ const (
 	ESQL          = "sql_error"    // the user's SQL is wrong or not allowed: 400
 	EUnauthorized = "unauthorized" // not signed in: 401
 	EForbidden    = "forbidden"    // signed in, not allowed: 403
-	ENotFound     = "not_found"    // missing or not visible to the caller: 404
-	EConflict     = "conflict"     // stale version or duplicate: 409
-	ETooLarge     = "too_large"    // 413
-	ETooMany      = "too_many"     // throttled or over a concurrency share: 429
-	ETimeout      = "timeout"      // a query ran past its deadline: 504
-	EUnavailable  = "unavailable"  // stopped because the server is shutting down: 503
-	EInternal     = "internal"     // a fault of Pier's, never shown in detail
+	// EPasswordChange: signed in with a one-time password, which must be
+	// replaced before anything else: 403.
+	EPasswordChange = "password_change_required"
+	ENotFound       = "not_found"   // missing or not visible to the caller: 404
+	EConflict       = "conflict"    // stale version or duplicate: 409
+	ETooLarge       = "too_large"   // 413
+	ETooMany        = "too_many"    // throttled or over a concurrency share: 429
+	ETimeout        = "timeout"     // a query ran past its deadline: 504
+	EUnavailable    = "unavailable" // stopped because the server is shutting down: 503
+	EInternal       = "internal"    // a fault of Pier's, never shown in detail
 )
 
 // Error is an error whose Message is written for the person who caused it.

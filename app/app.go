@@ -29,7 +29,9 @@ type App struct {
 	users      *auth.Store
 	enforcer   *auth.Enforcer
 	sessions   *scs.SessionManager
-	throttle   *auth.Throttle
+	accounts   *auth.Accounts
+	throttle   *auth.Throttle // per account
+	addrs      *auth.Throttle // per client address, across accounts
 	props      *query.PropStore
 	catalog    *query.Catalog
 	engine     *query.Engine
@@ -55,7 +57,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{cfg: cfg, log: log, db: db, users: auth.NewStore(db), throttle: auth.NewThrottle(), props: query.NewPropStore(db)}
+	a := &App{cfg: cfg, log: log, db: db, users: auth.NewStore(db), throttle: auth.NewThrottle(), addrs: auth.NewAddressThrottle(), props: query.NewPropStore(db)}
 	if err := a.build(ctx); err != nil {
 		a.Close()
 		return nil, err
@@ -71,6 +73,7 @@ func (a *App) build(ctx context.Context) error {
 	if a.enforcer, err = auth.NewEnforcer(); err != nil {
 		return err
 	}
+	a.accounts = auth.NewAccounts(a.users, a.enforcer)
 	if err := a.prepareLake(ctx); err != nil {
 		return err
 	}

@@ -53,13 +53,13 @@ func (a *App) firstAdmin(ctx context.Context) error {
 		return err
 	}
 	password := auth.RandomPassword()
-	_, err = a.users.CreateUser(ctx, auth.NewUser{Email: FirstAdminEmail, Name: "Admin", Tier: auth.TierAdmin, Password: password})
+	_, err = a.users.CreateUser(ctx, auth.NewUser{Email: FirstAdminEmail, Name: "Admin", Tier: auth.TierAdmin, Password: password, OneTime: true})
 	if pier.ErrorCode(err) == pier.EConflict {
 		return nil // another replica made it first
 	}
 	if err != nil {
 		return err
 	}
-	a.printf("\nCreated the first admin. Sign in and keep this password safe; it is shown only once.\n  e-mail:   %s\n  password: %s\n\n", FirstAdminEmail, password)
+	a.printf("\nCreated the first admin. Sign in with this one-time password; Pier then asks you to choose your own.\n  e-mail:   %s\n  password: %s\n\n", FirstAdminEmail, password)
 	return nil
 }

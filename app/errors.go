@@ -13,7 +13,7 @@ import (
 
 var statusOf = map[string]int{
 	pier.EInvalid: http.StatusBadRequest, pier.ESQL: http.StatusBadRequest,
-	pier.EUnauthorized: http.StatusUnauthorized, pier.EForbidden: http.StatusForbidden,
+	pier.EUnauthorized: http.StatusUnauthorized, pier.EForbidden: http.StatusForbidden, pier.EPasswordChange: http.StatusForbidden,
 	pier.ENotFound: http.StatusNotFound, pier.EConflict: http.StatusConflict,
 	pier.ETooLarge: http.StatusRequestEntityTooLarge, pier.ETooMany: http.StatusTooManyRequests,
 	pier.ETimeout: http.StatusGatewayTimeout, pier.EInternal: http.StatusInternalServerError,

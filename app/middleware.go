@@ -13,9 +13,10 @@ import (
 )
 
 const (
-	userKey     = "pier.user"
-	bearerKey   = "pier.bearer"
-	sessionUser = "user_id"
+	userKey      = "pier.user"
+	bearerKey    = "pier.bearer"
+	sessionUser  = "user_id"
+	sessionEpoch = "epoch"
 )
 
 // identify finds who is calling: an API token in Authorization, else the
@@ -35,20 +36,47 @@ func (a *App) identify(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 			c.Set(userKey, u)
 			c.Set(bearerKey, true)
+			a.accounts.Seen(ctx, u)
 			return next(c)
 		}
 		if id := a.sessions.GetString(ctx, sessionUser); id != "" {
 			u, err := a.users.UserByID(ctx, id)
-			if err == nil && !u.Disabled {
+			switch {
+			case err == nil && !u.Disabled && a.sessions.GetInt64(ctx, sessionEpoch) == u.SessionEpoch:
 				c.Set(userKey, u)
-			} else if pier.ErrorCode(err) == pier.ENotFound || (err == nil && u.Disabled) {
+				a.accounts.Seen(ctx, u)
+			case err == nil || pier.ErrorCode(err) == pier.ENotFound:
+				// Disabled, gone, or a session from before a new password.
 				a.sessions.Destroy(ctx)
-			} else if err != nil {
+			default:
 				return err
 			}
 		}
 		return next(c)
 	}
+}
+
+// passwordGate lets a person signed in with a password Pier made do
+// nothing but choose a new one (and sign out): pages lead to the account
+// page, the API answers 403 password_change_required. API tokens are not
+// the one-time password and keep working: an operator may create one on
+// the command line for a script before anyone has signed in.
+func (a *App) passwordGate(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		u := currentUser(c)
+		if u == nil || !u.MustChangePassword || c.Get(bearerKey) == true || passwordChangePaths[c.Request().URL.Path] || strings.HasPrefix(c.Request().URL.Path, "/static/") {
+			return next(c)
+		}
+		if isAPI(c.Request().URL.Path) {
+			return pier.Errorf(pier.EPasswordChange, "Choose a new password first: the one you signed in with was for one use only. Send it with POST /api/v1/me/password.")
+		}
+		return c.Redirect(http.StatusSeeOther, "/settings/account")
+	}
+}
+
+var passwordChangePaths = map[string]bool{
+	"/settings/account": true, "/settings/account/password": true, "/api/v1/me/password": true,
+	"/api/v1/me": true, "/logout": true, "/login": true, "/healthz": true,
 }
 
 func currentUser(c echo.Context) *auth.User {
@@ -96,6 +124,11 @@ func (a *App) csrf() echo.MiddlewareFunc {
 			return pier.Errorf(pier.EForbidden, "This form has expired or did not come from Pier. Reload the page and try again.")
 		},
 	})
+}
+
+// dropCSRF expires the CSRF cookie, so the next page gets a new token.
+func dropCSRF(c echo.Context) {
+	c.SetCookie(&http.Cookie{Name: "pier_csrf", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
 }
 
 func csrfToken(c echo.Context) string {

@@ -25,28 +25,48 @@ func (a *App) loginPage(c echo.Context) error {
 func (a *App) login(c echo.Context) error {
 	ctx := c.Request().Context()
 	email, password := strings.TrimSpace(c.FormValue("email")), c.FormValue("password")
-	if err := a.throttle.Allow(strings.ToLower(email) + "|" + c.RealIP()); err != nil {
-		return a.render(c, http.StatusTooManyRequests, views.Login(email, csrfToken(c), pier.ErrorMessage(err)))
-	}
-	u, err := a.users.CheckPassword(ctx, email, password)
-	if pier.ErrorCode(err) == pier.EUnauthorized {
+	u, err := a.signIn(c, email, password)
+	switch pier.ErrorCode(err) {
+	case "":
+	case pier.EUnauthorized:
 		return a.render(c, http.StatusUnauthorized, views.Login(email, csrfToken(c), pier.ErrorMessage(err)))
-	}
-	if err != nil {
+	case pier.ETooMany:
+		return a.render(c, http.StatusTooManyRequests, views.Login(email, csrfToken(c), pier.ErrorMessage(err)))
+	default:
 		return err
 	}
-	// A new session id at sign-in stops session fixation.
+	// A new session id at sign-in stops session fixation; a new CSRF token
+	// likewise, so a token planted before sign-in is worth nothing after.
 	if err := a.sessions.RenewToken(ctx); err != nil {
 		return err
 	}
 	a.sessions.Put(ctx, sessionUser, u.ID)
+	a.sessions.Put(ctx, sessionEpoch, u.SessionEpoch)
+	dropCSRF(c)
+	if u.MustChangePassword {
+		return c.Redirect(http.StatusSeeOther, "/settings/account")
+	}
 	return c.Redirect(http.StatusSeeOther, "/")
+}
+
+// signIn checks the throttles (per account, and per address across
+// accounts, so one password tried on many accounts is slowed too) and then
+// the password.
+func (a *App) signIn(c echo.Context, email, password string) (*auth.User, error) {
+	if err := a.throttle.Allow(strings.ToLower(email)); err != nil {
+		return nil, err
+	}
+	if err := a.addrs.Allow(c.RealIP()); err != nil {
+		return nil, err
+	}
+	return a.users.CheckPassword(c.Request().Context(), email, password)
 }
 
 func (a *App) logout(c echo.Context) error {
 	if err := a.sessions.Destroy(c.Request().Context()); err != nil {
 		return err
 	}
+	dropCSRF(c)
 	return c.Redirect(http.StatusSeeOther, "/login")
 }
 

@@ -23,7 +23,7 @@ func (a *App) routes() *echo.Echo {
 	// X-Forwarded-For.
 	e.IPExtractor = echo.ExtractIPDirect()
 	e.Use(middleware.RequestID(), a.accessLog, middleware.Recover(), securityHeaders, middleware.BodyLimit(maxBody))
-	e.Use(echo.WrapMiddleware(a.sessions.LoadAndSave), a.identify, a.csrf())
+	e.Use(echo.WrapMiddleware(a.sessions.LoadAndSave), a.identify, a.passwordGate, a.csrf())
 
 	e.GET("/healthz", a.healthz)
 	e.GET("/metrics", a.metricsPage, a.require(auth.ObjMetrics, auth.ActRead))
@@ -54,6 +54,10 @@ func (a *App) routes() *echo.Echo {
 	e.POST("/dashboards/:id/tiles", a.sqlTileForm, a.signedInPage)
 	e.POST("/dashboards/:id/filters/:filter/delete", a.removeFilterForm, a.signedInPage)
 	e.GET("/explore", a.explorePage, a.signedInPage)
+	e.GET("/settings/account", a.accountPage, a.signedInPage)
+	e.POST("/settings/account/password", a.changePasswordForm, a.signedInPage)
+	e.POST("/settings/account/tokens", a.createTokenForm, a.signedInPage)
+	e.POST("/settings/account/tokens/:id/revoke", a.revokeTokenForm, a.signedInPage)
 	a.ticketPages(e)
 
 	api := e.Group("/api/v1")
@@ -73,8 +77,24 @@ func (a *App) routes() *echo.Echo {
 	api.GET("/settings/webhook", a.apiGetWebhook, a.require(auth.ObjSettings, auth.ActManage))
 	api.PUT("/settings/webhook", a.apiSetWebhook, a.require(auth.ObjSettings, auth.ActManage))
 	api.GET("/audit", a.apiAudit, a.require(auth.ObjSettings, auth.ActManage))
+	a.accountRoutes(api)
 	api.Any("/*", func(c echo.Context) error { return echo.ErrNotFound })
 	return e
+}
+
+// accountRoutes: one's own password and tokens for anyone signed in; the
+// people endpoints for admins (auth.Accounts checks again).
+func (a *App) accountRoutes(api *echo.Group) {
+	me := api.Group("/me", a.require(auth.ObjProfile, auth.ActRead))
+	me.POST("/password", a.apiChangePassword)
+	me.GET("/tokens", a.apiTokens)
+	me.POST("/tokens", a.apiCreateToken)
+	me.DELETE("/tokens/:id", a.apiRevokeToken)
+	people := api.Group("/admin/users", a.require(auth.ObjUsers, auth.ActManage))
+	people.GET("", a.apiPeople)
+	people.POST("", a.apiAddPerson)
+	people.PATCH("/:email", a.apiChangePerson)
+	people.POST("/:email/reset-password", a.apiResetPassword)
 }
 
 // notebookRoutes are open to anyone signed in; the notebook service

@@ -1,14 +1,13 @@
 package auth
 
 import (
-	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/base64"
-	"errors"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/alexedwards/argon2id"
+	"github.com/trustelem/zxcvbn"
 
 	"github.com/pier-analytics/pier"
 )
@@ -17,54 +16,69 @@ import (
 // guessing through the throttled login impractical.
 const MinPasswordLength = 10
 
-// HashPassword returns an argon2id hash of p.
-func HashPassword(p string) (string, error) {
-	if len(p) < MinPasswordLength {
-		return "", pier.Errorf(pier.EInvalid, "a password needs at least %d characters", MinPasswordLength)
+// MaxPasswordLength bounds the work one password can cost: the strength
+// check grows faster than its length.
+const MaxPasswordLength = 200
+
+// minScore is zxcvbn's "safely unguessable" (about 10⁸ guesses and up):
+// it refuses the leaked-password list zxcvbn ships, common words and
+// names, keyboard walks, dates and repeats, and the person's own e-mail.
+const minScore = 3
+
+// CheckStrength says in plain words why p is not good enough as a
+// password, or returns nil. personal holds what an attacker knows of its
+// owner (e-mail, name).
+func CheckStrength(p string, personal ...string) error {
+	n := utf8.RuneCountInString(p)
+	switch {
+	case n < MinPasswordLength:
+		return pier.Errorf(pier.EInvalid, "A password needs at least %d characters. A few unrelated words make a good one.", MinPasswordLength)
+	case n > MaxPasswordLength:
+		return pier.Errorf(pier.EInvalid, "A password may have at most %d characters.", MaxPasswordLength)
+	case !utf8.ValidString(p):
+		return pier.Errorf(pier.EInvalid, "A password must be text.")
 	}
+	res := zxcvbn.PasswordStrength(p, inputsOf(personal))
+	if res.Score >= minScore {
+		return nil
+	}
+	for _, m := range res.Sequence {
+		if m.Pattern == "dictionary" && m.DictionaryName == "passwords" && m.J-m.I+1 == len(p) {
+			return pier.Errorf(pier.EInvalid, "This is one of the most common passwords, which attackers try first. Choose another; a few unrelated words make a good one.")
+		}
+		if m.Pattern == "dictionary" && m.DictionaryName == "user_inputs" {
+			return pier.Errorf(pier.EInvalid, "This password is too close to your e-mail or name. Choose another; a few unrelated words make a good one.")
+		}
+	}
+	return pier.Errorf(pier.EInvalid, "This password is too easy to guess: it is made of common words, names, dates or keyboard patterns. Add another word or two.")
+}
+
+// inputsOf splits e-mails and names into the words zxcvbn should treat as
+// known to an attacker.
+func inputsOf(personal []string) []string {
+	var out []string
+	for _, s := range personal {
+		s = strings.ToLower(s)
+		out = append(out, s)
+		out = append(out, strings.FieldsFunc(s, func(r rune) bool { return r == '@' || r == '.' || r == ' ' || r == '-' || r == '_' })...)
+	}
+	return out
+}
+
+// hashPassword returns an argon2id hash of p, holding a hashing slot.
+func hashPassword(p string) (string, error) {
+	release := hashSlots.acquire()
+	if release == nil {
+		return "", errBusy
+	}
+	defer release()
 	return argon2id.CreateHash(p, argon2id.DefaultParams)
 }
 
 // RandomPassword returns a password for one-time use, such as the first
-// admin's.
+// admin's: 120 random bits.
 func RandomPassword() string {
 	b := make([]byte, 15)
 	rand.Read(b)
-	return strings.TrimRight(base64.RawURLEncoding.EncodeToString(b), "=")
-}
-
-// dummyHash is compared against when the e-mail is unknown, so a login for
-// an unknown account costs as much time as one for a known account.
-var dummyHash, _ = argon2id.CreateHash("not a real password", argon2id.DefaultParams)
-
-// errBadLogin is the one answer for every failed sign-in: it does not reveal
-// whether the e-mail exists or the account is disabled.
-var errBadLogin = pier.Errorf(pier.EUnauthorized, "That e-mail and password do not match. Check both and try again.")
-
-// CheckPassword returns the user if email and password match an enabled
-// account.
-func (s *Store) CheckPassword(ctx context.Context, email, password string) (*User, error) {
-	var hash string
-	row := s.db.QueryRowContext(ctx, `SELECT password_hash FROM users WHERE email = $1`,
-		strings.ToLower(strings.TrimSpace(email)))
-	err := row.Scan(&hash)
-	if errors.Is(err, sql.ErrNoRows) {
-		argon2id.ComparePasswordAndHash(password, dummyHash)
-		return nil, errBadLogin
-	}
-	if err != nil {
-		return nil, err
-	}
-	ok, err := argon2id.ComparePasswordAndHash(password, hash)
-	if err != nil || !ok {
-		return nil, errBadLogin
-	}
-	u, err := s.UserByEmail(ctx, email)
-	if err != nil {
-		return nil, err
-	}
-	if u.Disabled {
-		return nil, errBadLogin
-	}
-	return u, nil
+	return base64.RawURLEncoding.EncodeToString(b)
 }

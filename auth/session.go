@@ -12,7 +12,9 @@ import (
 
 // SessionStore keeps scs sessions in the metadata store, so that every
 // replica sees the same sessions and a logout revokes everywhere at once.
-// It implements scs.CtxStore.
+// Only a hash of each session's cookie value is stored, so a copy of the
+// store does not let anyone sign in as its users. It implements
+// scs.CtxStore.
 type SessionStore struct {
 	db *store.DB
 }
@@ -39,7 +41,7 @@ func (s *SessionStore) Delete(token string) error {
 func (s *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
 	var data string
 	err := s.db.QueryRowContext(ctx, `SELECT data FROM sessions WHERE token = $1 AND expiry > $2`,
-		token, store.Now()).Scan(&data)
+		hashToken(token), store.Now()).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
 	}
@@ -57,13 +59,13 @@ func (s *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool,
 func (s *SessionStore) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
 	_, err := s.db.ExecContext(ctx, `INSERT INTO sessions (token, data, expiry) VALUES ($1, $2, $3)
 		ON CONFLICT (token) DO UPDATE SET data = excluded.data, expiry = excluded.expiry`,
-		token, base64.StdEncoding.EncodeToString(b), expiry.UnixMilli())
+		hashToken(token), base64.StdEncoding.EncodeToString(b), expiry.UnixMilli())
 	return err
 }
 
 // DeleteCtx implements scs.CtxStore.
 func (s *SessionStore) DeleteCtx(ctx context.Context, token string) error {
-	_, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE token = $1`, token)
+	_, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE token = $1`, hashToken(token))
 	return err
 }
 

@@ -27,7 +27,7 @@ func TestUsersPasswordsAndTokens(t *testing.T) {
 		if u.Email != "ana@example.com" {
 			t.Errorf("e-mail not normalised: %q", u.Email)
 		}
-		if _, err := s.CreateUser(ctx, NewUser{Email: "ana@example.com", Name: "Again", Tier: TierView, Password: "0123456789"}); pier.ErrorCode(err) != pier.EConflict {
+		if _, err := s.CreateUser(ctx, NewUser{Email: "ana@example.com", Name: "Again", Tier: TierView, Password: "another fine passphrase"}); pier.ErrorCode(err) != pier.EConflict {
 			t.Errorf("duplicate e-mail: got %v, want conflict", err)
 		}
 		if _, err := s.CheckPassword(ctx, "ana@example.com", "correct horse battery"); err != nil {
@@ -66,9 +66,9 @@ func TestUsersPasswordsAndTokens(t *testing.T) {
 func TestCreateUserRejectsBadInput(t *testing.T) {
 	s := NewStore(storetest.OpenSQLite(t))
 	cases := map[string]NewUser{
-		"bad e-mail":     {Email: "not-an-email", Name: "X", Tier: TierView, Password: "0123456789"},
-		"no name":        {Email: "x@example.com", Name: " ", Tier: TierView, Password: "0123456789"},
-		"unknown tier":   {Email: "x@example.com", Name: "X", Tier: "boss", Password: "0123456789"},
+		"bad e-mail":     {Email: "not-an-email", Name: "X", Tier: TierView, Password: "another fine passphrase"},
+		"no name":        {Email: "x@example.com", Name: " ", Tier: TierView, Password: "another fine passphrase"},
+		"unknown tier":   {Email: "x@example.com", Name: "X", Tier: "boss", Password: "another fine passphrase"},
 		"short password": {Email: "x@example.com", Name: "X", Tier: TierView, Password: "short"},
 	}
 	for name, nu := range cases {

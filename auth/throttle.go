@@ -9,9 +9,9 @@ import (
 	"github.com/pier-analytics/pier"
 )
 
-// Throttle limits sign-in attempts per key (e-mail and client address):
-// a burst of five, then one every twelve seconds. State is per process, so
-// with N replicas an attacker gets at most N times the rate.
+// Throttle limits sign-in attempts per key: a burst, then one attempt
+// every so often. State is per process, so with N replicas an attacker
+// gets at most N times the rate.
 type Throttle struct {
 	mu      sync.Mutex
 	limits  map[string]*entry
@@ -25,9 +25,18 @@ type entry struct {
 	seen time.Time
 }
 
-// NewThrottle returns a Throttle with Pier's sign-in limits.
-func NewThrottle() *Throttle {
-	return &Throttle{limits: map[string]*entry{}, every: 12 * time.Second, burst: 5, maxKeys: 100000}
+// NewThrottle returns the per-account limit: five attempts, then one every
+// twelve seconds, whoever tries.
+func NewThrottle() *Throttle { return newThrottle(12*time.Second, 5) }
+
+// NewAddressThrottle returns the per-address limit across accounts, which
+// stops one password being tried on many accounts: thirty attempts (an
+// office behind one address signing in at nine), then one every two
+// seconds.
+func NewAddressThrottle() *Throttle { return newThrottle(2*time.Second, 30) }
+
+func newThrottle(every time.Duration, burst int) *Throttle {
+	return &Throttle{limits: map[string]*entry{}, every: every, burst: burst, maxKeys: 100000}
 }
 
 // Allow returns a too-many-requests error once key has used its attempts.

@@ -7,6 +7,7 @@ import (
 	"net/mail"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/pier-analytics/pier"
 	"github.com/pier-analytics/pier/store"
@@ -19,6 +20,14 @@ type User struct {
 	Name     string
 	Tier     Tier
 	Disabled bool
+	// MustChangePassword is set while the password is one Pier made (the
+	// first admin's, a reset, a new person's): until it is replaced the
+	// user may do nothing but change it.
+	MustChangePassword bool
+	// SessionEpoch moves on when the user's browser sessions must end (a
+	// new password); a session from an earlier epoch is void.
+	SessionEpoch int64
+	LastSeen     time.Time // zero if never; written at most once a minute
 }
 
 // Store reads and writes users, grants and tokens.
@@ -29,33 +38,44 @@ type Store struct {
 // NewStore returns a Store over db.
 func NewStore(db *store.DB) *Store { return &Store{db: db} }
 
-// NewUser is what it takes to create a user.
+// NewUser is what it takes to create a user. A OneTime password is one
+// Pier made, to be replaced at the first sign-in; any other must pass
+// CheckStrength.
 type NewUser struct {
 	Email    string
 	Name     string
 	Tier     Tier
 	Password string
+	OneTime  bool
 }
 
 // CreateUser validates u, hashes its password and saves it.
 func (s *Store) CreateUser(ctx context.Context, u NewUser) (*User, error) {
+	return s.createUser(ctx, s.db, u)
+}
+
+func (s *Store) createUser(ctx context.Context, db execer, u NewUser) (*User, error) {
 	email, err := normalEmail(u.Email)
 	if err != nil {
 		return nil, err
 	}
-	if strings.TrimSpace(u.Name) == "" {
+	name := strings.TrimSpace(u.Name)
+	if name == "" {
 		return nil, pier.Errorf(pier.EInvalid, "a user needs a name")
 	}
 	if _, err := ParseTier(string(u.Tier)); err != nil {
 		return nil, err
 	}
-	hash, err := HashPassword(u.Password)
+	if err := CheckStrength(u.Password, email, name); err != nil {
+		return nil, err
+	}
+	hash, err := hashPassword(u.Password)
 	if err != nil {
 		return nil, err
 	}
-	user := &User{ID: store.NewID(), Email: email, Name: strings.TrimSpace(u.Name), Tier: u.Tier}
-	_, err = s.db.ExecContext(ctx, `INSERT INTO users (id, email, name, tier, password_hash, disabled, created_at)
-		VALUES ($1, $2, $3, $4, $5, FALSE, $6)`, user.ID, user.Email, user.Name, string(user.Tier), hash, store.Now())
+	user := &User{ID: store.NewID(), Email: email, Name: name, Tier: u.Tier, MustChangePassword: u.OneTime}
+	_, err = db.ExecContext(ctx, `INSERT INTO users (id, email, name, tier, password_hash, disabled, created_at, must_change_password)
+		VALUES ($1, $2, $3, $4, $5, FALSE, $6, $7)`, user.ID, user.Email, user.Name, string(user.Tier), hash, store.Now(), u.OneTime)
 	if store.IsUniqueViolation(err) {
 		return nil, pier.Errorf(pier.EConflict, "a user with the e-mail %s already exists", email)
 	}
@@ -63,6 +83,12 @@ func (s *Store) CreateUser(ctx context.Context, u NewUser) (*User, error) {
 		return nil, err
 	}
 	return user, nil
+}
+
+// execer is a database or a transaction.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 func normalEmail(s string) (string, error) {
@@ -74,18 +100,22 @@ func normalEmail(s string) (string, error) {
 	return s, nil
 }
 
-const userColumns = `id, email, name, tier, disabled`
+const userColumns = `id, email, name, tier, disabled, must_change_password, session_epoch, last_seen_at`
 
 func scanUser(row interface{ Scan(...any) error }) (*User, error) {
 	var u User
 	var tier string
-	if err := row.Scan(&u.ID, &u.Email, &u.Name, &tier, &u.Disabled); err != nil {
+	var seen sql.NullInt64
+	if err := row.Scan(&u.ID, &u.Email, &u.Name, &tier, &u.Disabled, &u.MustChangePassword, &u.SessionEpoch, &seen); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, pier.Errorf(pier.ENotFound, "no such user")
 		}
 		return nil, err
 	}
 	u.Tier = Tier(tier)
+	if seen.Valid {
+		u.LastSeen = time.UnixMilli(seen.Int64).UTC()
+	}
 	return &u, nil
 }
 
@@ -114,15 +144,35 @@ func (s *Store) CountUsers(ctx context.Context) (int, error) {
 
 // UserChange lists the properties to change; nil fields stay as they are.
 type UserChange struct {
+	Name     *string
 	Tier     *Tier
 	Disabled *bool
 }
 
 // UpdateUser applies c to the user with that e-mail.
 func (s *Store) UpdateUser(ctx context.Context, email string, c UserChange) (*User, error) {
-	u, err := s.UserByEmail(ctx, email)
+	var u *User
+	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		u, err = s.updateUser(ctx, tx, email, c)
+		return err
+	})
+	return u, err
+}
+
+func (s *Store) updateUser(ctx context.Context, db execer, email string, c UserChange) (*User, error) {
+	u, err := scanUser(db.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE email = $1`, strings.ToLower(strings.TrimSpace(email))))
+	if pier.ErrorCode(err) == pier.ENotFound {
+		return nil, pier.Errorf(pier.ENotFound, "there is no user with the e-mail %s", email)
+	}
 	if err != nil {
 		return nil, err
+	}
+	if c.Name != nil {
+		if strings.TrimSpace(*c.Name) == "" {
+			return nil, pier.Errorf(pier.EInvalid, "a user needs a name")
+		}
+		u.Name = strings.TrimSpace(*c.Name)
 	}
 	if c.Tier != nil {
 		if _, err := ParseTier(string(*c.Tier)); err != nil {
@@ -131,10 +181,13 @@ func (s *Store) UpdateUser(ctx context.Context, email string, c UserChange) (*Us
 		u.Tier = *c.Tier
 	}
 	if c.Disabled != nil {
+		if *c.Disabled && !u.Disabled {
+			u.SessionEpoch++ // a disabled person's sessions end, not just pause
+		}
 		u.Disabled = *c.Disabled
 	}
-	_, err = s.db.ExecContext(ctx, `UPDATE users SET tier = $1, disabled = $2 WHERE id = $3`,
-		string(u.Tier), u.Disabled, u.ID)
+	_, err = db.ExecContext(ctx, `UPDATE users SET name = $1, tier = $2, disabled = $3, session_epoch = $4 WHERE id = $5`,
+		u.Name, string(u.Tier), u.Disabled, u.SessionEpoch, u.ID)
 	return u, err
 }
 
@@ -157,3 +210,8 @@ func (s *Store) UsersOfTiers(ctx context.Context, tiers ...Tier) ([]*User, error
 	}
 	return out, rows.Err()
 }
+
+// normalOrSame lowercases and trims an e-mail, for comparing.
+func normalOrSame(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+
+func joinParts(parts []string) string { return strings.Join(parts, ", ") }

@@ -69,6 +69,9 @@ func connect(url, dataDir string) (*DB, error) {
 // foreign keys on, and immediate transactions so two writers queue rather
 // than deadlock on upgrade.
 func openSQLite(path string) (*DB, error) {
+	if err := ownerOnly(path); err != nil {
+		return nil, err
+	}
 	dsn := "file:" + path + "?_txlock=immediate" +
 		"&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
 		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
@@ -78,6 +81,23 @@ func openSQLite(path string) (*DB, error) {
 	}
 	keepConnections(db)
 	return &DB{DB: db}, nil
+}
+
+// ownerOnly makes the store file readable by its owner alone (it holds
+// password hashes, sessions and the server's secret key) before SQLite
+// opens it; SQLite gives its -wal and -shm files the same mode.
+func ownerOnly(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("store: create %s: %w", path, err)
+	}
+	f.Close()
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Chmod(p, 0o600); err != nil && !os.IsNotExist(err) {
+			return fmt.Errorf("store: %w", err)
+		}
+	}
+	return nil
 }
 
 // keepConnections keeps enough connections open for a busy dashboard:

@@ -2,6 +2,9 @@ package store_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
+	"syscall"
 	"testing"
 
 	"github.com/pier-analytics/pier/store"
@@ -43,4 +46,33 @@ func TestOneTimeStepsAreTakenOnce(t *testing.T) {
 			t.Fatalf("second claim: %v, %v", again, err)
 		}
 	})
+}
+
+// The store holds password hashes, sessions and the server's key: only its
+// owner may read its files, even where the umask would allow more.
+func TestTheSQLiteFilesAreTheOwnersAlone(t *testing.T) {
+	dir := t.TempDir()
+	old := syscall.Umask(0o022)
+	defer syscall.Umask(old)
+	db, err := store.Open(context.Background(), "", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(context.Background(), "INSERT INTO settings (name, value) VALUES ('a', 'b')"); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "pier.db*"))
+	if len(files) < 2 {
+		t.Fatalf("store files: %v", files)
+	}
+	for _, f := range files {
+		st, err := os.Stat(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Mode().Perm()&0o077 != 0 {
+			t.Errorf("%s has mode %v", filepath.Base(f), st.Mode().Perm())
+		}
+	}
 }

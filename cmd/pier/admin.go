@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"text/tabwriter"
+	"time"
 
 	"github.com/pier-analytics/pier"
 	"github.com/pier-analytics/pier/app"
@@ -159,6 +161,79 @@ func tokensCreate(ctx context.Context, args []string, stdout io.Writer) error {
 		token, err := auth.NewStore(db).CreateToken(ctx, email, name)
 		if err == nil {
 			fmt.Fprintln(stdout, token)
+		}
+		return err
+	})
+}
+
+func usersResetPassword(ctx context.Context, args []string, stdout io.Writer) error {
+	var cfg app.Config
+	var email string
+	fs := newFlags("users reset-password", &cfg)
+	fs.StringVar(&email, "email", "", "e-mail address")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := required("users reset-password", "email", email); err != nil {
+		return err
+	}
+	return withStore(ctx, cfg, func(db *store.DB) error {
+		password, err := auth.NewStore(db).ResetPassword(ctx, email)
+		if err == nil {
+			fmt.Fprintf(stdout, "One-time password for %s (they choose their own at sign-in; their sessions have ended):\n%s\n", email, password)
+		}
+		return err
+	})
+}
+
+func tokensList(ctx context.Context, args []string, stdout io.Writer) error {
+	var cfg app.Config
+	var email string
+	fs := newFlags("tokens list", &cfg)
+	fs.StringVar(&email, "email", "", "e-mail address of the tokens' user")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := required("tokens list", "email", email); err != nil {
+		return err
+	}
+	return withStore(ctx, cfg, func(db *store.DB) error {
+		users := auth.NewStore(db)
+		if _, err := users.UserByEmail(ctx, email); err != nil {
+			return err
+		}
+		tokens, err := users.Tokens(ctx, email)
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tNAME\tCREATED\tLAST USED")
+		for _, t := range tokens {
+			used := "never"
+			if !t.LastUsed.IsZero() {
+				used = t.LastUsed.Format(time.RFC3339)
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", t.ID, t.Name, t.Created.Format(time.RFC3339), used)
+		}
+		return tw.Flush()
+	})
+}
+
+func tokensRevoke(ctx context.Context, args []string, stdout io.Writer) error {
+	var cfg app.Config
+	var id string
+	fs := newFlags("tokens revoke", &cfg)
+	fs.StringVar(&id, "id", "", "the token's id, from `pier tokens list`")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := required("tokens revoke", "id", id); err != nil {
+		return err
+	}
+	return withStore(ctx, cfg, func(db *store.DB) error {
+		err := auth.NewStore(db).RevokeToken(ctx, id)
+		if err == nil {
+			fmt.Fprintf(stdout, "Revoked %s; it stops working at once.\n", id)
 		}
 		return err
 	})

@@ -23,9 +23,12 @@ const usage = `Usage:
   pier migrate [--data DIR] [--db URL]
   pier users add   --email E --name N --tier view|handle|analyze|data|admin --password-stdin
   pier users set   --email E [--tier T] [--disabled true|false]
+  pier users reset-password --email E
   pier grants add  --email E --table T [--pii]
   pier tables set  --table T [--restricted true|false] [--pii COL,COL] [--description TEXT] [--owner EMAIL]
   pier tokens create --email E [--name N]
+  pier tokens list   --email E
+  pier tokens revoke --id ID
   pier demo    [--lake DIR] [--scale small|medium|large]
   pier bench   [--data DIR] [--scale small|medium|large] [--views N] [--iterations N] [--viewers N]
 Every command takes --data DIR (default ./pier-data) or --db postgres://…
@@ -63,8 +66,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 		return grantsAdd(ctx, rest, stdout)
 	case "tables set":
 		return tablesSet(ctx, rest, stdout)
+	case "users reset-password":
+		return usersResetPassword(ctx, rest, stdout)
 	case "tokens create":
 		return tokensCreate(ctx, rest, stdout)
+	case "tokens list":
+		return tokensList(ctx, rest, stdout)
+	case "tokens revoke":
+		return tokensRevoke(ctx, rest, stdout)
 	case "demo":
 		return demo(ctx, rest, stdout)
 	case "bench":

@@ -1,0 +1,61 @@
+package auth
+
+import (
+	"runtime"
+	"time"
+
+	"github.com/alexedwards/argon2id"
+
+	"github.com/pier-analytics/pier"
+)
+
+// Every argon2id check takes 64 MiB and a core for tens of milliseconds,
+// so a flood of sign-ins could exhaust the server's memory. At most one
+// check per core runs at a time; the others wait their turn briefly and
+// are then refused, which bounds memory at cores × 64 MiB.
+
+// slots is a counting semaphore with a bounded wait.
+type slots struct {
+	ch   chan struct{}
+	wait time.Duration
+}
+
+func newSlots(n int, wait time.Duration) *slots {
+	return &slots{ch: make(chan struct{}, max(n, 1)), wait: wait}
+}
+
+// acquire returns the function that gives the slot back, or nil when none
+// came free in time.
+func (s *slots) acquire() func() {
+	t := time.NewTimer(s.wait)
+	defer t.Stop()
+	select {
+	case s.ch <- struct{}{}:
+		return func() { <-s.ch }
+	case <-t.C:
+		return nil
+	}
+}
+
+var hashSlots = newSlots(runtime.NumCPU(), 3*time.Second)
+
+var errBusy = pier.Errorf(pier.ETooMany, "Pier is busy signing other people in. Wait a few seconds and try again.")
+
+// comparePassword checks p against hash, holding a hashing slot.
+func comparePassword(p, hash string) (bool, error) {
+	release := hashSlots.acquire()
+	if release == nil {
+		return false, errBusy
+	}
+	defer release()
+	return comparePasswordUnslotted(p, hash)
+}
+
+func comparePasswordUnslotted(p, hash string) (bool, error) {
+	return argon2id.ComparePasswordAndHash(p, hash)
+}
+
+// dummyHash is compared against when the e-mail is unknown or the account
+// disabled, so every failed sign-in costs the same as a real one and the
+// time taken does not tell whether an account exists.
+var dummyHash, _ = argon2id.CreateHash("not a real password", argon2id.DefaultParams)
