@@ -53,10 +53,16 @@ func (a *App) login(c echo.Context) error {
 // accounts, so one password tried on many accounts is slowed too) and then
 // the password.
 func (a *App) signIn(c echo.Context, email, password string) (*auth.User, error) {
-	if err := a.throttle.Allow(strings.ToLower(email)); err != nil {
+	// The address is charged first, so a refused address cannot spend an
+	// account's attempts; the account's limit is per address too, so that
+	// nobody can lock a person out by failing to sign in as them.
+	if err := a.addrs.Allow(c.RealIP()); err != nil {
 		return nil, err
 	}
-	if err := a.addrs.Allow(c.RealIP()); err != nil {
+	if len(email) > auth.MaxEmailLength {
+		return nil, pier.Errorf(pier.EUnauthorized, "That e-mail and password do not match. Check both and try again.")
+	}
+	if err := a.throttle.Allow(strings.ToLower(email) + "|" + c.RealIP()); err != nil {
 		return nil, err
 	}
 	return a.users.CheckPassword(c.Request().Context(), email, password)

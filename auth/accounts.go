@@ -21,12 +21,15 @@ const (
 // Accounts says what a person may do with accounts, passwords and tokens,
 // and records what admins do to other people's accounts in the audit log.
 type Accounts struct {
-	store *Store
-	enf   *Enforcer
+	store   *Store
+	enf     *Enforcer
+	changes *Throttle // password changes per user: each one checks the current password
 }
 
 // NewAccounts returns the account service over s.
-func NewAccounts(s *Store, enf *Enforcer) *Accounts { return &Accounts{store: s, enf: enf} }
+func NewAccounts(s *Store, enf *Enforcer) *Accounts {
+	return &Accounts{store: s, enf: enf, changes: NewThrottle()}
+}
 
 // MayManagePeople reports whether u may see and change other people's
 // accounts (the People page).
@@ -40,6 +43,11 @@ func (a *Accounts) requireManager(u *User) error { return a.enf.Authorize(u, Obj
 // ends u's other browser sessions. It returns the user as now stored, whose
 // SessionEpoch the caller's own session should carry on with.
 func (a *Accounts) ChangePassword(ctx context.Context, u *User, current, next string) (*User, error) {
+	// Limited like sign-ins, or a stolen session or token could guess the
+	// current password here at full speed.
+	if err := a.changes.Allow(u.ID); err != nil {
+		return nil, pier.Errorf(pier.ETooMany, "Too many attempts to change your password. Wait a minute and try again.")
+	}
 	if _, err := a.store.CheckPassword(ctx, u.Email, current); err != nil {
 		if pier.ErrorCode(err) == pier.EUnauthorized {
 			return nil, pier.Errorf(pier.EInvalid, "Your current password is not right. Type it again.")
@@ -133,10 +141,15 @@ func (a *Accounts) AddPerson(ctx context.Context, actor *User, email, name strin
 		return nil, "", err
 	}
 	password := RandomPassword()
+	nu := NewUser{Email: email, Name: name, Tier: tier, Password: password, OneTime: true}
+	hash, err := checkNewUser(&nu)
+	if err != nil {
+		return nil, "", err
+	}
 	var u *User
-	err := a.store.db.InTx(ctx, func(tx *sql.Tx) error {
+	err = a.store.db.InTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		u, err = a.store.createUser(ctx, tx, NewUser{Email: email, Name: name, Tier: tier, Password: password, OneTime: true})
+		u, err = a.store.createUser(ctx, tx, nu, hash)
 		if err != nil {
 			return err
 		}

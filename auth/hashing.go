@@ -12,7 +12,8 @@ import (
 // Every argon2id check takes 64 MiB and a core for tens of milliseconds,
 // so a flood of sign-ins could exhaust the server's memory. At most one
 // check per core runs at a time; the others wait their turn briefly and
-// are then refused, which bounds memory at cores × 64 MiB.
+// are then refused, which bounds live memory at cores × 64 MiB (the heap
+// may reach about twice that before the garbage collector returns it).
 
 // slots is a counting semaphore with a bounded wait.
 type slots struct {
@@ -37,7 +38,9 @@ func (s *slots) acquire() func() {
 	}
 }
 
-var hashSlots = newSlots(runtime.NumCPU(), 3*time.Second)
+// GOMAXPROCS rather than NumCPU: in a container limited to fewer cores
+// than its host, the limit is what counts.
+var hashSlots = newSlots(runtime.GOMAXPROCS(0), 3*time.Second)
 
 var errBusy = pier.Errorf(pier.ETooMany, "Pier is busy signing other people in. Wait a few seconds and try again.")
 

@@ -20,6 +20,12 @@ const MinPasswordLength = 10
 // check grows faster than its length.
 const MaxPasswordLength = 200
 
+// judgedLength is how much of a password the strength check reads.
+const judgedLength = 64
+
+// MaxEmailLength is the longest e-mail address there can be (RFC 5321).
+const MaxEmailLength = 254
+
 // minScore is zxcvbn's "safely unguessable" (about 10⁸ guesses and up):
 // it refuses the leaked-password list zxcvbn ships, common words and
 // names, keyboard walks, dates and repeats, and the person's own e-mail.
@@ -37,6 +43,12 @@ func CheckStrength(p string, personal ...string) error {
 		return pier.Errorf(pier.EInvalid, "A password may have at most %d characters.", MaxPasswordLength)
 	case !utf8.ValidString(p):
 		return pier.Errorf(pier.EInvalid, "A password must be text.")
+	}
+	// zxcvbn's work grows fast with length; the first 64 characters
+	// decide (a weak start with a long tail is still refused).
+	judged := []rune(p)
+	if len(judged) > judgedLength {
+		p = string(judged[:judgedLength])
 	}
 	res := zxcvbn.PasswordStrength(p, inputsOf(personal))
 	if res.Score >= minScore {

@@ -17,7 +17,8 @@ var errBadLogin = pier.Errorf(pier.EUnauthorized, "That e-mail and password do n
 // account. Unknown e-mails and disabled accounts cost one hash check like
 // any other, so timing tells nothing.
 func (s *Store) CheckPassword(ctx context.Context, email, password string) (*User, error) {
-	if len(password) > 4*MaxPasswordLength {
+	if len(password) > 4*MaxPasswordLength || len(email) > MaxEmailLength || !plainText(email) {
+		comparePassword(password, dummyHash) // the same cost as any other refusal
 		return nil, errBadLogin
 	}
 	var hash string

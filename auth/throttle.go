@@ -25,8 +25,8 @@ type entry struct {
 	seen time.Time
 }
 
-// NewThrottle returns the per-account limit: five attempts, then one every
-// twelve seconds, whoever tries.
+// NewThrottle returns the per-account limit, keyed by account and address:
+// five attempts, then one every twelve seconds.
 func NewThrottle() *Throttle { return newThrottle(12*time.Second, 5) }
 
 // NewAddressThrottle returns the per-address limit across accounts, which
@@ -48,6 +48,7 @@ func (t *Throttle) Allow(key string) error {
 	if !ok {
 		if len(t.limits) >= t.maxKeys {
 			t.forgetIdle(now)
+			t.evict()
 		}
 		e = &entry{lim: rate.NewLimiter(rate.Every(t.every), t.burst)}
 		t.limits[key] = e
@@ -59,7 +60,19 @@ func (t *Throttle) Allow(key string) error {
 	return nil
 }
 
-// forgetIdle drops keys whose bucket has refilled, which bounds memory.
+// evict drops arbitrary keys (Go's map order is random) until a tenth of
+// the room is free, so memory stays bounded even when every key is fresh
+// and the next scan is 10,000 keys away.
+func (t *Throttle) evict() {
+	for k := range t.limits {
+		if len(t.limits) < t.maxKeys*9/10 {
+			return
+		}
+		delete(t.limits, k)
+	}
+}
+
+// forgetIdle drops keys whose bucket has refilled.
 func (t *Throttle) forgetIdle(now time.Time) {
 	full := t.every * time.Duration(t.burst)
 	for k, e := range t.limits {

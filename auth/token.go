@@ -43,8 +43,8 @@ func (s *Store) createToken(ctx context.Context, email, name string) (*Token, st
 	if name == "" {
 		name = "api"
 	}
-	if len(name) > 100 {
-		return nil, "", pier.Errorf(pier.EInvalid, "A token's name may have at most 100 characters.")
+	if len(name) > 100 || !plainText(name) {
+		return nil, "", pier.Errorf(pier.EInvalid, "A token's name is plain text of at most 100 characters.")
 	}
 	b := make([]byte, 32)
 	rand.Read(b)
@@ -91,6 +91,9 @@ func (s *Store) listTokens(ctx context.Context, where, arg string) ([]Token, err
 
 // token returns one token's listing.
 func (s *Store) token(ctx context.Context, id string) (*Token, error) {
+	if !plainText(id) || len(id) > 64 {
+		return nil, pier.Errorf(pier.ENotFound, "There is no API token with that id.")
+	}
 	found, err := s.listTokens(ctx, `t.id = $1`, id)
 	if err != nil {
 		return nil, err
@@ -103,6 +106,9 @@ func (s *Store) token(ctx context.Context, id string) (*Token, error) {
 
 // RevokeToken deletes a token; it stops working at the next request.
 func (s *Store) RevokeToken(ctx context.Context, id string) error {
+	if !plainText(id) || len(id) > 64 {
+		return pier.Errorf(pier.ENotFound, "There is no API token with that id.")
+	}
 	res, err := s.db.ExecContext(ctx, `DELETE FROM api_tokens WHERE id = $1`, id)
 	if err != nil {
 		return err
@@ -184,8 +190,12 @@ func (a *Accounts) RevokeToken(ctx context.Context, actor *User, id string) erro
 		return pier.Errorf(pier.ENotFound, "There is no API token with the id %s.", id)
 	}
 	return a.store.db.InTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM api_tokens WHERE id = $1`, id); err != nil {
+		res, err := tx.ExecContext(ctx, `DELETE FROM api_tokens WHERE id = $1`, id)
+		if err != nil {
 			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return pier.Errorf(pier.ENotFound, "There is no API token with the id %s.", id)
 		}
 		return WriteAudit(ctx, tx, AuditEntry{Actor: actor.ID, Action: AuditTokenRevoked, Subject: t.Owner, Detail: t.Name})
 	})

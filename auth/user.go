@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/pier-analytics/pier"
 	"github.com/pier-analytics/pier/store"
@@ -51,30 +52,38 @@ type NewUser struct {
 
 // CreateUser validates u, hashes its password and saves it.
 func (s *Store) CreateUser(ctx context.Context, u NewUser) (*User, error) {
-	return s.createUser(ctx, s.db, u)
+	hash, err := checkNewUser(&u)
+	if err != nil {
+		return nil, err
+	}
+	return s.createUser(ctx, s.db, u, hash)
 }
 
-func (s *Store) createUser(ctx context.Context, db execer, u NewUser) (*User, error) {
+// checkNewUser validates u, normalising its e-mail and name, and hashes
+// its password: outside any transaction, as hashing may wait its turn.
+func checkNewUser(u *NewUser) (string, error) {
 	email, err := normalEmail(u.Email)
 	if err != nil {
-		return nil, err
+		return "", err
 	}
 	name := strings.TrimSpace(u.Name)
-	if name == "" {
-		return nil, pier.Errorf(pier.EInvalid, "a user needs a name")
+	if name == "" || !plainText(name) || len(name) > 200 {
+		return "", pier.Errorf(pier.EInvalid, "A person needs a name: plain text, at most 200 characters.")
 	}
 	if _, err := ParseTier(string(u.Tier)); err != nil {
-		return nil, err
+		return "", err
 	}
 	if err := CheckStrength(u.Password, email, name); err != nil {
-		return nil, err
+		return "", err
 	}
-	hash, err := hashPassword(u.Password)
-	if err != nil {
-		return nil, err
-	}
+	u.Email, u.Name = email, name
+	return hashPassword(u.Password)
+}
+
+func (s *Store) createUser(ctx context.Context, db execer, u NewUser, hash string) (*User, error) {
+	email, name := u.Email, u.Name
 	user := &User{ID: store.NewID(), Email: email, Name: name, Tier: u.Tier, MustChangePassword: u.OneTime}
-	_, err = db.ExecContext(ctx, `INSERT INTO users (id, email, name, tier, password_hash, disabled, created_at, must_change_password)
+	_, err := db.ExecContext(ctx, `INSERT INTO users (id, email, name, tier, password_hash, disabled, created_at, must_change_password)
 		VALUES ($1, $2, $3, $4, $5, FALSE, $6, $7)`, user.ID, user.Email, user.Name, string(user.Tier), hash, store.Now(), u.OneTime)
 	if store.IsUniqueViolation(err) {
 		return nil, pier.Errorf(pier.EConflict, "a user with the e-mail %s already exists", email)
@@ -93,6 +102,9 @@ type execer interface {
 
 func normalEmail(s string) (string, error) {
 	s = strings.ToLower(strings.TrimSpace(s))
+	if len(s) > MaxEmailLength || !plainText(s) {
+		return "", pier.Errorf(pier.EInvalid, "That is not an e-mail address.")
+	}
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Address != s {
 		return "", pier.Errorf(pier.EInvalid, "%q is not an e-mail address", s)
@@ -121,6 +133,9 @@ func scanUser(row interface{ Scan(...any) error }) (*User, error) {
 
 // UserByEmail returns the user with that e-mail address.
 func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
+	if len(email) > MaxEmailLength || !plainText(email) {
+		return nil, pier.Errorf(pier.ENotFound, "there is no user with that e-mail")
+	}
 	row := s.db.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE email = $1`,
 		strings.ToLower(strings.TrimSpace(email)))
 	u, err := scanUser(row)
@@ -169,8 +184,8 @@ func (s *Store) updateUser(ctx context.Context, db execer, email string, c UserC
 		return nil, err
 	}
 	if c.Name != nil {
-		if strings.TrimSpace(*c.Name) == "" {
-			return nil, pier.Errorf(pier.EInvalid, "a user needs a name")
+		if n := strings.TrimSpace(*c.Name); n == "" || !plainText(n) || len(n) > 200 {
+			return nil, pier.Errorf(pier.EInvalid, "A person needs a name: plain text, at most 200 characters.")
 		}
 		u.Name = strings.TrimSpace(*c.Name)
 	}
@@ -180,15 +195,18 @@ func (s *Store) updateUser(ctx context.Context, db execer, email string, c UserC
 		}
 		u.Tier = *c.Tier
 	}
+	ending := 0
 	if c.Disabled != nil {
 		if *c.Disabled && !u.Disabled {
-			u.SessionEpoch++ // a disabled person's sessions end, not just pause
+			ending = 1 // a disabled person's sessions end, not just pause
 		}
 		u.Disabled = *c.Disabled
 	}
-	_, err = db.ExecContext(ctx, `UPDATE users SET name = $1, tier = $2, disabled = $3, session_epoch = $4 WHERE id = $5`,
-		u.Name, string(u.Tier), u.Disabled, u.SessionEpoch, u.ID)
-	return u, err
+	// The epoch is moved on in SQL, never written back as read, so a
+	// password change committed meanwhile keeps its effect.
+	return scanUser(db.QueryRowContext(ctx, `UPDATE users SET name = $1, tier = $2, disabled = $3,
+		session_epoch = session_epoch + $4 WHERE id = $5 RETURNING `+userColumns,
+		u.Name, string(u.Tier), u.Disabled, ending, u.ID))
 }
 
 // UsersOfTiers returns the enabled users of the given tiers, by name.
@@ -209,6 +227,20 @@ func (s *Store) UsersOfTiers(ctx context.Context, tiers ...Tier) ([]*User, error
 		}
 	}
 	return out, rows.Err()
+}
+
+// plainText reports whether s is valid UTF-8 without control characters
+// such as NUL, which PostgreSQL refuses in text.
+func plainText(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // normalOrSame lowercases and trims an e-mail, for comparing.
