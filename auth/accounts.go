@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/pier-analytics/pier"
@@ -89,13 +90,7 @@ func (s *Store) setPassword(ctx context.Context, email, password string, oneTime
 // which they must replace at their next sign-in, and ends their sessions.
 // It is the command line's reset; admins in the app use Accounts.
 func (s *Store) ResetPassword(ctx context.Context, email string) (string, error) {
-	u, err := s.UserByEmail(ctx, email)
-	if err != nil {
-		return "", err
-	}
-	password := RandomPassword()
-	_, err = s.setPassword(ctx, u.Email, password, true, nil)
-	return password, err
+	return s.resetPassword(ctx, email, nil)
 }
 
 // ResetPassword is an admin's reset of someone's password, audited.
@@ -103,13 +98,21 @@ func (a *Accounts) ResetPassword(ctx context.Context, actor *User, email string)
 	if err := a.requireManager(actor); err != nil {
 		return "", err
 	}
-	u, err := a.store.UserByEmail(ctx, email)
+	return a.store.resetPassword(ctx, email, actor)
+}
+
+// resetPassword sets a new one-time password; an actor is audited.
+func (s *Store) resetPassword(ctx context.Context, email string, actor *User) (string, error) {
+	u, err := s.UserByEmail(ctx, email)
 	if err != nil {
 		return "", err
 	}
+	var audit *AuditEntry
+	if actor != nil {
+		audit = &AuditEntry{Actor: actor.ID, Action: AuditPasswordReset, Subject: u.Email}
+	}
 	password := RandomPassword()
-	_, err = a.store.setPassword(ctx, u.Email, password, true,
-		&AuditEntry{Actor: actor.ID, Action: AuditPasswordReset, Subject: u.Email})
+	_, err = s.setPassword(ctx, u.Email, password, true, audit)
 	return password, err
 }
 
@@ -168,7 +171,7 @@ func (a *Accounts) ChangePerson(ctx context.Context, actor *User, email string, 
 	if err := a.requireManager(actor); err != nil {
 		return nil, err
 	}
-	self := normalOrSame(email) == actor.Email
+	self := foldEmail(email) == actor.Email
 	if self && c.Disabled != nil && *c.Disabled {
 		return nil, pier.Errorf(pier.EInvalid, "You cannot disable your own account. Ask another admin.")
 	}
@@ -197,7 +200,7 @@ func (c UserChange) describe() string {
 	if c.Disabled != nil {
 		parts = append(parts, map[bool]string{true: "disabled", false: "enabled"}[*c.Disabled])
 	}
-	return joinParts(parts)
+	return strings.Join(parts, ", ")
 }
 
 // Seen records that u made a request now, at most once a minute per user,

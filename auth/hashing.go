@@ -51,10 +51,6 @@ func comparePassword(p, hash string) (bool, error) {
 		return false, errBusy
 	}
 	defer release()
-	return comparePasswordUnslotted(p, hash)
-}
-
-func comparePasswordUnslotted(p, hash string) (bool, error) {
 	return argon2id.ComparePasswordAndHash(p, hash)
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strings"
 
 	"github.com/pier-analytics/pier"
 )
@@ -24,7 +23,7 @@ func (s *Store) CheckPassword(ctx context.Context, email, password string) (*Use
 	var hash string
 	var disabled bool
 	err := s.db.QueryRowContext(ctx, `SELECT password_hash, disabled FROM users WHERE email = $1`,
-		strings.ToLower(strings.TrimSpace(email))).Scan(&hash, &disabled)
+		foldEmail(email)).Scan(&hash, &disabled)
 	if errors.Is(err, sql.ErrNoRows) {
 		hash, disabled = dummyHash, true
 	} else if err != nil {

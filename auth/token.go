@@ -61,7 +61,7 @@ func (s *Store) createToken(ctx context.Context, email, name string) (*Token, st
 // Tokens lists the tokens of the user with that e-mail, or everyone's when
 // email is empty, newest first.
 func (s *Store) Tokens(ctx context.Context, email string) ([]Token, error) {
-	return s.listTokens(ctx, `$1 = '' OR u.email = $1`, normalOrSame(email))
+	return s.listTokens(ctx, `$1 = '' OR u.email = $1`, foldEmail(email))
 }
 
 func (s *Store) listTokens(ctx context.Context, where, arg string) ([]Token, error) {

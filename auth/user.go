@@ -66,9 +66,9 @@ func checkNewUser(u *NewUser) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	name := strings.TrimSpace(u.Name)
-	if name == "" || !plainText(name) || len(name) > 200 {
-		return "", pier.Errorf(pier.EInvalid, "A person needs a name: plain text, at most 200 characters.")
+	name, err := checkName(u.Name)
+	if err != nil {
+		return "", err
 	}
 	if _, err := ParseTier(string(u.Tier)); err != nil {
 		return "", err
@@ -100,8 +100,17 @@ type execer interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
+// checkName returns a person's name trimmed, or why it cannot be one.
+func checkName(name string) (string, error) {
+	name = strings.TrimSpace(name)
+	if name == "" || !plainText(name) || len(name) > 200 {
+		return "", pier.Errorf(pier.EInvalid, "A person needs a name: plain text, at most 200 characters.")
+	}
+	return name, nil
+}
+
 func normalEmail(s string) (string, error) {
-	s = strings.ToLower(strings.TrimSpace(s))
+	s = foldEmail(s)
 	if len(s) > MaxEmailLength || !plainText(s) {
 		return "", pier.Errorf(pier.EInvalid, "That is not an e-mail address.")
 	}
@@ -133,12 +142,14 @@ func scanUser(row interface{ Scan(...any) error }) (*User, error) {
 
 // UserByEmail returns the user with that e-mail address.
 func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
+	return userByEmail(ctx, s.db, email)
+}
+
+func userByEmail(ctx context.Context, db execer, email string) (*User, error) {
 	if len(email) > MaxEmailLength || !plainText(email) {
 		return nil, pier.Errorf(pier.ENotFound, "there is no user with that e-mail")
 	}
-	row := s.db.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE email = $1`,
-		strings.ToLower(strings.TrimSpace(email)))
-	u, err := scanUser(row)
+	u, err := scanUser(db.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE email = $1`, foldEmail(email)))
 	if pier.ErrorCode(err) == pier.ENotFound {
 		return nil, pier.Errorf(pier.ENotFound, "there is no user with the e-mail %s", email)
 	}
@@ -176,18 +187,14 @@ func (s *Store) UpdateUser(ctx context.Context, email string, c UserChange) (*Us
 }
 
 func (s *Store) updateUser(ctx context.Context, db execer, email string, c UserChange) (*User, error) {
-	u, err := scanUser(db.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE email = $1`, strings.ToLower(strings.TrimSpace(email))))
-	if pier.ErrorCode(err) == pier.ENotFound {
-		return nil, pier.Errorf(pier.ENotFound, "there is no user with the e-mail %s", email)
-	}
+	u, err := userByEmail(ctx, db, email)
 	if err != nil {
 		return nil, err
 	}
 	if c.Name != nil {
-		if n := strings.TrimSpace(*c.Name); n == "" || !plainText(n) || len(n) > 200 {
-			return nil, pier.Errorf(pier.EInvalid, "A person needs a name: plain text, at most 200 characters.")
+		if u.Name, err = checkName(*c.Name); err != nil {
+			return nil, err
 		}
-		u.Name = strings.TrimSpace(*c.Name)
 	}
 	if c.Tier != nil {
 		if _, err := ParseTier(string(*c.Tier)); err != nil {
@@ -243,7 +250,5 @@ func plainText(s string) bool {
 	return true
 }
 
-// normalOrSame lowercases and trims an e-mail, for comparing.
-func normalOrSame(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
-
-func joinParts(parts []string) string { return strings.Join(parts, ", ") }
+// foldEmail lowercases and trims an e-mail, as the store keeps them.
+func foldEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
