@@ -166,7 +166,7 @@ func (a *App) apiChangePerson(c echo.Context) error {
 	if change == (auth.UserChange{}) {
 		return pier.Errorf(pier.EInvalid, "Say what to change: name, tier or disabled.")
 	}
-	u, err := a.accounts.ChangePerson(c.Request().Context(), currentUser(c), c.Param("email"), change)
+	u, err := a.accounts.ChangePerson(c.Request().Context(), currentUser(c), emailParam(c), change)
 	if err != nil {
 		return err
 	}
@@ -174,7 +174,7 @@ func (a *App) apiChangePerson(c echo.Context) error {
 }
 
 func (a *App) apiResetPassword(c echo.Context) error {
-	password, err := a.accounts.ResetPassword(c.Request().Context(), currentUser(c), c.Param("email"))
+	password, err := a.accounts.ResetPassword(c.Request().Context(), currentUser(c), emailParam(c))
 	if err != nil {
 		return err
 	}

@@ -263,3 +263,38 @@ func TestControlCharactersInAccountInputAreRefusedPlainly(t *testing.T) {
 		t.Errorf("sign-in with a NUL in the e-mail: %d, want 401", res.StatusCode)
 	}
 }
+
+func TestPeoplePageRefusesInWordsAndOnlyForAdmins(t *testing.T) {
+	ta := newTestApp(t)
+	data := ta.browser(t)
+	data.signIn("data@example.com")
+	if res, _ := data.get("/admin/people"); res.StatusCode != http.StatusForbidden {
+		t.Fatalf("the data tier opened the People page: %d", res.StatusCode)
+	}
+	admin := ta.browser(t)
+	admin.signIn("admin@example.com")
+	_, page := admin.get("/admin/people")
+	token := csrfFrom(page)
+	if page.Find(`tr[data-email="admin@example.com"] [data-testid=disable]`).Length() != 0 {
+		t.Fatal("an admin is offered to disable themselves")
+	}
+	res, doc := admin.post("/admin/people", url.Values{"email": {"not an address"}, "name": {"X"}, "tier": {"view"}, "_csrf": {token}})
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(doc.Find(`[data-testid=people-error]`).Text(), "not an e-mail address") {
+		t.Fatalf("a bad e-mail: %d %q", res.StatusCode, doc.Find(`[data-testid=people-error]`).Text())
+	}
+	res, doc = admin.post("/admin/people", url.Values{"email": {"view@example.com"}, "name": {"X"}, "tier": {"view"}, "_csrf": {token}})
+	if res.StatusCode != http.StatusConflict || !strings.Contains(doc.Find(`[data-testid=people-error]`).Text(), "already exists") {
+		t.Fatalf("an e-mail taken: %d", res.StatusCode)
+	}
+	res, doc = admin.post("/admin/people/admin@example.com/disabled", url.Values{"disabled": {"true"}, "_csrf": {token}})
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(doc.Find(`[data-testid=people-error]`).Text(), "your own account") {
+		t.Fatalf("disabling oneself: %d", res.StatusCode)
+	}
+	res, doc = admin.post("/admin/people/view%40example.com/disabled", url.Values{"disabled": {"true"}, "_csrf": {token}})
+	if res.StatusCode != http.StatusOK || doc.Find(`tr[data-email="view@example.com"] [data-testid=status]`).Text() != "Disabled" {
+		t.Fatalf("disabling someone, e-mail escaped as a browser would: %d", res.StatusCode)
+	}
+	if r := ta.do(t, auth.TierView, "GET", "/api/v1/me", ""); r.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("the disabled person's token: %d", r.StatusCode)
+	}
+}

@@ -56,7 +56,9 @@ func openTestApp(t testing.TB, cfg Config) *testApp {
 	if cfg.LakeDir == "" {
 		cfg.LakeDir = tinyLake(t)
 	}
-	cfg.Out = io.Discard
+	if cfg.Out == nil {
+		cfg.Out = io.Discard
+	}
 	a, err := Open(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)

@@ -24,5 +24,5 @@ func (a *App) viewer(c echo.Context) *views.Viewer {
 	if u == nil {
 		return nil
 	}
-	return &views.Viewer{Email: u.Email, Name: u.Name, Tier: string(u.Tier), CSRF: csrfToken(c)}
+	return &views.Viewer{Email: u.Email, Name: u.Name, Tier: string(u.Tier), CSRF: csrfToken(c), People: a.accounts.MayManagePeople(u), Limited: u.MustChangePassword}
 }

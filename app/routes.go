@@ -58,6 +58,12 @@ func (a *App) routes() *echo.Echo {
 	e.POST("/settings/account/password", a.changePasswordForm, a.signedInPage)
 	e.POST("/settings/account/tokens", a.createTokenForm, a.signedInPage)
 	e.POST("/settings/account/tokens/:id/revoke", a.revokeTokenForm, a.signedInPage)
+	people := e.Group("/admin/people", a.signedInPage, a.require(auth.ObjUsers, auth.ActManage))
+	people.GET("", a.peoplePage)
+	people.POST("", a.addPersonForm)
+	people.POST("/:email/tier", a.setTierForm)
+	people.POST("/:email/disabled", a.setDisabledForm)
+	people.POST("/:email/reset", a.resetPasswordForm)
 	a.ticketPages(e)
 
 	api := e.Group("/api/v1")
