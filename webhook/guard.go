@@ -12,17 +12,64 @@ import (
 	"github.com/pier-analytics/pier"
 )
 
-// sharedSpace is carrier-grade NAT space (RFC 6598), internal like the
-// private ranges though netip does not call it private.
-var sharedSpace = netip.MustParsePrefix("100.64.0.0/10")
+// reserved are ranges a webhook has no business reaching although netip
+// calls none of them private: shared (carrier-grade NAT) space, IETF
+// protocol, documentation and benchmarking ranges, "this network" and the
+// future-use block; and in IPv6 the ranges that carry an IPv4 address
+// inside (NAT64, IPv4-compatible, 6to4, Teredo), through which an internal
+// IPv4 address could be reached, besides documentation and discard.
+var reserved = prefixes(
+	"0.0.0.0/8", "100.64.0.0/10", "192.0.0.0/24", "192.0.2.0/24", "198.18.0.0/15",
+	"198.51.100.0/24", "203.0.113.0/24", "240.0.0.0/4",
+	"::/96", "64:ff9b::/96", "64:ff9b:1::/48", "100::/64", "2001::/32", "2001:db8::/32", "2002::/16",
+)
+
+func prefixes(ss ...string) []netip.Prefix {
+	out := make([]netip.Prefix, len(ss))
+	for i, s := range ss {
+		out[i] = netip.MustParsePrefix(s)
+	}
+	return out
+}
 
 // internal reports whether ip is an address a webhook must not reach
-// unless an admin allowed it.
+// unless an admin allowed it: private, loopback, link-local, multicast,
+// reserved, or one of this host's own addresses (a service listening on a
+// public address of this machine is as internal as one on localhost).
 func internal(ip netip.Addr) bool {
 	ip = ip.Unmap()
-	return ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
-		ip.IsInterfaceLocalMulticast() || ip.IsMulticast() || ip.IsUnspecified() || sharedSpace.Contains(ip)
+	if ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
+		ip.IsInterfaceLocalMulticast() || ip.IsMulticast() || ip.IsUnspecified() {
+		return true
+	}
+	for _, p := range reserved {
+		if p.Contains(ip) {
+			return true
+		}
+	}
+	return ownAddress(ip)
 }
+
+// ownAddress reports whether ip is an address of one of this host's
+// interfaces, read afresh each time: addresses change, and a webhook is
+// checked rarely.
+func ownAddress(ip netip.Addr) bool {
+	addrs, err := interfaceAddrs()
+	if err != nil {
+		return true // cannot tell: refuse
+	}
+	for _, a := range addrs {
+		if n, ok := a.(*net.IPNet); ok {
+			if own, ok := netip.AddrFromSlice(n.IP); ok && own.Unmap() == ip {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// interfaceAddrs is net.InterfaceAddrs, replaced in tests.
+var interfaceAddrs = net.InterfaceAddrs
 
 // CheckURL refuses a webhook URL that is not http(s), or whose host is or
 // resolves to an internal address while allowPrivate is false.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -23,6 +24,13 @@ func TestCheckURLRefusesInternalAddresses(t *testing.T) {
 		"http://127.0.0.1:8080/hook", "http://localhost/hook", "http://[::1]/", "http://10.1.2.3/",
 		"http://172.16.0.9/", "http://192.168.1.1/", "http://169.254.169.254/latest/meta-data/",
 		"http://[fe80::1]/", "http://0.0.0.0/", "http://100.64.0.1/", "http://[::ffff:127.0.0.1]/",
+		// reserved, documentation and benchmarking ranges
+		"http://192.0.2.10/", "http://198.18.0.1/", "http://198.19.255.1/", "http://198.51.100.7/",
+		"http://203.0.113.7/", "http://192.0.0.8/", "http://240.0.0.1/", "http://255.255.255.255/",
+		"http://[2001:db8::1]/",
+		// IPv6 forms that carry an internal IPv4 address
+		"http://[64:ff9b::7f00:1]/", "http://[64:ff9b::a00:1]/", "http://[64:ff9b:1::a00:1]/",
+		"http://[::7f00:1]/", "http://[::a00:1]/", "http://[2002:7f00:1::]/", "http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/",
 	} {
 		err := CheckURL(ctx, u, false)
 		if pier.ErrorCode(err) != pier.EInvalid || !strings.Contains(err.Error(), "internal address") {
@@ -37,8 +45,28 @@ func TestCheckURLRefusesInternalAddresses(t *testing.T) {
 			t.Errorf("%s: %v, want not a web address", u, err)
 		}
 	}
-	if err := CheckURL(ctx, "https://203.0.113.7/services/T0/B0/x", false); err != nil {
+	if err := CheckURL(ctx, "https://93.184.215.14/services/T0/B0/x", false); err != nil {
 		t.Errorf("a public address: %v", err)
+	}
+}
+
+// A public address of this very host is as internal as localhost: a
+// service listening on it is not meant for webhooks.
+func TestThisHostsOwnAddressesAreRefused(t *testing.T) {
+	_, public, _ := net.ParseCIDR("93.184.215.14/24")
+	public.IP = net.ParseIP("93.184.215.14")
+	old := interfaceAddrs
+	interfaceAddrs = func() ([]net.Addr, error) { return []net.Addr{public}, nil }
+	defer func() { interfaceAddrs = old }()
+	err := CheckURL(context.Background(), "https://93.184.215.14/hook", false)
+	if pier.ErrorCode(err) != pier.EInvalid || !strings.Contains(err.Error(), "internal address") {
+		t.Fatalf("this host's own public address: %v", err)
+	}
+	if err := refuseInternal("tcp", "93.184.215.14:443", nil); err == nil {
+		t.Fatal("connecting to this host's own address was allowed")
+	}
+	if err := CheckURL(context.Background(), "https://93.184.216.34/hook", false); err != nil {
+		t.Fatalf("another public address: %v", err)
 	}
 }
 
