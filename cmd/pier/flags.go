@@ -3,7 +3,9 @@ package main
 import (
 	"flag"
 	"io"
+	"os"
 	"strconv"
+	"strings"
 
 	"github.com/pier-analytics/pier"
 	"github.com/pier-analytics/pier/app"
@@ -18,7 +20,23 @@ func newFlags(name string, cfg *app.Config) *flag.FlagSet {
 	return fs
 }
 
+// parse reads each flag first from the environment as PIER_<FLAG>
+// (--flight-addr is PIER_FLIGHT_ADDR), so secrets such as a --db URL with
+// a password stay off the command line and out of ps, then from args,
+// which win.
 func parse(fs *flag.FlagSet, args []string) error {
+	var envErr error
+	fs.VisitAll(func(f *flag.Flag) {
+		name := envName(f.Name)
+		if v := os.Getenv(name); v != "" && envErr == nil { // empty counts as unset, as in compose files
+			if err := fs.Set(f.Name, v); err != nil {
+				envErr = pier.Errorf(pier.EInvalid, "%s: %s=%q: %v", fs.Name(), name, v, err)
+			}
+		}
+	})
+	if envErr != nil {
+		return envErr
+	}
 	if err := fs.Parse(args); err != nil {
 		return pier.Errorf(pier.EInvalid, "%s: %v", fs.Name(), err)
 	}
@@ -26,6 +44,10 @@ func parse(fs *flag.FlagSet, args []string) error {
 		return pier.Errorf(pier.EInvalid, "%s: unexpected argument %q", fs.Name(), fs.Arg(0))
 	}
 	return nil
+}
+
+func envName(flagName string) string {
+	return "PIER_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
 }
 
 func required(name, flagName, value string) error {

@@ -59,7 +59,49 @@ func TestAdminCommandsOnBothStores(t *testing.T) {
 			if err != nil || !strings.HasPrefix(out, "pier_") {
 				t.Fatalf("tokens create: %q, %v", out, err)
 			}
+			token := strings.TrimSpace(out)
+			list, err := pierCmd(t, "", with("tokens", "list", "--email", "ana@example.com")...)
+			lines := strings.Split(strings.TrimSpace(list), "\n")
+			if err != nil || len(lines) != 2 || !strings.Contains(lines[1], "ci") || !strings.Contains(lines[1], "never") || strings.Contains(list, token) {
+				t.Fatalf("tokens list: %q, %v", list, err)
+			}
+			id := strings.Fields(lines[1])[0]
+			if out, err := pierCmd(t, "", with("tokens", "revoke", "--id", id)...); err != nil || !strings.Contains(out, "Revoked") {
+				t.Fatalf("tokens revoke: %q, %v", out, err)
+			}
+			if list, _ := pierCmd(t, "", with("tokens", "list", "--email", "ana@example.com")...); strings.Contains(list, "ci") {
+				t.Fatalf("the revoked token is still listed: %q", list)
+			}
+			if _, err := pierCmd(t, "", with("tokens", "revoke", "--id", id)...); exitCode(err) != 2 {
+				t.Fatalf("revoking it again: %v", err)
+			}
+			out, err = pierCmd(t, "", with("users", "reset-password", "--email", "ana@example.com")...)
+			if err != nil || !strings.Contains(out, "One-time password for ana@example.com") || len(strings.TrimSpace(strings.Split(out, "\n")[1])) < 20 {
+				t.Fatalf("users reset-password: %q, %v", out, err)
+			}
 		})
+	}
+}
+
+// Every flag may come from the environment as PIER_<FLAG>, so a --db URL
+// with a password stays off the command line; a flag given wins.
+func TestFlagsComeFromTheEnvironmentTooAndTheCommandLineWins(t *testing.T) {
+	url := storetest.PostgresSchemaURL(t)
+	t.Setenv("PIER_DB", url)
+	t.Setenv("PIER_TIER", "view")
+	if _, err := pierCmd(t, "a long enough password\n", "users", "add", "--email", "env@example.com", "--name", "Env", "--tier", "analyze", "--password-stdin"); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PIER_DB", "")
+	t.Setenv("PIER_TIER", "")
+	out, err := pierCmd(t, "", "users", "set", "--email", "env@example.com", "--db", url)
+	if err != nil || !strings.Contains(out, "is now analyze") {
+		t.Fatalf("the user is not in PIER_DB's store with the tier given on the command line: %q, %v", out, err)
+	}
+	t.Setenv("PIER_NO_DEMO", "maybe")
+	_, err = pierCmd(t, "", "serve", "--data", t.TempDir())
+	if exitCode(err) != 2 || !strings.Contains(oneLine(err), "PIER_NO_DEMO") {
+		t.Fatalf("a bad value in the environment: %v", err)
 	}
 }
 
