@@ -2,6 +2,7 @@ package app
 
 import (
 	"io"
+	"net/netip"
 	"path/filepath"
 	"time"
 
@@ -20,6 +21,9 @@ type Config struct {
 	QueryTimeout time.Duration // per query; default 5 minutes
 	Out          io.Writer     // where the first admin's password is printed
 	Webhook      webhook.Options
+	// TrustedProxies may say who the client is (X-Forwarded-For) and that
+	// it used HTTPS (X-Forwarded-Proto); nobody else may.
+	TrustedProxies []netip.Prefix
 }
 
 // Lake returns the lake directory.

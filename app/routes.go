@@ -18,11 +18,8 @@ func (a *App) routes() *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = a.handleError
-	// The client address comes from the connection, never from headers a
-	// client can set, so the sign-in throttle cannot be dodged by forging
-	// X-Forwarded-For.
-	e.IPExtractor = echo.ExtractIPDirect()
-	e.Use(middleware.RequestID(), a.accessLog, middleware.Recover(), securityHeaders, middleware.BodyLimit(maxBody))
+	e.IPExtractor = a.ipExtractor()
+	e.Use(middleware.RequestID(), a.accessLog, middleware.Recover(), securityHeaders, a.secureCookies, middleware.BodyLimit(maxBody))
 	e.Use(echo.WrapMiddleware(a.sessions.LoadAndSave), a.identify, a.passwordGate, a.csrf())
 
 	e.GET("/healthz", a.healthz)

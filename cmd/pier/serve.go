@@ -20,7 +20,12 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.BoolVar(&cfg.NoDemo, "no-demo", false, "do not write the demo lake when the lake is missing")
 	fs.StringVar(&cfg.DemoScale, "demo-scale", "small", "size of the demo lake written on first start")
 	fs.DurationVar(&cfg.QueryTimeout, "query-timeout", 0, "deadline of one query (default 5m)")
+	proxies := fs.String("trusted-proxies", "", "addresses or CIDR ranges of reverse proxies whose X-Forwarded-For and -Proto are believed")
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	var err error
+	if cfg.TrustedProxies, err = app.ParseProxies(*proxies); err != nil {
 		return err
 	}
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
