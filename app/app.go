@@ -94,7 +94,7 @@ func (a *App) build(ctx context.Context) error {
 	a.nbs = notebook.NewService(a.db, a.enforcer, a.users, tableAccess{a})
 	a.dashboards = dashboard.NewService(a.db, a.enforcer, a.users, a.engine)
 	a.outbox = webhook.New(a.db, a.log, a.cfg.Webhook)
-	a.tickets = ticket.NewService(a.db, ticket.Config{Auth: a.enforcer, People: a.users, Links: ticketLinks{a}, Notify: ticketNotifier{a}})
+	a.tickets = ticket.NewService(a.db, ticket.Config{Auth: a.enforcer, People: a.users, Links: ticketLinks{a}, Notify: ticketNotifier{a}, MaxBookings: a.cfg.MaxBookings})
 	if err := a.tickets.EnsureOfficeHours(ctx); err != nil {
 		return err
 	}

@@ -24,6 +24,9 @@ type Config struct {
 	// TrustedProxies may say who the client is (X-Forwarded-For) and that
 	// it used HTTPS (X-Forwarded-Proto); nobody else may.
 	TrustedProxies []netip.Prefix
+	// MaxBookings is how many upcoming office hours one person may hold
+	// (0: ticket.DefaultMaxBookings).
+	MaxBookings int
 }
 
 // Lake returns the lake directory.

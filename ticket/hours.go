@@ -230,6 +230,9 @@ func (s *Service) insertBooking(ctx context.Context, tx *sql.Tx, who *auth.User,
 	if ahead > 0 {
 		return pier.Errorf(pier.EConflict, "#%d already has an office hour booked; cancel it to pick another.", id)
 	}
+	if err := s.checkHolding(ctx, tx, who, at); err != nil {
+		return err
+	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO office_hour_bookings (slot_id, starts_at, ticket_id, booked_by, created_at)
 		VALUES ($1, $2, $3, $4, $5)`, slotID, startsAt.UnixMilli(), id, who.ID, at); err != nil {
 		return err
@@ -238,6 +241,24 @@ func (s *Service) insertBooking(ctx context.Context, tx *sql.Tx, who *auth.User,
 		return err
 	}
 	return touch(ctx, tx, id, at, false)
+}
+
+// checkHolding refuses a booking past the number of upcoming sessions one
+// person may hold, so that nobody can take every session; the data team,
+// who run office hours, are not limited.
+func (s *Service) checkHolding(ctx context.Context, tx *sql.Tx, who *auth.User, at int64) error {
+	if s.canTriage(who) {
+		return nil
+	}
+	var held int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM office_hour_bookings WHERE booked_by = $1 AND starts_at >= $2`,
+		who.ID, at).Scan(&held); err != nil {
+		return err
+	}
+	if held >= s.most {
+		return pier.Errorf(pier.EConflict, "You already hold %d upcoming office hours, the most one person may. Cancel one to book another, or ask the data team.", held)
+	}
+	return nil
 }
 
 // CancelBooking frees the ticket's upcoming session; the person who booked

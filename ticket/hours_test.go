@@ -2,6 +2,7 @@ package ticket
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -109,4 +110,43 @@ func TestClosedTicketsBookNoOfficeHours(t *testing.T) {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
+}
+
+// One person cannot take every session: past the limit they are told why;
+// the data team is not limited, and a slot they free can be booked again.
+func TestOnePersonHoldsAtMostTheConfiguredBookings(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		if err := f.s.EnsureOfficeHours(ctx); err != nil {
+			t.Fatal(err)
+		}
+		sessions, err := f.s.Sessions(ctx, 2)
+		if err != nil || len(sessions) < 4 {
+			t.Fatalf("sessions %v %v", sessions, err)
+		}
+		var tickets []int64
+		for _, title := range []string{"a", "b", "c", "d"} {
+			tickets = append(tickets, f.file(t, f.other, title).ID)
+		}
+		for i := range DefaultMaxBookings {
+			if _, err := f.s.Book(ctx, f.viewer, tickets[i], sessions[i].Slot.ID, sessions[i].StartsAt); err != nil {
+				t.Fatal(err)
+			}
+		}
+		n := DefaultMaxBookings
+		_, err = f.s.Book(ctx, f.viewer, tickets[n], sessions[n].Slot.ID, sessions[n].StartsAt)
+		if pier.ErrorCode(err) != pier.EConflict || !strings.Contains(pier.ErrorMessage(err), "the most one person may") {
+			t.Fatalf("a booking past the limit: %v", err)
+		}
+		if _, err := f.s.Book(ctx, f.data, tickets[n], sessions[n].Slot.ID, sessions[n].StartsAt); err != nil {
+			t.Fatalf("the data team is limited too: %v", err)
+		}
+		if err := f.s.CancelBooking(ctx, f.data, tickets[0]); err != nil {
+			t.Fatalf("the data team frees a slot: %v", err)
+		}
+		if _, err := f.s.Book(ctx, f.viewer, tickets[n+1], sessions[n+1].Slot.ID, sessions[n+1].StartsAt); err != nil {
+			t.Fatalf("after a slot was freed: %v", err)
+		}
+	})
 }

@@ -46,7 +46,13 @@ type Service struct {
 	notify Notifier
 	loc    *time.Location
 	now    func() time.Time
+	most   int // upcoming office hours one person may hold
 }
+
+// DefaultMaxBookings is how many upcoming office hours one person may hold
+// unless configured otherwise: enough for two requests, too few to take
+// every session.
+const DefaultMaxBookings = 2
 
 // Config is what a Service needs besides the store.
 type Config struct {
@@ -56,11 +62,17 @@ type Config struct {
 	Notify Notifier       // nil: nobody is told
 	Zone   *time.Location // office hours' clock; nil: the server's
 	Now    func() time.Time
+	// MaxBookings is how many upcoming office hours one person outside the
+	// data team may hold; 0 means DefaultMaxBookings.
+	MaxBookings int
 }
 
 // NewService returns the ticket service over the metadata store.
 func NewService(db *store.DB, cfg Config) *Service {
-	s := &Service{db: db, auth: cfg.Auth, people: cfg.People, links: cfg.Links, notify: cfg.Notify, loc: cfg.Zone, now: cfg.Now}
+	s := &Service{db: db, auth: cfg.Auth, people: cfg.People, links: cfg.Links, notify: cfg.Notify, loc: cfg.Zone, now: cfg.Now, most: cfg.MaxBookings}
+	if s.most <= 0 {
+		s.most = DefaultMaxBookings
+	}
 	if s.loc == nil {
 		s.loc = time.Local
 	}

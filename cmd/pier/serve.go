@@ -20,6 +20,7 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.BoolVar(&cfg.NoDemo, "no-demo", false, "do not write the demo lake when the lake is missing")
 	fs.StringVar(&cfg.DemoScale, "demo-scale", "small", "size of the demo lake written on first start")
 	fs.DurationVar(&cfg.QueryTimeout, "query-timeout", 0, "deadline of one query (default 5m)")
+	fs.IntVar(&cfg.MaxBookings, "max-bookings", 2, "upcoming office hours one person outside the data team may hold")
 	proxies := fs.String("trusted-proxies", "", "addresses or CIDR ranges of reverse proxies whose X-Forwarded-For and -Proto are believed")
 	if err := parse(fs, args); err != nil {
 		return err
