@@ -12,6 +12,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 	"github.com/labstack/echo/v4"
 
+	"github.com/pier-analytics/pier"
 	"github.com/pier-analytics/pier/auth"
 	"github.com/pier-analytics/pier/dashboard"
 	"github.com/pier-analytics/pier/notebook"
@@ -30,6 +31,7 @@ type App struct {
 	enforcer   *auth.Enforcer
 	sessions   *scs.SessionManager
 	accounts   *auth.Accounts
+	sso        *sso           // nil without single sign-on
 	throttle   *auth.Throttle // per account
 	addrs      *auth.Throttle // per client address, across accounts
 	props      *query.PropStore
@@ -74,6 +76,12 @@ func (a *App) build(ctx context.Context) error {
 		return err
 	}
 	a.accounts = auth.NewAccounts(a.users, a.enforcer)
+	if a.cfg.NoPasswordSignIn && a.cfg.SSO == nil {
+		return pier.Errorf(pier.EInvalid, "--no-password-sign-in needs single sign-on (--oidc-issuer), or nobody could sign in")
+	}
+	if a.sso, err = openSSO(ctx, a.cfg.SSO); err != nil {
+		return err
+	}
 	if err := a.prepareLake(ctx); err != nil {
 		return err
 	}

@@ -27,6 +27,10 @@ type Config struct {
 	// MaxBookings is how many upcoming office hours one person may hold
 	// (0: ticket.DefaultMaxBookings).
 	MaxBookings int
+	// SSO is single sign-on (nil: none); NoPasswordSignIn turns password
+	// sign-in off, leaving SSO and API tokens.
+	SSO              *SSOConfig
+	NoPasswordSignIn bool
 }
 
 // Lake returns the lake directory.

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/pier-analytics/pier"
@@ -19,24 +20,44 @@ func (a *App) loginPage(c echo.Context) error {
 	if currentUser(c) != nil {
 		return c.Redirect(http.StatusSeeOther, "/")
 	}
-	return a.render(c, http.StatusOK, views.Login("", csrfToken(c), ""))
+	return a.render(c, http.StatusOK, a.loginView(c, "", ""))
+}
+
+// loginView is the sign-in page with what this Pier offers.
+func (a *App) loginView(c echo.Context, email, problem string) templ.Component {
+	p := views.LoginPage{Email: email, CSRF: csrfToken(c), Problem: problem, Passwords: !a.cfg.NoPasswordSignIn}
+	if a.sso != nil {
+		p.SSO = a.sso.cfg.Label
+	}
+	return views.Login(p)
+}
+
+// loginProblem shows the sign-in page with why the last attempt failed.
+func (a *App) loginProblem(c echo.Context, status int, err error) error {
+	return a.render(c, status, a.loginView(c, c.FormValue("email"), pier.ErrorMessage(err)))
 }
 
 func (a *App) login(c echo.Context) error {
-	ctx := c.Request().Context()
+	if a.cfg.NoPasswordSignIn {
+		return a.loginProblem(c, http.StatusForbidden, pier.Errorf(pier.EForbidden, "Password sign-in is turned off here. Use the single sign-on button."))
+	}
 	email, password := strings.TrimSpace(c.FormValue("email")), c.FormValue("password")
 	u, err := a.signIn(c, email, password)
-	switch pier.ErrorCode(err) {
+	switch code := pier.ErrorCode(err); code {
 	case "":
-	case pier.EUnauthorized:
-		return a.render(c, http.StatusUnauthorized, views.Login(email, csrfToken(c), pier.ErrorMessage(err)))
-	case pier.ETooMany:
-		return a.render(c, http.StatusTooManyRequests, views.Login(email, csrfToken(c), pier.ErrorMessage(err)))
+	case pier.EUnauthorized, pier.ETooMany:
+		return a.loginProblem(c, statusOf[code], err)
 	default:
 		return err
 	}
-	// A new session id at sign-in stops session fixation; a new CSRF token
-	// likewise, so a token planted before sign-in is worth nothing after.
+	return a.startSession(c, u)
+}
+
+// startSession signs the browser in as u. A new session id at sign-in
+// stops session fixation; a new CSRF token likewise, so a token planted
+// before sign-in is worth nothing after.
+func (a *App) startSession(c echo.Context, u *auth.User) error {
+	ctx := c.Request().Context()
 	if err := a.sessions.RenewToken(ctx); err != nil {
 		return err
 	}

@@ -28,6 +28,10 @@ func (a *App) routes() *echo.Echo {
 
 	e.GET("/login", a.loginPage)
 	e.POST("/login", a.login)
+	if a.sso != nil {
+		e.GET("/login/sso", a.startSSO)
+		e.GET("/login/sso/callback", a.finishSSO)
+	}
 	e.POST("/logout", a.logout)
 	e.GET("/", a.homePage, a.signedInPage)
 	e.POST("/sql", a.runSQLBox, a.signedInPage, a.require(auth.ObjQuery, auth.ActRun))

@@ -117,6 +117,11 @@ func TestBadInputGetsAOneLineMessageAndNonZeroExit(t *testing.T) {
 		"bad table name":    append([]string{"tables", "set", "--table", "Bad Name"}, data...),
 		"password on flags": append([]string{"users", "add", "--email", "a@example.com", "--name", "A", "--tier", "view"}, data...),
 		"bad scale":         {"demo", "--scale", "huge", "--lake", t.TempDir()},
+		"no sign-in at all": append([]string{"serve", "--no-password-sign-in", "--no-demo"}, data...),
+		"strict, no tiers":  {"serve", "--oidc-issuer", "https://idp.example.com", "--oidc-client-id", "pier", "--oidc-strict"},
+		"bad group tier":    {"serve", "--oidc-issuer", "https://idp.example.com", "--oidc-client-id", "pier", "--oidc-tiers", "analysts=boss"},
+		"no client id":      {"serve", "--oidc-issuer", "https://idp.example.com"},
+		"bad proxy":         {"serve", "--trusted-proxies", "proxy.local"},
 	}
 	for name, args := range cases {
 		t.Run(name, func(t *testing.T) {

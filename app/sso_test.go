@@ -1,0 +1,139 @@
+package app
+
+import (
+	"context"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/oauth2-proxy/mockoidc"
+
+	"github.com/pier-analytics/pier/auth"
+)
+
+// newSSOApp is an app whose single sign-on is a mock OpenID Connect
+// provider running in the test, mapping two groups to tiers, strictly.
+func newSSOApp(t *testing.T, noPasswords bool) (*testApp, *mockoidc.MockOIDC) {
+	t.Helper()
+	m, err := mockoidc.Run()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Shutdown() })
+	ta := newTestAppWith(t, Config{NoPasswordSignIn: noPasswords, SSO: &SSOConfig{
+		Issuer: m.Issuer(), ClientID: m.ClientID, ClientSecret: m.ClientSecret,
+		Scopes: []string{"openid", "email", "profile", "groups"}, Label: "Mock IdP",
+		Tiers: auth.GroupTiers{Map: map[string]auth.Tier{"analysts": auth.TierAnalyze, "data-team": auth.TierData}, Strict: true},
+	}})
+	return ta, m
+}
+
+// ssoSignIn follows the whole round trip, Pier → provider → Pier, as a
+// browser would, and returns the last response and its page.
+func ssoSignIn(t *testing.T, ta *testApp, jar http.CookieJar) (*http.Response, *goquery.Document) {
+	t.Helper()
+	c := &http.Client{Jar: jar}
+	res, err := c.Get(ta.srv.URL + "/login/sso")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	doc, _ := goquery.NewDocumentFromReader(res.Body)
+	return res, doc
+}
+
+func TestSingleSignOnMapsGroupsToTiersAtEverySignIn(t *testing.T) {
+	ta, m := newSSOApp(t, false)
+	jar, _ := cookiejar.New(nil)
+	m.QueueUser(&mockoidc.MockUser{Subject: "1", Email: "Sam@Example.com", EmailVerified: true, PreferredUsername: "sam", Groups: []string{"analysts", "sales"}})
+	res, doc := ssoSignIn(t, ta, jar)
+	if res.StatusCode != http.StatusOK || res.Request.URL.Path != "/" || !strings.Contains(doc.Find(`[data-testid=viewer]`).Text(), "analyze") {
+		t.Fatalf("first sign-in: %d at %s, viewer %q", res.StatusCode, res.Request.URL, doc.Find(`[data-testid=viewer]`).Text())
+	}
+	u, err := ta.users.UserByEmail(context.Background(), "sam@example.com")
+	if err != nil || u.Tier != auth.TierAnalyze || u.MustChangePassword {
+		t.Fatalf("the account made at first sign-in: %+v %v", u, err)
+	}
+	// The provider's groups changed: the tier follows at the next sign-in.
+	m.QueueUser(&mockoidc.MockUser{Subject: "1", Email: "sam@example.com", EmailVerified: true, Groups: []string{"analysts", "data-team"}})
+	jar2, _ := cookiejar.New(nil)
+	if res, doc := ssoSignIn(t, ta, jar2); res.Request.URL.Path != "/" || !strings.Contains(doc.Find(`[data-testid=viewer]`).Text(), "data") {
+		t.Fatalf("second sign-in: at %s, viewer %q", res.Request.URL, doc.Find(`[data-testid=viewer]`).Text())
+	}
+	log, _ := ta.users.AuditLog(context.Background(), 5)
+	if len(log) == 0 || log[0].Action != auth.AuditSSOTier || !strings.Contains(log[0].Detail, "analyze → data") {
+		t.Fatalf("the tier change is not audited: %+v", log)
+	}
+	// A disabled account stays out, whatever the provider says.
+	off := true
+	ta.users.UpdateUser(context.Background(), "sam@example.com", auth.UserChange{Disabled: &off})
+	m.QueueUser(&mockoidc.MockUser{Subject: "1", Email: "sam@example.com", EmailVerified: true, Groups: []string{"data-team"}})
+	jar3, _ := cookiejar.New(nil)
+	if res, doc := ssoSignIn(t, ta, jar3); res.StatusCode != http.StatusForbidden || !strings.Contains(doc.Find(`[data-testid=login-error]`).Text(), "disabled") {
+		t.Fatalf("a disabled account: %d", res.StatusCode)
+	}
+}
+
+func TestSingleSignOnRefusesWhoNoGroupMapsAndForgedCallbacks(t *testing.T) {
+	ta, m := newSSOApp(t, false)
+	m.QueueUser(&mockoidc.MockUser{Subject: "2", Email: "lee@example.com", EmailVerified: true, Groups: []string{"sales"}})
+	jar, _ := cookiejar.New(nil)
+	res, doc := ssoSignIn(t, ta, jar)
+	if res.StatusCode != http.StatusForbidden || !strings.Contains(doc.Find(`[data-testid=login-error]`).Text(), "none of your groups") {
+		t.Fatalf("an unmapped person: %d %q", res.StatusCode, doc.Find(`[data-testid=login-error]`).Text())
+	}
+	if _, err := ta.users.UserByEmail(context.Background(), "lee@example.com"); err == nil {
+		t.Fatal("an account was made for a person strict mode refused")
+	}
+	m.QueueUser(unverified{&mockoidc.MockUser{Subject: "3", Email: "kim@example.com", Groups: []string{"analysts"}}})
+	if res, _ := ssoSignIn(t, ta, jar); res.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("an unverified e-mail: %d", res.StatusCode)
+	}
+	// A callback this browser did not start (login CSRF) is refused.
+	b := ta.browser(t)
+	res, doc = b.get("/login/sso/callback?" + url.Values{"state": {"forged"}, "code": {"whatever"}}.Encode())
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(doc.Find(`[data-testid=login-error]`).Text(), "did not start here") {
+		t.Fatalf("a forged callback: %d", res.StatusCode)
+	}
+	if res, _ := b.get("/"); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("signed in after a forged callback: %d", res.StatusCode)
+	}
+}
+
+func TestPasswordSignInCanBeTurnedOff(t *testing.T) {
+	ta, _ := newSSOApp(t, true)
+	b := ta.browser(t)
+	_, login := b.get("/login")
+	if login.Find(`#password`).Length() != 0 || login.Find(`[data-testid=login-sso]`).Text() != "Sign in with Mock IdP" {
+		t.Fatal("the sign-in page still offers passwords, or no single sign-on")
+	}
+	// The page has no form; take the form token from its cookie, as a script would.
+	token := b.cookie("pier_csrf")
+	res, doc := b.post("/login", url.Values{"email": {"view@example.com"}, "password": {testPassword}, "_csrf": {token}})
+	if res.StatusCode != http.StatusForbidden || !strings.Contains(doc.Find(`[data-testid=login-error]`).Text(), "turned off") {
+		t.Fatalf("a password sign-in: %d %q", res.StatusCode, doc.Find(`[data-testid=login-error]`).Text())
+	}
+	if res, _ := b.get("/"); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("signed in with a password that was turned off: %d", res.StatusCode)
+	}
+	if res := ta.do(t, auth.TierView, "GET", "/api/v1/me", ""); res.StatusCode != http.StatusOK {
+		t.Fatalf("API tokens stop working without passwords: %d", res.StatusCode)
+	}
+}
+
+// unverified is a person whose provider says outright that their e-mail
+// is not verified (mockoidc leaves a false email_verified out).
+type unverified struct{ *mockoidc.MockUser }
+
+func (u unverified) Claims(scope []string, claims *mockoidc.IDTokenClaims) (jwt.Claims, error) {
+	return &struct {
+		*mockoidc.IDTokenClaims
+		Email         string   `json:"email"`
+		EmailVerified bool     `json:"email_verified"`
+		Groups        []string `json:"groups"`
+	}{claims, u.Email, false, u.Groups}, nil
+}
