@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/oauth2-proxy/mockoidc"
 )
 
 // TestBrowserFirstAdminAndANewPersonChooseTheirPasswords is the first hour
@@ -118,5 +119,23 @@ func assertNoSidewaysScroll(t *testing.T, ctx context.Context, name string) {
 	screenshot(t, ctx, name)
 	if wide > 400 {
 		t.Fatalf("%s: at 400 px the page scrolls sideways (%d px wide)", name, wide)
+	}
+}
+
+// With single sign-on a person clicks one button and lands on the home
+// page with the tier their groups give.
+func TestBrowserSingleSignOn(t *testing.T) {
+	ta, m := newSSOApp(t, false)
+	m.QueueUser(&mockoidc.MockUser{Subject: "9", Email: "ines@example.com", EmailVerified: true, PreferredUsername: "Inés", Groups: []string{"analysts"}})
+	ctx := newChrome(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(ta.srv.URL+"/login"), chromedp.WaitVisible(`[data-testid=login-sso]`)); err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, ctx, "login-sso")
+	if err := chromedp.Do(ctx, chromedp.Click(`[data-testid=login-sso]`), chromedp.WaitVisible(`[data-testid=viewer]`)); err != nil {
+		t.Fatal(err)
+	}
+	if v := text(t, ctx, `[data-testid=viewer]`); !strings.Contains(v, "Inés") || !strings.Contains(v, "analyze") {
+		t.Fatalf("signed in as %q", v)
 	}
 }
