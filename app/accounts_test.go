@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -286,15 +287,48 @@ func TestPeoplePageRefusesInWordsAndOnlyForAdmins(t *testing.T) {
 	if res.StatusCode != http.StatusConflict || !strings.Contains(doc.Find(`[data-testid=people-error]`).Text(), "already exists") {
 		t.Fatalf("an e-mail taken: %d", res.StatusCode)
 	}
-	res, doc = admin.post("/admin/people/admin@example.com/disabled", url.Values{"disabled": {"true"}, "_csrf": {token}})
+	me, _ := ta.users.UserByEmail(context.Background(), "admin@example.com")
+	res, doc = admin.post("/admin/people/"+me.ID+"/disabled", url.Values{"disabled": {"true"}, "_csrf": {token}})
 	if res.StatusCode != http.StatusBadRequest || !strings.Contains(doc.Find(`[data-testid=people-error]`).Text(), "your own account") {
 		t.Fatalf("disabling oneself: %d", res.StatusCode)
 	}
-	res, doc = admin.post("/admin/people/view%40example.com/disabled", url.Values{"disabled": {"true"}, "_csrf": {token}})
+	action, _ := page.Find(`tr[data-email="view@example.com"] [data-testid=disable]`).Parent().Attr("action")
+	res, doc = admin.post(action, url.Values{"disabled": {"true"}, "_csrf": {token}})
 	if res.StatusCode != http.StatusOK || doc.Find(`tr[data-email="view@example.com"] [data-testid=status]`).Text() != "Disabled" {
-		t.Fatalf("disabling someone, e-mail escaped as a browser would: %d", res.StatusCode)
+		t.Fatalf("disabling someone with the row's own form (%s): %d", action, res.StatusCode)
 	}
 	if r := ta.do(t, auth.TierView, "GET", "/api/v1/me", ""); r.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("the disabled person's token: %d", r.StatusCode)
+	}
+}
+
+// An e-mail may hold % (and / ? #): the address of one account must never
+// be read as another's, on the page or in the API.
+func TestAnEmailWithEscapesNamesOnlyItsOwnAccount(t *testing.T) {
+	ta := newTestApp(t)
+	for _, email := range []string{"dat%61@example.com", "data%40example.com/disabled?@example.com"} {
+		ta.addPerson(t, email, auth.TierView)
+	}
+	admin := ta.browser(t)
+	admin.signIn("admin@example.com")
+	_, page := admin.get("/admin/people")
+	for _, email := range []string{"dat%61@example.com", "data%40example.com/disabled?@example.com"} {
+		action, ok := page.Find(`tr[data-email="` + email + `"] [data-testid=disable]`).Parent().Attr("action")
+		if !ok {
+			t.Fatalf("no disable form for %s", email)
+		}
+		res, doc := admin.post(action, url.Values{"disabled": {"true"}, "_csrf": {csrfFrom(page)}})
+		if res.StatusCode != http.StatusOK || doc.Find(`tr[data-email="`+email+`"] [data-testid=status]`).Text() != "Disabled" {
+			t.Fatalf("disabling %s through %s: %d", email, action, res.StatusCode)
+		}
+	}
+	if res := ta.do(t, auth.TierAdmin, "PATCH", "/api/v1/admin/users/"+url.PathEscape("dat%61@example.com"), `{"name":"Dat"}`); res.StatusCode != http.StatusOK || !strings.Contains(readAll(t, res), `"email":"dat%61@example.com"`) {
+		t.Fatalf("the API, escaped once: %d", res.StatusCode)
+	}
+	if res := ta.do(t, auth.TierAdmin, "PATCH", "/api/v1/admin/users/view%40example.com", `{"name":"Vi"}`); res.StatusCode != http.StatusOK {
+		t.Fatalf("the API, @ escaped: %d", res.StatusCode)
+	}
+	if res := ta.do(t, auth.TierData, "GET", "/api/v1/me", ""); res.StatusCode != http.StatusOK {
+		t.Fatalf("data@example.com was hit by another account's action: %d", res.StatusCode)
 	}
 }

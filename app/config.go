@@ -31,6 +31,9 @@ type Config struct {
 	// sign-in off, leaving SSO and API tokens.
 	SSO              *SSOConfig
 	NoPasswordSignIn bool
+	// PublicURL is where people reach Pier (https://pier.example.com);
+	// empty: the address each request came to.
+	PublicURL string
 }
 
 // Lake returns the lake directory.

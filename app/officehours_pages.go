@@ -176,7 +176,7 @@ func (a *App) fillSettingsPage(ctx context.Context, page *views.WebhookPage) err
 }
 
 func (a *App) webhookForm(c echo.Context) error {
-	cfg := webhook.Config{URL: c.FormValue("url"), AllowPrivate: c.FormValue("allow_private") == "true", Base: origin(c)}
+	cfg := webhook.Config{URL: c.FormValue("url"), AllowPrivate: c.FormValue("allow_private") == "true", Base: a.siteURL(c)}
 	if err := webhook.Save(c.Request().Context(), a.db, cfg); err != nil {
 		return err
 	}

@@ -30,7 +30,7 @@ func (a *App) renderPeople(c echo.Context, status int, p views.PeoplePage) error
 		p.Tiers = append(p.Tiers, string(t))
 	}
 	for _, u := range people {
-		p.People = append(p.People, views.PersonRow{Email: u.Email, Name: u.Name, Tier: string(u.Tier),
+		p.People = append(p.People, views.PersonRow{ID: u.ID, Email: u.Email, Name: u.Name, Tier: string(u.Tier),
 			Status: accountStatus(u), Disabled: u.Disabled, LastSeen: when(u.LastSeen), Self: u.ID == me.ID})
 	}
 	return a.render(c, status, views.People(a.viewer(c), p))
@@ -67,7 +67,7 @@ func (a *App) addPersonForm(c echo.Context) error {
 // issued is a one-time password with the message that tells its person
 // where and how to sign in.
 func (a *App) issued(c echo.Context, u *auth.User, password string) *views.IssuedPassword {
-	site := c.Scheme() + "://" + c.Request().Host
+	site := a.siteURL(c)
 	msg := fmt.Sprintf("Hello %s,\n\nyou can sign in to Pier at %s/login\ne-mail: %s\none-time password: %s\n\nPier asks you to choose your own password when you sign in.",
 		u.Name, site, u.Email, password)
 	return &views.IssuedPassword{Email: u.Email, Password: password, Message: msg}
@@ -75,7 +75,7 @@ func (a *App) issued(c echo.Context, u *auth.User, password string) *views.Issue
 
 func (a *App) setTierForm(c echo.Context) error {
 	tier := auth.Tier(c.FormValue("tier"))
-	u, err := a.accounts.ChangePerson(c.Request().Context(), currentUser(c), emailParam(c), auth.UserChange{Tier: &tier})
+	u, err := a.accounts.ChangePerson(c.Request().Context(), currentUser(c), a.personParam(c), auth.UserChange{Tier: &tier})
 	if err != nil {
 		return a.peopleProblem(c, err)
 	}
@@ -87,7 +87,7 @@ func (a *App) setDisabledForm(c echo.Context) error {
 	if err != nil {
 		return a.peopleProblem(c, pier.Errorf(pier.EInvalid, "Say whether to disable the account: true or false."))
 	}
-	u, err := a.accounts.ChangePerson(c.Request().Context(), currentUser(c), emailParam(c), auth.UserChange{Disabled: &off})
+	u, err := a.accounts.ChangePerson(c.Request().Context(), currentUser(c), a.personParam(c), auth.UserChange{Disabled: &off})
 	if err != nil {
 		return a.peopleProblem(c, err)
 	}
@@ -100,23 +100,38 @@ func (a *App) setDisabledForm(c echo.Context) error {
 
 func (a *App) resetPasswordForm(c echo.Context) error {
 	ctx := c.Request().Context()
-	password, err := a.accounts.ResetPassword(ctx, currentUser(c), emailParam(c))
+	password, err := a.accounts.ResetPassword(ctx, currentUser(c), a.personParam(c))
 	if err != nil {
 		return a.peopleProblem(c, err)
 	}
-	u, err := a.users.UserByEmail(ctx, emailParam(c))
+	u, err := a.users.UserByID(ctx, c.Param("id"))
 	if err != nil {
 		return err
 	}
 	return a.renderPeople(c, http.StatusOK, views.PeoplePage{Issued: a.issued(c, u, password)})
 }
 
-// emailParam is the e-mail in the path, unescaped: echo leaves %40 as it
-// came, and a browser's encodeURIComponent sends it so.
-func emailParam(c echo.Context) string {
-	e, err := url.PathUnescape(c.Param("email"))
+// personParam is the e-mail of the account whose id is in the path ("" if
+// there is none, which the account service answers as not found).
+func (a *App) personParam(c echo.Context) string {
+	u, err := a.users.UserByID(c.Request().Context(), c.Param("id"))
 	if err != nil {
-		return c.Param("email")
+		return ""
 	}
-	return e
+	return u.Email
+}
+
+// emailParam is the e-mail in an API path, decoded exactly once: echo
+// gives the path as sent when it holds escapes (view%40example.com) and
+// already decoded otherwise, so decoding again could turn the address of
+// one account (dat%2561@…, sent for dat%61@…) into another's.
+func emailParam(c echo.Context) string {
+	p := c.Param("email")
+	if c.Request().URL.RawPath == "" {
+		return p
+	}
+	if e, err := url.PathUnescape(p); err == nil {
+		return e
+	}
+	return p
 }

@@ -79,6 +79,21 @@ func (a *App) arrivedOverTLS(r *http.Request) bool {
 	return r.TLS != nil || (a.fromTrustedProxy(r) && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https"))
 }
 
+// siteURL is where people reach Pier: --public-url, or the address this
+// request came to (HTTPS only when arrivedOverTLS says so). Links built
+// from a request's Host are kept only where an admin made the request
+// (webhook links) or shown back to the person who made it.
+func (a *App) siteURL(c echo.Context) string {
+	if a.cfg.PublicURL != "" {
+		return strings.TrimRight(a.cfg.PublicURL, "/")
+	}
+	scheme := "http"
+	if a.arrivedOverTLS(c.Request()) {
+		scheme = "https"
+	}
+	return scheme + "://" + c.Request().Host
+}
+
 // secureCookies marks every cookie of the response Secure when the
 // request arrived over TLS, whichever part of Pier set it (sessions,
 // CSRF), so a cookie given over HTTPS is never sent back in clear.

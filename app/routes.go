@@ -62,9 +62,9 @@ func (a *App) routes() *echo.Echo {
 	people := e.Group("/admin/people", a.signedInPage, a.require(auth.ObjUsers, auth.ActManage))
 	people.GET("", a.peoplePage)
 	people.POST("", a.addPersonForm)
-	people.POST("/:email/tier", a.setTierForm)
-	people.POST("/:email/disabled", a.setDisabledForm)
-	people.POST("/:email/reset", a.resetPasswordForm)
+	people.POST("/:id/tier", a.setTierForm)
+	people.POST("/:id/disabled", a.setDisabledForm)
+	people.POST("/:id/reset", a.resetPasswordForm)
 	a.ticketPages(e)
 
 	api := e.Group("/api/v1")

@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/coreos/go-oidc/v3/oidc"
 	"github.com/labstack/echo/v4"
@@ -27,7 +26,6 @@ type SSOConfig struct {
 	GroupsClaim  string   // the ID token claim that lists the person's groups
 	Tiers        auth.GroupTiers
 	Label        string // the provider's name on the sign-in button
-	PublicURL    string // where people reach Pier; empty: the request's own address
 }
 
 // sso is the provider as discovered at start.
@@ -68,17 +66,7 @@ const (
 
 // redirectURL is where the provider sends people back, which must be
 // registered with it.
-func (a *App) redirectURL(c echo.Context) string {
-	base := strings.TrimRight(a.sso.cfg.PublicURL, "/")
-	if base == "" {
-		scheme := "http"
-		if a.arrivedOverTLS(c.Request()) {
-			scheme = "https"
-		}
-		base = scheme + "://" + c.Request().Host
-	}
-	return base + "/login/sso/callback"
-}
+func (a *App) redirectURL(c echo.Context) string { return a.siteURL(c) + "/login/sso/callback" }
 
 // startSSO sends the person to the provider with a fresh state (against
 // forged callbacks), nonce (against replayed tokens) and PKCE verifier

@@ -72,11 +72,6 @@ func (a *App) apiGetWebhook(c echo.Context) error {
 	return c.JSON(http.StatusOK, webhookBody{URL: cfg.URL, AllowPrivate: cfg.AllowPrivate})
 }
 
-// origin is the address the caller reached Pier by. Only an admin's is
-// kept (as the base of links in webhook messages), so a client that forges
-// its Host header cannot point anyone's links elsewhere.
-func origin(c echo.Context) string { return c.Scheme() + "://" + c.Request().Host }
-
 // apiSetWebhook saves the webhook; links in its messages point at the
 // address the admin reached Pier by.
 func (a *App) apiSetWebhook(c echo.Context) error {
@@ -84,7 +79,7 @@ func (a *App) apiSetWebhook(c echo.Context) error {
 	if err := decodeJSON(c, &b); err != nil {
 		return err
 	}
-	cfg := webhook.Config{URL: b.URL, AllowPrivate: b.AllowPrivate, Base: origin(c)}
+	cfg := webhook.Config{URL: b.URL, AllowPrivate: b.AllowPrivate, Base: a.siteURL(c)}
 	if err := webhook.Save(c.Request().Context(), a.db, cfg); err != nil {
 		return err
 	}

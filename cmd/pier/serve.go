@@ -22,6 +22,7 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.DurationVar(&cfg.QueryTimeout, "query-timeout", 0, "deadline of one query (default 5m)")
 	fs.IntVar(&cfg.MaxBookings, "max-bookings", 2, "upcoming office hours one person outside the data team may hold")
 	proxies := fs.String("trusted-proxies", "", "addresses or CIDR ranges of reverse proxies whose X-Forwarded-For and -Proto are believed")
+	fs.StringVar(&cfg.PublicURL, "public-url", "", "where people reach Pier, e.g. https://pier.example.com (default: the address each request came to)")
 	fs.BoolVar(&cfg.NoPasswordSignIn, "no-password-sign-in", false, "only single sign-on (and API tokens) sign people in")
 	sso := ssoFlags(fs)
 	if err := parse(fs, args); err != nil {

@@ -11,21 +11,20 @@ import (
 
 // ssoFlagSet holds serve's single sign-on flags until they are checked.
 type ssoFlagSet struct {
-	issuer, clientID, secret, scopes, groups, tiers, label, publicURL *string
-	strict                                                            *bool
+	issuer, clientID, secret, scopes, groups, tiers, label *string
+	strict                                                 *bool
 }
 
 func ssoFlags(fs *flag.FlagSet) *ssoFlagSet {
 	return &ssoFlagSet{
-		issuer:    fs.String("oidc-issuer", "", "OpenID Connect issuer URL (turns single sign-on on)"),
-		clientID:  fs.String("oidc-client-id", "", "client id registered with the provider"),
-		secret:    fs.String("oidc-client-secret", "", "client secret; better given as PIER_OIDC_CLIENT_SECRET"),
-		scopes:    fs.String("oidc-scopes", "openid,email,profile", "scopes to ask for, comma separated (add groups where the provider needs it)"),
-		groups:    fs.String("oidc-groups-claim", "groups", "the ID token claim that lists the person's groups"),
-		tiers:     fs.String("oidc-tiers", "", "group=tier,… : the tier each group gives; the highest wins"),
-		strict:    fs.Bool("oidc-strict", false, "refuse people in no group of --oidc-tiers (otherwise they get view)"),
-		label:     fs.String("oidc-label", "single sign-on", "the provider's name on the sign-in button, e.g. Okta"),
-		publicURL: fs.String("public-url", "", "where people reach Pier, e.g. https://pier.example.com (default: the request's address)"),
+		issuer:   fs.String("oidc-issuer", "", "OpenID Connect issuer URL (turns single sign-on on)"),
+		clientID: fs.String("oidc-client-id", "", "client id registered with the provider"),
+		secret:   fs.String("oidc-client-secret", "", "client secret; better given as PIER_OIDC_CLIENT_SECRET"),
+		scopes:   fs.String("oidc-scopes", "openid,email,profile", "scopes to ask for, comma separated (add groups where the provider needs it)"),
+		groups:   fs.String("oidc-groups-claim", "groups", "the ID token claim that lists the person's groups"),
+		tiers:    fs.String("oidc-tiers", "", "group=tier,… : the tier each group gives; the highest wins"),
+		strict:   fs.Bool("oidc-strict", false, "refuse people in no group of --oidc-tiers (otherwise they get view)"),
+		label:    fs.String("oidc-label", "single sign-on", "the provider's name on the sign-in button, e.g. Okta"),
 	}
 }
 
@@ -44,6 +43,6 @@ func (f *ssoFlagSet) config() (*app.SSOConfig, error) {
 		return nil, pier.Errorf(pier.EInvalid, "--oidc-strict needs --oidc-tiers, or nobody could sign in")
 	}
 	return &app.SSOConfig{Issuer: *f.issuer, ClientID: *f.clientID, ClientSecret: *f.secret,
-		Scopes: strings.Split(*f.scopes, ","), GroupsClaim: *f.groups, Label: *f.label, PublicURL: *f.publicURL,
+		Scopes: strings.Split(*f.scopes, ","), GroupsClaim: *f.groups, Label: *f.label,
 		Tiers: auth.GroupTiers{Map: tiers, Strict: *f.strict, Default: auth.TierView}}, nil
 }
