@@ -174,6 +174,9 @@ func (a *App) apiChangePerson(c echo.Context) error {
 }
 
 func (a *App) apiResetPassword(c echo.Context) error {
+	if err := a.passwordsOn(); err != nil {
+		return err
+	}
 	password, err := a.accounts.ResetPassword(c.Request().Context(), currentUser(c), emailParam(c))
 	if err != nil {
 		return err

@@ -79,9 +79,7 @@ func (a *App) build(ctx context.Context) error {
 	if a.cfg.NoPasswordSignIn && a.cfg.SSO == nil {
 		return pier.Errorf(pier.EInvalid, "--no-password-sign-in needs single sign-on (--oidc-issuer), or nobody could sign in")
 	}
-	if a.sso, err = openSSO(ctx, a.cfg.SSO); err != nil {
-		return err
-	}
+	a.sso = newSSO(a.cfg.SSO)
 	if err := a.prepareLake(ctx); err != nil {
 		return err
 	}

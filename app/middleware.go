@@ -17,6 +17,9 @@ const (
 	bearerKey    = "pier.bearer"
 	sessionUser  = "user_id"
 	sessionEpoch = "epoch"
+	sessionVia   = "via" // viaSSO when single sign-on signed the session in
+	viaSSO       = "sso"
+	viaPassword  = "password"
 )
 
 // identify finds who is calling: an API token in Authorization, else the
@@ -58,13 +61,14 @@ func (a *App) identify(next echo.HandlerFunc) echo.HandlerFunc {
 
 // passwordGate lets a person signed in with a password Pier made do
 // nothing but choose a new one (and sign out): pages lead to the account
-// page, the API answers 403 password_change_required. API tokens are not
-// the one-time password and keep working: an operator may create one on
-// the command line for a script before anyone has signed in.
+// page, the API answers 403 password_change_required. API tokens and
+// single sign-on are not the one-time password and are not held up: an
+// operator may create a token on the command line for a script before
+// anyone has signed in.
 func (a *App) passwordGate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		u := currentUser(c)
-		if u == nil || !u.MustChangePassword || c.Get(bearerKey) == true || passwordChangePaths[c.Request().URL.Path] || strings.HasPrefix(c.Request().URL.Path, "/static/") {
+		if u == nil || !u.MustChangePassword || c.Get(bearerKey) == true || a.sessions.GetString(c.Request().Context(), sessionVia) == viaSSO || passwordChangePaths[c.Request().URL.Path] || strings.HasPrefix(c.Request().URL.Path, "/static/") {
 			return next(c)
 		}
 		if isAPI(c.Request().URL.Path) {

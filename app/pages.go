@@ -50,21 +50,23 @@ func (a *App) login(c echo.Context) error {
 	default:
 		return err
 	}
-	return a.startSession(c, u)
+	return a.startSession(c, u, viaPassword)
 }
 
-// startSession signs the browser in as u. A new session id at sign-in
-// stops session fixation; a new CSRF token likewise, so a token planted
-// before sign-in is worth nothing after.
-func (a *App) startSession(c echo.Context, u *auth.User) error {
+// startSession signs the browser in as u, through via. A new session id
+// at sign-in stops session fixation; a new CSRF token likewise, so a token
+// planted before sign-in is worth nothing after. Only a password sign-in
+// answers for a one-time password.
+func (a *App) startSession(c echo.Context, u *auth.User, via string) error {
 	ctx := c.Request().Context()
 	if err := a.sessions.RenewToken(ctx); err != nil {
 		return err
 	}
 	a.sessions.Put(ctx, sessionUser, u.ID)
 	a.sessions.Put(ctx, sessionEpoch, u.SessionEpoch)
+	a.sessions.Put(ctx, sessionVia, via)
 	dropCSRF(c)
-	if u.MustChangePassword {
+	if u.MustChangePassword && via == viaPassword {
 		return c.Redirect(http.StatusSeeOther, "/settings/account")
 	}
 	return c.Redirect(http.StatusSeeOther, "/")

@@ -26,6 +26,7 @@ func (a *App) renderPeople(c echo.Context, status int, p views.PeoplePage) error
 	if err != nil {
 		return err
 	}
+	p.NoPasswords = a.cfg.NoPasswordSignIn
 	for _, t := range auth.Tiers {
 		p.Tiers = append(p.Tiers, string(t))
 	}
@@ -68,6 +69,10 @@ func (a *App) addPersonForm(c echo.Context) error {
 // where and how to sign in.
 func (a *App) issued(c echo.Context, u *auth.User, password string) *views.IssuedPassword {
 	site := a.siteURL(c)
+	if a.cfg.NoPasswordSignIn {
+		msg := fmt.Sprintf("Hello %s,\n\nyou can sign in to Pier at %s/login with %s, as %s.", u.Name, site, a.sso.cfg.Label, u.Email)
+		return &views.IssuedPassword{Email: u.Email, Message: msg}
+	}
 	msg := fmt.Sprintf("Hello %s,\n\nyou can sign in to Pier at %s/login\ne-mail: %s\none-time password: %s\n\nPier asks you to choose your own password when you sign in.",
 		u.Name, site, u.Email, password)
 	return &views.IssuedPassword{Email: u.Email, Password: password, Message: msg}
@@ -100,6 +105,9 @@ func (a *App) setDisabledForm(c echo.Context) error {
 
 func (a *App) resetPasswordForm(c echo.Context) error {
 	ctx := c.Request().Context()
+	if err := a.passwordsOn(); err != nil {
+		return a.peopleProblem(c, err)
+	}
 	password, err := a.accounts.ResetPassword(ctx, currentUser(c), a.personParam(c))
 	if err != nil {
 		return a.peopleProblem(c, err)
@@ -109,6 +117,14 @@ func (a *App) resetPasswordForm(c echo.Context) error {
 		return err
 	}
 	return a.renderPeople(c, http.StatusOK, views.PeoplePage{Issued: a.issued(c, u, password)})
+}
+
+// passwordsOn refuses what only makes sense with password sign-in.
+func (a *App) passwordsOn() error {
+	if a.cfg.NoPasswordSignIn {
+		return pier.Errorf(pier.EInvalid, "Password sign-in is turned off, so there is no password to reset; people sign in with %s.", a.sso.cfg.Label)
+	}
+	return nil
 }
 
 // personParam is the e-mail of the account whose id is in the path ("" if

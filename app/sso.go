@@ -7,6 +7,9 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/http"
+	"strings"
+	"sync"
+	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
 	"github.com/labstack/echo/v4"
@@ -24,37 +27,63 @@ type SSOConfig struct {
 	ClientSecret string
 	Scopes       []string // openid is always asked for
 	GroupsClaim  string   // the ID token claim that lists the person's groups
-	Tiers        auth.GroupTiers
+	Policy       auth.SSOPolicy
 	Label        string // the provider's name on the sign-in button
 }
 
-// sso is the provider as discovered at start.
+// sso is the provider, discovered at the first sign-in that needs it: a
+// provider that is down must not keep Pier (passwords, tokens) from
+// starting.
 type sso struct {
-	cfg      SSOConfig
+	cfg    SSOConfig
+	client *http.Client // every call to the provider has a deadline
+
+	mu       sync.Mutex
 	oauth    oauth2.Config
 	verifier *oidc.IDTokenVerifier
 }
 
-func openSSO(ctx context.Context, cfg *SSOConfig) (*sso, error) {
+func newSSO(cfg *SSOConfig) *sso {
 	if cfg == nil {
-		return nil, nil
-	}
-	provider, err := oidc.NewProvider(ctx, cfg.Issuer)
-	if err != nil {
-		return nil, fmt.Errorf("app: single sign-on: cannot read the provider's configuration at %s: %w", cfg.Issuer, err)
-	}
-	scopes := []string{oidc.ScopeOpenID}
-	for _, s := range cfg.Scopes {
-		if s != oidc.ScopeOpenID {
-			scopes = append(scopes, s)
-		}
+		return nil
 	}
 	if cfg.GroupsClaim == "" {
 		cfg.GroupsClaim = "groups"
 	}
-	return &sso{cfg: *cfg,
-		oauth:    oauth2.Config{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, Endpoint: provider.Endpoint(), Scopes: scopes},
-		verifier: provider.Verifier(&oidc.Config{ClientID: cfg.ClientID})}, nil
+	return &sso{cfg: *cfg, client: &http.Client{Timeout: 10 * time.Second}}
+}
+
+// ctx carries the provider's HTTP client for go-oidc and oauth2.
+func (s *sso) ctx(ctx context.Context) context.Context {
+	return oidc.ClientContext(context.WithValue(ctx, oauth2.HTTPClient, s.client), s.client)
+}
+
+// ready discovers the provider once, and again after a failure.
+func (s *sso) ready(ctx context.Context) (oauth2.Config, *oidc.IDTokenVerifier, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.verifier != nil {
+		return s.oauth, s.verifier, nil
+	}
+	provider, err := oidc.NewProvider(s.ctx(ctx), s.cfg.Issuer)
+	if err != nil {
+		return oauth2.Config{}, nil, fmt.Errorf("app: single sign-on: cannot read the provider's configuration at %s: %w", s.cfg.Issuer, err)
+	}
+	scopes := []string{oidc.ScopeOpenID}
+	for _, sc := range s.cfg.Scopes {
+		if sc = strings.TrimSpace(sc); sc != "" && sc != oidc.ScopeOpenID {
+			scopes = append(scopes, sc)
+		}
+	}
+	s.oauth = oauth2.Config{ClientID: s.cfg.ClientID, ClientSecret: s.cfg.ClientSecret, Endpoint: provider.Endpoint(), Scopes: scopes}
+	s.verifier = provider.Verifier(&oidc.Config{ClientID: s.cfg.ClientID})
+	return s.oauth, s.verifier, nil
+}
+
+// unavailable is what a person sees while the provider cannot be reached.
+func (a *App) ssoUnavailable(c echo.Context, err error) error {
+	a.log.Error("sso: provider unavailable", "err", err)
+	return a.loginProblem(c, http.StatusServiceUnavailable, pier.Errorf(pier.EUnavailable, "%s cannot be reached just now, so Pier cannot sign you in with it. Try again in a minute.", a.sso.cfg.Label))
 }
 
 // Session keys of a sign-in under way: what the provider must send back.
@@ -73,11 +102,18 @@ func (a *App) redirectURL(c echo.Context) string { return a.siteURL(c) + "/login
 // (against stolen codes), all kept in their session.
 func (a *App) startSSO(c echo.Context) error {
 	ctx := c.Request().Context()
+	// Each start writes a session: limited per address like sign-ins.
+	if err := a.addrs.Allow(c.RealIP()); err != nil {
+		return a.loginProblem(c, http.StatusTooManyRequests, err)
+	}
+	conf, _, err := a.sso.ready(ctx)
+	if err != nil {
+		return a.ssoUnavailable(c, err)
+	}
 	state, nonce, verifier := randomToken(), randomToken(), oauth2.GenerateVerifier()
 	a.sessions.Put(ctx, ssoState, state)
 	a.sessions.Put(ctx, ssoNonce, nonce)
 	a.sessions.Put(ctx, ssoVerifier, verifier)
-	conf := a.sso.oauth
 	conf.RedirectURL = a.redirectURL(c)
 	return c.Redirect(http.StatusSeeOther, conf.AuthCodeURL(state, oidc.Nonce(nonce), oauth2.S256ChallengeOption(verifier)))
 }
@@ -86,7 +122,10 @@ func (a *App) finishSSO(c echo.Context) error {
 	ctx := c.Request().Context()
 	state, nonce, verifier := a.sessions.PopString(ctx, ssoState), a.sessions.PopString(ctx, ssoNonce), a.sessions.PopString(ctx, ssoVerifier)
 	if e := c.QueryParam("error"); e != "" {
-		return a.loginProblem(c, http.StatusUnauthorized, pier.Errorf(pier.EUnauthorized, "%s did not sign you in (%s). Try again, or ask your admin.", a.sso.cfg.Label, e))
+		// The provider's words are logged, not shown: anyone can put text
+		// in this link.
+		a.log.Warn("sso: the provider refused", "error", truncate(e, 200))
+		return a.loginProblem(c, http.StatusUnauthorized, pier.Errorf(pier.EUnauthorized, "%s did not sign you in. Try again, or ask your admin.", a.sso.cfg.Label))
 	}
 	if state == "" || subtle.ConstantTimeCompare([]byte(state), []byte(c.QueryParam("state"))) != 1 {
 		return a.loginProblem(c, http.StatusBadRequest, pier.Errorf(pier.EInvalid, "This sign-in did not start here or has expired. Start again."))
@@ -95,22 +134,32 @@ func (a *App) finishSSO(c echo.Context) error {
 	if err != nil {
 		return a.loginProblem(c, http.StatusUnauthorized, err)
 	}
-	u, err := a.accounts.SignInWith(ctx, id, a.sso.cfg.Tiers)
+	u, err := a.accounts.SignInWith(ctx, id, a.sso.cfg.Policy)
 	if code := pier.ErrorCode(err); code == pier.EForbidden {
 		return a.loginProblem(c, http.StatusForbidden, err)
 	}
 	if err != nil {
 		return err
 	}
-	return a.startSession(c, u)
+	return a.startSession(c, u, viaSSO)
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
 }
 
 // identityFrom exchanges the code and checks the ID token: signed by the
 // provider, for this client, not expired, with the nonce of this sign-in.
 func (a *App) identityFrom(c echo.Context, nonce, verifier string) (auth.Identity, error) {
-	ctx := c.Request().Context()
+	ctx := a.sso.ctx(c.Request().Context())
 	refused := pier.Errorf(pier.EUnauthorized, "%s's answer could not be checked, so you are not signed in. Start again.", a.sso.cfg.Label)
-	conf := a.sso.oauth
+	conf, idVerifier, err := a.sso.ready(ctx)
+	if err != nil {
+		return auth.Identity{}, refused
+	}
 	conf.RedirectURL = a.redirectURL(c)
 	tok, err := conf.Exchange(ctx, c.QueryParam("code"), oauth2.VerifierOption(verifier))
 	if err != nil {
@@ -118,7 +167,7 @@ func (a *App) identityFrom(c echo.Context, nonce, verifier string) (auth.Identit
 		return auth.Identity{}, refused
 	}
 	raw, _ := tok.Extra("id_token").(string)
-	idt, err := a.sso.verifier.Verify(ctx, raw)
+	idt, err := idVerifier.Verify(ctx, raw)
 	if err != nil || nonce == "" || subtle.ConstantTimeCompare([]byte(idt.Nonce), []byte(nonce)) != 1 {
 		a.log.Warn("sso: ID token refused", "err", err)
 		return auth.Identity{}, refused
@@ -127,19 +176,21 @@ func (a *App) identityFrom(c echo.Context, nonce, verifier string) (auth.Identit
 	if err := idt.Claims(&claims); err != nil {
 		return auth.Identity{}, refused
 	}
-	if v, ok := claims["email_verified"].(bool); ok && !v {
-		return auth.Identity{}, pier.Errorf(pier.EUnauthorized, "%s has not verified your e-mail address, so Pier cannot trust it.", a.sso.cfg.Label)
-	}
-	id := auth.Identity{Email: claimString(claims, "email"), Name: claimString(claims, "name")}
+	verified, _ := claims["email_verified"].(bool) // only a real true counts
+	id := auth.Identity{Subject: idt.Issuer + "|" + idt.Subject, Email: claimString(claims, "email"),
+		EmailVerified: verified, Name: claimString(claims, "name")}
 	if id.Name == "" {
 		id.Name = claimString(claims, "preferred_username")
 	}
-	if groups, ok := claims[a.sso.cfg.GroupsClaim].([]any); ok {
+	switch groups := claims[a.sso.cfg.GroupsClaim].(type) {
+	case []any:
 		for _, g := range groups {
 			if s, ok := g.(string); ok {
 				id.Groups = append(id.Groups, s)
 			}
 		}
+	case string: // some providers send a single group as a string
+		id.Groups = []string{groups}
 	}
 	return id, nil
 }

@@ -27,7 +27,7 @@ func newSSOApp(t *testing.T, noPasswords bool) (*testApp, *mockoidc.MockOIDC) {
 	ta := newTestAppWith(t, Config{NoPasswordSignIn: noPasswords, SSO: &SSOConfig{
 		Issuer: m.Issuer(), ClientID: m.ClientID, ClientSecret: m.ClientSecret,
 		Scopes: []string{"openid", "email", "profile", "groups"}, Label: "Mock IdP",
-		Tiers: auth.GroupTiers{Map: map[string]auth.Tier{"analysts": auth.TierAnalyze, "data-team": auth.TierData}, Strict: true},
+		Policy: auth.SSOPolicy{Tiers: auth.GroupTiers{Map: map[string]auth.Tier{"analysts": auth.TierAnalyze, "data-team": auth.TierData, "admins": auth.TierAdmin}, Strict: true}},
 	}})
 	return ta, m
 }
@@ -90,7 +90,7 @@ func TestSingleSignOnRefusesWhoNoGroupMapsAndForgedCallbacks(t *testing.T) {
 		t.Fatal("an account was made for a person strict mode refused")
 	}
 	m.QueueUser(unverified{&mockoidc.MockUser{Subject: "3", Email: "kim@example.com", Groups: []string{"analysts"}}})
-	if res, _ := ssoSignIn(t, ta, jar); res.StatusCode != http.StatusUnauthorized {
+	if res, _ := ssoSignIn(t, ta, jar); res.StatusCode != http.StatusForbidden {
 		t.Fatalf("an unverified e-mail: %d", res.StatusCode)
 	}
 	// A callback this browser did not start (login CSRF) is refused.
@@ -136,4 +136,60 @@ func (u unverified) Claims(scope []string, claims *mockoidc.IDTokenClaims) (jwt.
 		EmailVerified bool     `json:"email_verified"`
 		Groups        []string `json:"groups"`
 	}{claims, u.Email, false, u.Groups}, nil
+}
+
+// A person added with a one-time password who signs in through single
+// sign-on is not held up by a password they never use.
+func TestSingleSignOnIsNotHeldUpByAOneTimePassword(t *testing.T) {
+	ta, m := newSSOApp(t, false)
+	ta.addPerson(t, "noor@example.com", auth.TierView)
+	m.QueueUser(&mockoidc.MockUser{Subject: "7", Email: "noor@example.com", EmailVerified: true, Groups: []string{"analysts"}})
+	jar, _ := cookiejar.New(nil)
+	res, _ := ssoSignIn(t, ta, jar)
+	if res.StatusCode != http.StatusOK || res.Request.URL.Path != "/" {
+		t.Fatalf("after single sign-on: %d at %s", res.StatusCode, res.Request.URL)
+	}
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	if res, err := c.Get(ta.srv.URL + "/dashboards"); err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("a page after single sign-on: %v %v", res, err)
+	}
+}
+
+// A provider that cannot be reached does not keep Pier from starting:
+// passwords and tokens work, and the button says what is wrong.
+func TestAnUnreachableProviderDoesNotStopPier(t *testing.T) {
+	ta := newTestAppWith(t, Config{SSO: &SSOConfig{Issuer: "http://127.0.0.1:1/", ClientID: "pier", Label: "Okta"}})
+	if res := ta.do(t, auth.TierView, "GET", "/api/v1/me", ""); res.StatusCode != http.StatusOK {
+		t.Fatalf("a token: %d", res.StatusCode)
+	}
+	res, doc := ta.browser(t).get("/login/sso")
+	if res.StatusCode != http.StatusServiceUnavailable || !strings.Contains(doc.Find(`[data-testid=login-error]`).Text(), "Okta cannot be reached") {
+		t.Fatalf("single sign-on while the provider is down: %d %q", res.StatusCode, doc.Find(`[data-testid=login-error]`).Text())
+	}
+	ta.browser(t).signIn("view@example.com")
+}
+
+// Without password sign-in, adding a person gives a message without a
+// password, and there is no password to reset.
+func TestPeopleWithoutPasswords(t *testing.T) {
+	ta, m := newSSOApp(t, true)
+	res := ta.do(t, auth.TierAdmin, "POST", "/api/v1/admin/users/view@example.com/reset-password", "")
+	if body := readAll(t, res); res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "turned off") {
+		t.Fatalf("a reset without passwords: %d %s", res.StatusCode, body)
+	}
+	m.QueueUser(&mockoidc.MockUser{Subject: "8", Email: "root@example.com", EmailVerified: true, Groups: []string{"admins"}})
+	jar, _ := cookiejar.New(nil)
+	if res, _ := ssoSignIn(t, ta, jar); res.Request.URL.Path != "/" {
+		t.Fatalf("the admin's single sign-on ended at %s", res.Request.URL)
+	}
+	b := &browser{t: t, base: ta.srv.URL, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	_, page := b.get("/admin/people")
+	if page.Find(`[data-testid=reset]`).Length() != 0 {
+		t.Fatal("the People page offers password resets without passwords")
+	}
+	res, doc := b.post("/admin/people", url.Values{"email": {"omar@example.com"}, "name": {"Omar"}, "tier": {"view"}, "_csrf": {csrfFrom(page)}})
+	msg, _ := doc.Find(`[data-testid=sign-in-message]`).Html()
+	if res.StatusCode != http.StatusCreated || doc.Find(`[data-testid=one-time-password]`).Length() != 0 || !strings.Contains(msg, "with Mock IdP") {
+		t.Fatalf("adding a person without passwords: %d, message %q", res.StatusCode, msg)
+	}
 }

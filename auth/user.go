@@ -250,5 +250,14 @@ func plainText(s string) bool {
 	return true
 }
 
-// foldEmail lowercases and trims an e-mail, as the store keeps them.
-func foldEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+// foldEmail trims an e-mail and lowercases its ASCII letters, as the
+// store keeps them. Only ASCII: Unicode lowercasing would fold the Kelvin
+// sign onto k and make kate@ and \u212Aate@ one account.
+func foldEmail(email string) string {
+	return strings.Map(func(r rune) rune {
+		if 'A' <= r && r <= 'Z' {
+			return r + ('a' - 'A')
+		}
+		return r
+	}, strings.TrimSpace(email))
+}

@@ -11,8 +11,8 @@ import (
 
 // ssoFlagSet holds serve's single sign-on flags until they are checked.
 type ssoFlagSet struct {
-	issuer, clientID, secret, scopes, groups, tiers, label *string
-	strict                                                 *bool
+	issuer, clientID, secret, scopes, groups, tiers, label, domains *string
+	strict                                                          *bool
 }
 
 func ssoFlags(fs *flag.FlagSet) *ssoFlagSet {
@@ -25,6 +25,7 @@ func ssoFlags(fs *flag.FlagSet) *ssoFlagSet {
 		tiers:    fs.String("oidc-tiers", "", "group=tier,… : the tier each group gives; the highest wins"),
 		strict:   fs.Bool("oidc-strict", false, "refuse people in no group of --oidc-tiers (otherwise they get view)"),
 		label:    fs.String("oidc-label", "single sign-on", "the provider's name on the sign-in button, e.g. Okta"),
+		domains:  fs.String("oidc-email-domains", "", "the only e-mail domains accepted, comma separated; the provider is trusted to own them"),
 	}
 }
 
@@ -44,5 +45,15 @@ func (f *ssoFlagSet) config() (*app.SSOConfig, error) {
 	}
 	return &app.SSOConfig{Issuer: *f.issuer, ClientID: *f.clientID, ClientSecret: *f.secret,
 		Scopes: strings.Split(*f.scopes, ","), GroupsClaim: *f.groups, Label: *f.label,
-		Tiers: auth.GroupTiers{Map: tiers, Strict: *f.strict, Default: auth.TierView}}, nil
+		Policy: auth.SSOPolicy{Tiers: auth.GroupTiers{Map: tiers, Strict: *f.strict, Default: auth.TierView}, Domains: splitList(*f.domains)}}, nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
 }
