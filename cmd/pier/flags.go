@@ -20,13 +20,19 @@ func newFlags(name string, cfg *app.Config) *flag.FlagSet {
 	return fs
 }
 
-// parse reads each flag first from the environment as PIER_<FLAG>
+// parse reads flags first from the environment as PIER_<FLAG>
 // (--flight-addr is PIER_FLIGHT_ADDR), so secrets such as a --db URL with
 // a password stay off the command line and out of ps, then from args,
-// which win.
+// which win. Only settings come from the environment: the store flags of
+// every command and the flags of serve. Flags that name what a command
+// acts on (--email, --tier, --table, --pii, …) never do, or a variable
+// left exported for one command would silently steer the next.
 func parse(fs *flag.FlagSet, args []string) error {
 	var envErr error
 	fs.VisitAll(func(f *flag.Flag) {
+		if fs.Name() != "serve" && !storeFlags[f.Name] {
+			return
+		}
 		name := envName(f.Name)
 		if v := os.Getenv(name); v != "" && envErr == nil { // empty counts as unset, as in compose files
 			if err := fs.Set(f.Name, v); err != nil {
@@ -45,6 +51,9 @@ func parse(fs *flag.FlagSet, args []string) error {
 	}
 	return nil
 }
+
+// storeFlags are the flags every command takes (newFlags).
+var storeFlags = map[string]bool{"data": true, "db": true}
 
 func envName(flagName string) string {
 	return "PIER_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))

@@ -83,20 +83,28 @@ func TestAdminCommandsOnBothStores(t *testing.T) {
 	}
 }
 
-// Every flag may come from the environment as PIER_<FLAG>, so a --db URL
-// with a password stays off the command line; a flag given wins.
-func TestFlagsComeFromTheEnvironmentTooAndTheCommandLineWins(t *testing.T) {
+// Settings come from the environment as PIER_<FLAG> too, so a --db URL
+// with a password stays off the command line, and a flag given wins; what
+// a command acts on never does.
+func TestSettingsComeFromTheEnvironmentTooAndTheCommandLineWins(t *testing.T) {
 	url := storetest.PostgresSchemaURL(t)
 	t.Setenv("PIER_DB", url)
-	t.Setenv("PIER_TIER", "view")
 	if _, err := pierCmd(t, "a long enough password\n", "users", "add", "--email", "env@example.com", "--name", "Env", "--tier", "analyze", "--password-stdin"); err != nil {
 		t.Fatal(err)
 	}
-	t.Setenv("PIER_DB", "")
-	t.Setenv("PIER_TIER", "")
-	out, err := pierCmd(t, "", "users", "set", "--email", "env@example.com", "--db", url)
+	// A variable left over for one command does not steer another.
+	t.Setenv("PIER_TIER", "admin")
+	t.Setenv("PIER_EMAIL", "env@example.com")
+	out, err := pierCmd(t, "", "users", "set", "--email", "env@example.com", "--disabled", "false")
 	if err != nil || !strings.Contains(out, "is now analyze") {
-		t.Fatalf("the user is not in PIER_DB's store with the tier given on the command line: %q, %v", out, err)
+		t.Fatalf("PIER_TIER changed a tier, or PIER_DB was not used: %q, %v", out, err)
+	}
+	if _, err := pierCmd(t, "", "tokens", "create"); exitCode(err) != 2 {
+		t.Fatalf("PIER_EMAIL named whom a token is for: %v", err)
+	}
+	t.Setenv("PIER_DB", "")
+	if out, err := pierCmd(t, "", "users", "set", "--email", "env@example.com", "--db", url); err != nil || !strings.Contains(out, "analyze") {
+		t.Fatalf("--db on the command line: %q, %v", out, err)
 	}
 	t.Setenv("PIER_NO_DEMO", "maybe")
 	_, err = pierCmd(t, "", "serve", "--data", t.TempDir())
