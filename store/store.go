@@ -123,6 +123,17 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return tx.Commit()
 }
 
+// ForUpdate is the clause that locks the rows a SELECT reads until the
+// transaction ends, on PostgreSQL, whose transactions otherwise let two
+// check-then-write steps interleave. SQLite needs none: Pier's SQLite
+// transactions take the write lock when they begin.
+func (db *DB) ForUpdate() string {
+	if db.Postgres {
+		return " FOR UPDATE"
+	}
+	return ""
+}
+
 // NewID returns a random, URL-safe identifier.
 func NewID() string {
 	b := make([]byte, 10)

@@ -221,6 +221,16 @@ func (s *Service) checkSession(ctx context.Context, slotID string, startsAt time
 }
 
 func (s *Service) insertBooking(ctx context.Context, tx *sql.Tx, who *auth.User, id int64, slotID string, startsAt time.Time) error {
+	// The ticket's and the booker's rows are locked, so two bookings at
+	// once cannot both pass the checks below.
+	var locked int64
+	if err := tx.QueryRowContext(ctx, `SELECT id FROM tickets WHERE id = $1`+s.db.ForUpdate(), id).Scan(&locked); err != nil {
+		return err
+	}
+	var me string
+	if err := tx.QueryRowContext(ctx, `SELECT id FROM users WHERE id = $1`+s.db.ForUpdate(), who.ID).Scan(&me); err != nil {
+		return err
+	}
 	var ahead int
 	at := s.stamp()
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM office_hour_bookings WHERE ticket_id = $1 AND starts_at >= $2`,

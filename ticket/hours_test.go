@@ -3,6 +3,7 @@ package ticket
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -147,6 +148,54 @@ func TestOnePersonHoldsAtMostTheConfiguredBookings(t *testing.T) {
 		}
 		if _, err := f.s.Book(ctx, f.viewer, tickets[n+1], sessions[n+1].Slot.ID, sessions[n+1].StartsAt); err != nil {
 			t.Fatalf("after a slot was freed: %v", err)
+		}
+	})
+}
+
+// Bookings made at the same moment cannot pass the limit together (on
+// PostgreSQL each transaction would otherwise count before the others
+// write).
+func TestSimultaneousBookingsKeepTheLimit(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		if err := f.s.EnsureOfficeHours(ctx); err != nil {
+			t.Fatal(err)
+		}
+		for range 3 {
+			sessions, err := f.s.Sessions(ctx, bookingWeeks)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var free []Session
+			for _, se := range sessions {
+				if se.Booking == nil {
+					free = append(free, se)
+				}
+			}
+			var wg sync.WaitGroup
+			var mu sync.Mutex
+			booked := 0
+			for i := range 6 {
+				tk := f.file(t, f.other, "t")
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					if _, err := f.s.Book(ctx, f.viewer, tk.ID, free[i].Slot.ID, free[i].StartsAt); err == nil {
+						mu.Lock()
+						booked++
+						mu.Unlock()
+					}
+				}()
+			}
+			wg.Wait()
+			held, _ := f.s.bookings(ctx, `b.booked_by = $1 AND b.starts_at >= $2`, f.viewer.ID, f.s.stamp())
+			if len(held) > DefaultMaxBookings {
+				t.Fatalf("six bookings at once: %d went through, the viewer holds %d, the limit is %d", booked, len(held), DefaultMaxBookings)
+			}
+			for _, b := range held {
+				f.s.CancelBooking(ctx, f.data, b.TicketID)
+			}
 		}
 	})
 }
