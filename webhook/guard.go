@@ -15,14 +15,28 @@ import (
 // reserved are ranges a webhook has no business reaching although netip
 // calls none of them private: shared (carrier-grade NAT) space, IETF
 // protocol, documentation and benchmarking ranges, "this network" and the
-// future-use block; and in IPv6 the ranges that carry an IPv4 address
-// inside (NAT64, IPv4-compatible, 6to4, Teredo), through which an internal
-// IPv4 address could be reached, besides documentation and discard.
+// future-use block; in IPv6 the deprecated IPv4-compatible and site-local
+// ranges, local-use NAT64, Teredo (whose IPv4 address is hidden),
+// documentation and discard.
 var reserved = prefixes(
 	"0.0.0.0/8", "100.64.0.0/10", "192.0.0.0/24", "192.0.2.0/24", "198.18.0.0/15",
 	"198.51.100.0/24", "203.0.113.0/24", "240.0.0.0/4",
-	"::/96", "64:ff9b::/96", "64:ff9b:1::/48", "100::/64", "2001::/32", "2001:db8::/32", "2002::/16",
+	"::/96", "64:ff9b:1::/48", "100::/64", "2001::/32", "2001:db8::/32", "fec0::/10",
 )
+
+// carriers are IPv6 ranges that reach an IPv4 address written inside
+// them: NAT64 (RFC 6052) and IPv4-translated addresses in their last four
+// bytes, 6to4 in bytes 2 to 5. Such an address is as internal as the IPv4
+// address it carries, so a webhook to a public host still works on an
+// IPv6-only network with DNS64.
+var carriers = []struct {
+	prefix netip.Prefix
+	at     int
+}{
+	{netip.MustParsePrefix("64:ff9b::/96"), 12},
+	{netip.MustParsePrefix("::ffff:0:0:0/96"), 12},
+	{netip.MustParsePrefix("2002::/16"), 2},
+}
 
 func prefixes(ss ...string) []netip.Prefix {
 	out := make([]netip.Prefix, len(ss))
@@ -38,6 +52,12 @@ func prefixes(ss ...string) []netip.Prefix {
 // public address of this machine is as internal as one on localhost).
 func internal(ip netip.Addr) bool {
 	ip = ip.Unmap()
+	for _, c := range carriers {
+		if c.prefix.Contains(ip) {
+			b := ip.As16()
+			return internal(netip.AddrFrom4([4]byte(b[c.at : c.at+4])))
+		}
+	}
 	if ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
 		ip.IsInterfaceLocalMulticast() || ip.IsMulticast() || ip.IsUnspecified() {
 		return true

@@ -28,9 +28,11 @@ func TestCheckURLRefusesInternalAddresses(t *testing.T) {
 		"http://192.0.2.10/", "http://198.18.0.1/", "http://198.19.255.1/", "http://198.51.100.7/",
 		"http://203.0.113.7/", "http://192.0.0.8/", "http://240.0.0.1/", "http://255.255.255.255/",
 		"http://[2001:db8::1]/",
-		// IPv6 forms that carry an internal IPv4 address
+		// IPv6 forms that carry an internal IPv4 address, or hide one
 		"http://[64:ff9b::7f00:1]/", "http://[64:ff9b::a00:1]/", "http://[64:ff9b:1::a00:1]/",
-		"http://[::7f00:1]/", "http://[::a00:1]/", "http://[2002:7f00:1::]/", "http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/",
+		"http://[::7f00:1]/", "http://[::a00:1]/", "http://[2002:7f00:1::]/", "http://[2002:a9fe:a9fe::1]/",
+		"http://[::ffff:0:7f00:1]/", "http://[::ffff:0:a00:1]/",
+		"http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/", "http://[fec0::1]/",
 	} {
 		err := CheckURL(ctx, u, false)
 		if pier.ErrorCode(err) != pier.EInvalid || !strings.Contains(err.Error(), "internal address") {
@@ -45,8 +47,12 @@ func TestCheckURLRefusesInternalAddresses(t *testing.T) {
 			t.Errorf("%s: %v, want not a web address", u, err)
 		}
 	}
-	if err := CheckURL(ctx, "https://93.184.215.14/services/T0/B0/x", false); err != nil {
-		t.Errorf("a public address: %v", err)
+	// A public host stays reachable through NAT64 and 6to4 (an IPv6-only
+	// network with DNS64 answers 64:ff9b:: addresses for everything).
+	for _, u := range []string{"https://93.184.215.14/services/T0/B0/x", "https://[64:ff9b::5db8:d70e]/x", "https://[2002:5db8:d70e::1]/x"} {
+		if err := CheckURL(ctx, u, false); err != nil {
+			t.Errorf("a public address %s: %v", u, err)
+		}
 	}
 }
 
