@@ -27,6 +27,9 @@ func (a *App) renderPeople(c echo.Context, status int, p views.PeoplePage) error
 		return err
 	}
 	p.NoPasswords = a.cfg.NoPasswordSignIn
+	if a.sso != nil && len(a.sso.cfg.Policy.Tiers.Map) > 0 {
+		p.FromGroups = a.sso.cfg.Label
+	}
 	for _, t := range auth.Tiers {
 		p.Tiers = append(p.Tiers, string(t))
 	}

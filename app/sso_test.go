@@ -187,6 +187,9 @@ func TestPeopleWithoutPasswords(t *testing.T) {
 	if page.Find(`[data-testid=reset]`).Length() != 0 {
 		t.Fatal("the People page offers password resets without passwords")
 	}
+	if !strings.Contains(page.Find(`[data-testid=tiers-from-groups]`).Text(), "Mock IdP groups") {
+		t.Fatal("the People page does not say that tiers follow the provider's groups")
+	}
 	res, doc := b.post("/admin/people", url.Values{"email": {"omar@example.com"}, "name": {"Omar"}, "tier": {"view"}, "_csrf": {csrfFrom(page)}})
 	msg, _ := doc.Find(`[data-testid=sign-in-message]`).Html()
 	if res.StatusCode != http.StatusCreated || doc.Find(`[data-testid=one-time-password]`).Length() != 0 || !strings.Contains(msg, "with Mock IdP") {
