@@ -17,10 +17,14 @@ const (
 	AuditUserChanged   = "user.changed"
 	AuditPasswordReset = "password.reset"
 	AuditTokenRevoked  = "token.revoked"
+	// A person's own changes: new credentials are worth a line too.
+	AuditPasswordChanged = "password.changed"
+	AuditTokenCreated    = "token.created"
 )
 
 // Accounts says what a person may do with accounts, passwords and tokens,
-// and records what admins do to other people's accounts in the audit log.
+// and records in the audit log what admins do to other people's accounts
+// and the credentials people give themselves.
 type Accounts struct {
 	store   *Store
 	enf     *Enforcer
@@ -61,7 +65,7 @@ func (a *Accounts) ChangePassword(ctx context.Context, u *User, current, next st
 	if err := CheckStrength(next, u.Email, u.Name); err != nil {
 		return nil, err
 	}
-	return a.store.setPassword(ctx, u.Email, next, false, nil)
+	return a.store.setPassword(ctx, u.Email, next, false, &AuditEntry{Actor: u.ID, Action: AuditPasswordChanged, Subject: u.Email})
 }
 
 // setPassword stores a new password for email, moves its session epoch on

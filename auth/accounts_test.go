@@ -82,6 +82,20 @@ func TestOneTimePasswordsMustBeChangedAndChangingEndsSessions(t *testing.T) {
 		if _, err := s.CheckPassword(ctx, "bo@example.com", "lantern quiet orbit 42"); err != nil {
 			t.Fatal(err)
 		}
+		if _, _, err := acc.CreateToken(ctx, changed, "laptop"); err != nil {
+			t.Fatal(err)
+		}
+		log, _ := s.AuditLog(ctx, 10)
+		var own []string
+		for _, e := range log {
+			if e.Actor == "bo@example.com" {
+				own = append(own, e.Action+" "+e.Detail)
+			}
+		}
+		slices.Sort(own)
+		if strings.Join(own, "|") != AuditPasswordChanged+" |"+AuditTokenCreated+" laptop" {
+			t.Errorf("bo's own audit lines: %q", own)
+		}
 	})
 }
 

@@ -30,11 +30,12 @@ type Token struct {
 // CreateToken makes a new API token for the user and returns it in plain
 // text; only its hash is kept, so this is the only time it can be seen.
 func (s *Store) CreateToken(ctx context.Context, email, name string) (string, error) {
-	_, token, err := s.createToken(ctx, email, name)
+	_, token, err := s.createToken(ctx, email, name, nil)
 	return token, err
 }
 
-func (s *Store) createToken(ctx context.Context, email, name string) (*Token, string, error) {
+// createToken makes a token, writing actor's audit line with it if given.
+func (s *Store) createToken(ctx context.Context, email, name string, actor *User) (*Token, string, error) {
 	u, err := s.UserByEmail(ctx, email)
 	if err != nil {
 		return nil, "", err
@@ -50,8 +51,14 @@ func (s *Store) createToken(ctx context.Context, email, name string) (*Token, st
 	rand.Read(b)
 	token := tokenPrefix + base64.RawURLEncoding.EncodeToString(b)
 	t := &Token{ID: store.NewID(), Name: name, Owner: u.Email, Created: time.Now().UTC()}
-	_, err = s.db.ExecContext(ctx, `INSERT INTO api_tokens (id, user_id, name, token_hash, created_at)
-		VALUES ($1, $2, $3, $4, $5)`, t.ID, u.ID, name, hashToken(token), t.Created.UnixMilli())
+	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO api_tokens (id, user_id, name, token_hash, created_at)
+			VALUES ($1, $2, $3, $4, $5)`, t.ID, u.ID, name, hashToken(token), t.Created.UnixMilli())
+		if err != nil || actor == nil {
+			return err
+		}
+		return WriteAudit(ctx, tx, AuditEntry{Actor: actor.ID, Action: AuditTokenCreated, Subject: u.Email, Detail: name})
+	})
 	if err != nil {
 		return nil, "", err
 	}
@@ -160,7 +167,7 @@ func (s *Store) UserByToken(ctx context.Context, token string) (*User, error) {
 
 // CreateToken makes a token for actor, shown once.
 func (a *Accounts) CreateToken(ctx context.Context, actor *User, name string) (*Token, string, error) {
-	return a.store.createToken(ctx, actor.Email, name)
+	return a.store.createToken(ctx, actor.Email, name, actor)
 }
 
 // Tokens lists actor's own tokens, or everyone's (all) for those who
