@@ -66,6 +66,9 @@ func (a *App) startSession(c echo.Context, u *auth.User, via string) error {
 	a.sessions.Put(ctx, sessionEpoch, u.SessionEpoch)
 	a.sessions.Put(ctx, sessionVia, via)
 	dropCSRF(c)
+	if err := a.accounts.SignedIn(ctx, u, via, c.RealIP()); err != nil {
+		return err
+	}
 	if u.MustChangePassword && via == viaPassword {
 		return c.Redirect(http.StatusSeeOther, "/settings/account")
 	}
@@ -79,11 +82,12 @@ func (a *App) signIn(c echo.Context, email, password string) (*auth.User, error)
 	// The address is charged first, so a refused address cannot spend an
 	// account's attempts; the account's limit is per address too, so that
 	// nobody can lock a person out by failing to sign in as them.
-	if err := a.addrs.Allow(c.RealIP()); err != nil {
+	client := auth.ClientKey(c.RealIP())
+	if err := a.addrs.Allow(client); err != nil {
 		return nil, err
 	}
 	key := strings.ToLower(email[:min(len(email), auth.MaxEmailLength)]) // CheckPassword refuses longer ones
-	if err := a.throttle.Allow(key + "|" + c.RealIP()); err != nil {
+	if err := a.throttle.Allow(key + "|" + client); err != nil {
 		return nil, err
 	}
 	return a.users.CheckPassword(c.Request().Context(), email, password)

@@ -1,11 +1,15 @@
 package app
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"net/netip"
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/pier-analytics/pier/auth"
 )
 
 // loginWith posts a sign-in with the given forwarding headers and returns
@@ -77,6 +81,30 @@ func TestBehindATrustedProxyNobodyCanLockAPersonOut(t *testing.T) {
 	}
 	if last != http.StatusTooManyRequests {
 		t.Fatalf("one address trying forty accounts: %d, want 429", last)
+	}
+}
+
+// An IPv6 client holds a whole /64 and could take a new address for each
+// attempt; the limits count the network, not the address. A sign-in that
+// goes through is audited with the address it came from.
+func TestAnIPv6ClientCannotDodgeTheLimitsByChangingAddress(t *testing.T) {
+	ta := newTestAppWith(t, Config{TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}})
+	var last int
+	for i := range 8 {
+		last = loginWith(t, ta, "view@example.com", "not the password", "X-Forwarded-For", fmt.Sprintf("2001:db8:1:2::%x", i+1)).StatusCode
+	}
+	if last != http.StatusTooManyRequests {
+		t.Fatalf("eight failures from eight addresses of one /64: %d, want 429", last)
+	}
+	if res := loginWith(t, ta, "view@example.com", testPassword, "X-Forwarded-For", "2001:db8:1:3::1"); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the person from their own network: %d, want signed in", res.StatusCode)
+	}
+	log, err := ta.users.AuditLog(context.Background(), 5)
+	if err != nil || len(log) == 0 {
+		t.Fatalf("%+v %v", log, err)
+	}
+	if e := log[0]; e.Action != auth.AuditSignIn || e.Actor != "view@example.com" || e.Detail != "password from 2001:db8:1:3::1" {
+		t.Errorf("the sign-in's audit line: %+v", e)
 	}
 }
 

@@ -103,7 +103,7 @@ func (a *App) redirectURL(c echo.Context) string { return a.siteURL(c) + "/login
 func (a *App) startSSO(c echo.Context) error {
 	ctx := c.Request().Context()
 	// Each start writes a session: limited per address like sign-ins.
-	if err := a.addrs.Allow(c.RealIP()); err != nil {
+	if err := a.addrs.Allow(auth.ClientKey(c.RealIP())); err != nil {
 		return a.loginProblem(c, http.StatusTooManyRequests, err)
 	}
 	conf, _, err := a.sso.ready(ctx)

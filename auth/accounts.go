@@ -20,6 +20,9 @@ const (
 	// A person's own changes: new credentials are worth a line too.
 	AuditPasswordChanged = "password.changed"
 	AuditTokenCreated    = "token.created"
+	// Successful sign-ins only: failures are counted by the throttles, and
+	// logging them would let anyone fill the log.
+	AuditSignIn = "sign_in"
 )
 
 // Accounts says what a person may do with accounts, passwords and tokens,
@@ -184,13 +187,50 @@ func (a *Accounts) ChangePerson(ctx context.Context, actor *User, email string, 
 	}
 	var u *User
 	err := a.store.db.InTx(ctx, func(tx *sql.Tx) error {
-		var err error
+		admins, err := a.store.lockAdmins(ctx, tx)
+		if err != nil {
+			return err
+		}
+		// The actor was read before this transaction; another admin may
+		// have demoted them since. Two admins demoting each other at once
+		// would otherwise leave nobody to manage Pier.
+		if !admins[actor.ID] {
+			return pier.Errorf(pier.EForbidden, "You are no longer an admin, so you cannot change people's accounts.")
+		}
 		if u, err = a.store.updateUser(ctx, tx, email, c); err != nil {
 			return err
 		}
 		return WriteAudit(ctx, tx, AuditEntry{Actor: actor.ID, Action: AuditUserChanged, Subject: u.Email, Detail: c.describe()})
 	})
 	return u, err
+}
+
+// lockAdmins returns the ids of the enabled admins and, on PostgreSQL,
+// holds their rows until tx ends, so that concurrent changes to admins
+// are decided one after the other.
+func (s *Store) lockAdmins(ctx context.Context, tx *sql.Tx) (map[string]bool, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id FROM users WHERE tier = 'admin' AND NOT disabled`+s.db.ForUpdate())
+	if err != nil {
+		return nil, fmt.Errorf("auth: admins: %w", err)
+	}
+	defer rows.Close()
+	ids := map[string]bool{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids[id] = true
+	}
+	return ids, rows.Err()
+}
+
+// SignedIn records a sign-in in the audit log: how, and from which
+// address, so an admin can tell a person's own sign-ins from someone else's.
+func (a *Accounts) SignedIn(ctx context.Context, u *User, via, address string) error {
+	return a.store.db.InTx(ctx, func(tx *sql.Tx) error {
+		return WriteAudit(ctx, tx, AuditEntry{Actor: u.ID, Action: AuditSignIn, Subject: u.Email, Detail: via + " from " + address})
+	})
 }
 
 func (c UserChange) describe() string {

@@ -149,6 +149,84 @@ func TestAdminChangesArePeopleOnlyAndAudited(t *testing.T) {
 	})
 }
 
+// Two admins who demote each other at the same moment: one wins, the
+// other is refused, and Pier is never left without an admin. Each round
+// races afresh; whatever the order, the outcome must hold.
+func TestAdminsDemotingEachOtherLeaveAnAdmin(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s, acc := newAccounts(t, db)
+		ann := mustCreateUser(t, s, "ann@example.com", TierAdmin)
+		bo := mustCreateUser(t, s, "bo@example.com", TierAdmin)
+		admin, data := TierAdmin, TierData
+		off := true
+		for round := range 10 {
+			change := UserChange{Tier: &data}
+			if round%2 == 1 {
+				change = UserChange{Disabled: &off}
+			}
+			var wg sync.WaitGroup
+			errs := make([]error, 2)
+			for i, pair := range [][2]*User{{ann, bo}, {bo, ann}} {
+				wg.Go(func() { _, errs[i] = acc.ChangePerson(ctx, pair[0], pair[1].Email, change) })
+			}
+			wg.Wait()
+			if (errs[0] == nil) == (errs[1] == nil) {
+				t.Fatalf("round %d: both or neither went through: %v, %v", round, errs[0], errs[1])
+			}
+			for _, err := range errs {
+				if err != nil && pier.ErrorCode(err) != pier.EForbidden {
+					t.Fatalf("round %d: refused with %v, want forbidden", round, err)
+				}
+			}
+			people, err := s.UsersOfTiers(ctx, TierAdmin)
+			if err != nil || len(people) != 1 {
+				t.Fatalf("round %d: %d enabled admins left (%v)", round, len(people), err)
+			}
+			// Put things back for the next round, as the admin who is left.
+			on := false
+			winner := people[0]
+			loser := map[string]*User{ann.Email: bo, bo.Email: ann}[winner.Email]
+			if _, err := acc.ChangePerson(ctx, winner, loser.Email, UserChange{Tier: &admin, Disabled: &on}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+}
+
+func TestSignInsAreAuditedWithHowAndWhere(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s, acc := newAccounts(t, db)
+		u := mustCreateUser(t, s, "ann@example.com", TierView)
+		if err := acc.SignedIn(ctx, u, "sso", "2001:db8::7"); err != nil {
+			t.Fatal(err)
+		}
+		log, err := s.AuditLog(ctx, 10)
+		if err != nil || len(log) != 1 {
+			t.Fatalf("%+v %v", log, err)
+		}
+		if e := log[0]; e.Actor != u.Email || e.Action != AuditSignIn || e.Detail != "sso from 2001:db8::7" {
+			t.Errorf("audit line %+v", e)
+		}
+	})
+}
+
+func TestClientKeyCountsAnIPv6NetworkAsOneClient(t *testing.T) {
+	for in, want := range map[string]string{
+		"203.0.113.9":             "203.0.113.9",
+		"::ffff:203.0.113.9":      "203.0.113.9",
+		"2001:db8:1:2:aaaa::1":    "2001:db8:1:2::/64",
+		"2001:db8:1:2:ffff:1:2:3": "2001:db8:1:2::/64",
+		"2001:db8:1:3::1":         "2001:db8:1:3::/64",
+		"not an address":          "not an address",
+	} {
+		if got := ClientKey(in); got != want {
+			t.Errorf("ClientKey(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 func TestTokensAreListedRevokedAndKeepTheirSecret(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()

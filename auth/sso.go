@@ -184,12 +184,13 @@ func (a *Accounts) findOrLink(ctx context.Context, subject, email, name string, 
 func (a *Accounts) syncFromProvider(ctx context.Context, u *User, name string, tier Tier) (*User, error) {
 	from := u.Tier
 	err := a.store.db.InTx(ctx, func(tx *sql.Tx) error {
-		var others int
 		if from == TierAdmin && tier != TierAdmin {
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE tier = 'admin' AND NOT disabled AND id <> $1`, u.ID).Scan(&others); err != nil {
+			admins, err := a.store.lockAdmins(ctx, tx)
+			if err != nil {
 				return err
 			}
-			if others == 0 {
+			delete(admins, u.ID)
+			if len(admins) == 0 {
 				tier = TierAdmin // the last admin stays one, or nobody could manage Pier
 			}
 		}

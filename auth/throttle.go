@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"net/netip"
 	"sync"
 	"time"
 
@@ -80,4 +81,19 @@ func (t *Throttle) forgetIdle(now time.Time) {
 			delete(t.limits, k)
 		}
 	}
+}
+
+// ClientKey is the part of a client address the throttles count by. An
+// IPv6 client is usually handed a whole /64, and could otherwise take a
+// fresh address for every attempt; an IPv4 address is counted alone.
+func ClientKey(address string) string {
+	ip, err := netip.ParseAddr(address)
+	if err != nil {
+		return address
+	}
+	ip = ip.Unmap()
+	if ip.Is4() {
+		return ip.String()
+	}
+	return netip.PrefixFrom(ip, 64).Masked().String()
 }
