@@ -141,7 +141,9 @@ func filterControls(d *dashboard.Dashboard, v dashboard.View) ([]views.FilterCon
 		}
 		rest := v.Query()
 		rest.Del("f." + name)
-		cross = append(cross, views.CrossFilter{Column: name, Value: strings.Join(vals, ", "), Drop: "/dashboards/" + d.ID + "?" + rest.Encode()})
+		rest.Del("from." + name)
+		cross = append(cross, views.CrossFilter{Column: name, Value: strings.Join(vals, ", "), From: v.From[name],
+			Drop: "/dashboards/" + d.ID + "?" + rest.Encode()})
 	}
 	slices.SortFunc(cross, func(a, b views.CrossFilter) int { return strings.Compare(a.Column, b.Column) })
 	return out, cross

@@ -3,12 +3,16 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"net/url"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/pier-analytics/pier"
 	"github.com/pier-analytics/pier/app/views"
+	"github.com/pier-analytics/pier/dashboard"
+	"github.com/pier-analytics/pier/ticket"
 )
 
 var statusOf = map[string]int{
@@ -26,10 +30,45 @@ type apiError struct {
 	Line    int    `json:"line,omitempty"`
 	Column  int    `json:"column,omitempty"`
 	Source  string `json:"source,omitempty"`
+	// Access says which restricted tables stood in the way, and links to
+	// the access request already filled in when asking would mend it.
+	Access *accessNeed `json:"access,omitempty"`
+}
+
+type accessNeed struct {
+	Tables  []string `json:"tables"`
+	Request string   `json:"request,omitempty"`
 }
 
 func toAPIError(pe *pier.Error) apiError {
-	return apiError{pe.Code, pe.Message, pe.Line, pe.Column, pe.Source}
+	return apiError{Code: pe.Code, Message: pe.Message, Line: pe.Line, Column: pe.Column, Source: pe.Source}
+}
+
+// accessNeedOf is what a locked dashboard tile needs; nil for any other error.
+func accessNeedOf(err error) *accessNeed {
+	var locked *dashboard.LockedTile
+	if !errors.As(err, &locked) {
+		return nil
+	}
+	need := &accessNeed{Tables: locked.Tables}
+	if locked.MayRequest() {
+		tile := "a tile"
+		if locked.Tile.Title != "" {
+			tile = fmt.Sprintf("the tile %q", locked.Tile.Title)
+		}
+		need.Request = accessRequestURL(locked.Tables[0], locked.Dashboard.ID, fmt.Sprintf("To see %s on the dashboard %q.", tile, locked.Dashboard.Title))
+	}
+	return need
+}
+
+// accessRequestURL is the filing form with an access request to table
+// filled in, linked to the dashboard it is for.
+func accessRequestURL(table, dashboardID, why string) string {
+	q := url.Values{"category": {string(ticket.CatDataAccess)}, "access_table": {table}, "title": {"Access to " + table}, "body": {why}}
+	if dashboardID != "" {
+		q.Set("dashboard", dashboardID)
+	}
+	return "/tickets/new?" + q.Encode()
 }
 
 // handleError is the one place errors become responses: JSON for the API,
@@ -46,7 +85,9 @@ func (a *App) handleError(err error, c echo.Context) {
 		a.log.Error("internal error", "err", err, "path", c.Path(), "request_id", c.Response().Header().Get(echo.HeaderXRequestID))
 	}
 	if isAPI(c.Request().URL.Path) {
-		c.JSON(status, map[string]apiError{"error": toAPIError(pe)})
+		body := toAPIError(pe)
+		body.Access = accessNeedOf(err)
+		c.JSON(status, map[string]apiError{"error": body})
 		return
 	}
 	if status == http.StatusUnauthorized {

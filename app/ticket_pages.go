@@ -68,7 +68,10 @@ func categoryOptions() []views.Option {
 }
 
 func (a *App) newTicketPage(c echo.Context) error {
-	form := views.TicketForm{Title: c.QueryParam("title"), Category: c.QueryParam("category")}
+	// Links elsewhere in Pier (a locked tile's "Request access") fill in
+	// what they know.
+	form := views.TicketForm{Title: c.QueryParam("title"), Category: c.QueryParam("category"), Body: c.QueryParam("body"),
+		Dashboard: c.QueryParam("dashboard"), AccessTable: c.QueryParam("access_table")}
 	return a.renderTicketForm(c, http.StatusOK, form)
 }
 

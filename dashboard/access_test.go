@@ -2,6 +2,8 @@ package dashboard
 
 import (
 	"context"
+	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -52,7 +54,7 @@ func TestWhoSeesWhat(t *testing.T) {
 		raw := "member1@example.com"
 		cases := []struct {
 			who        *auth.User
-			restricted bool   // may open the dashboard over the restricted table
+			restricted bool   // may see the tile over the restricted table
 			email      string // the first email as they see it: raw, or "hashed"
 		}{
 			{f.analyst, true, raw},        // the owner
@@ -63,18 +65,31 @@ func TestWhoSeesWhat(t *testing.T) {
 		}
 		for _, c := range cases {
 			t.Run(c.who.Email, func(t *testing.T) {
-				_, err := f.s.Get(ctx, c.who, restricted.ID)
-				if c.restricted != (err == nil) {
-					t.Fatalf("open the restricted dashboard: %v", err)
+				// Everyone it is shared or published to may open it; the
+				// tile over the table they may not read is locked, in words.
+				if _, err := f.s.Get(ctx, c.who, restricted.ID); err != nil {
+					t.Fatalf("open the dashboard: %v", err)
 				}
+				_, _, err := f.s.TileData(ctx, c.who, restricted.ID, "orders", View{})
+				if c.restricted != (err == nil) {
+					t.Fatalf("the tile over the restricted table: %v", err)
+				}
+				var locked *LockedTile
 				if !c.restricted {
-					wantCode(t, err, pier.ENotFound)
-					_, _, err := f.s.TileData(ctx, c.who, restricted.ID, "orders", View{})
-					wantCode(t, err, pier.ENotFound)
+					wantCode(t, err, pier.EForbidden)
+					if !errors.As(err, &locked) || !locked.ViewerLacks || locked.OwnerLacks || !locked.MayRequest() ||
+						!slices.Equal(locked.Tables, []string{"act_orders"}) || !strings.Contains(err.Error(), "act_orders, which is restricted, and you have no access") {
+						t.Fatalf("locked tile: %+v: %v", locked, err)
+					}
 				}
 				list, _ := f.s.List(ctx, c.who)
-				if n := len(list); n != map[bool]int{true: 2, false: 1}[c.restricted] {
-					t.Fatalf("lists %d dashboards", n)
+				if len(list) != 2 {
+					t.Fatalf("lists %d dashboards", len(list))
+				}
+				for _, d := range list {
+					if d.Locked != (d.ID == restricted.ID && !c.restricted) {
+						t.Errorf("%s listed locked %v", d.Title, d.Locked)
+					}
 				}
 				got := f.tileRows(t, c.who, open, "emails", View{}).Result.Rows[0][1].(string)
 				if (c.email == raw) != (got == raw) || strings.Contains(got, "@") != (c.email == raw) {
@@ -85,6 +100,50 @@ func TestWhoSeesWhat(t *testing.T) {
 		f.s.Change(ctx, f.analyst, open.ID, Change{Published: ptr(false)})
 		_, err := f.s.Get(ctx, f.stranger, open.ID)
 		wantCode(t, err, pier.ENotFound)
+	})
+}
+
+// A table restricted after the dashboard was made: tiles run with the
+// owner's access, so when the owner lacks it the tile says so, to the
+// owner and to a viewer who holds the grant, and only the owner is
+// offered the access request. Its filter values stay as secret as its rows.
+func TestATableRestrictedLaterLocksTilesInWords(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		orders := Tile{ID: "orders", Type: "table", SQL: "select status, count(*) as n from act_orders group by status"}
+		members := Tile{ID: "members", Type: "number", SQL: "select count(*) as n from obj_members"}
+		d := f.create(t, f.analyst, "Orders", orders, members)
+		d, err := f.s.AddFilter(ctx, f.analyst, d.ID, Filter{Label: "Status", Column: "status", Kind: "values"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.s.Share(ctx, f.analyst, d.ID, f.hr.Email, RoleViewer)
+		f.restrict(t, "act_orders")
+		f.grant(t, f.hr, "act_orders", false)
+
+		_, _, err = f.s.TileData(ctx, f.analyst, d.ID, "orders", View{})
+		var locked *LockedTile
+		if !errors.As(err, &locked) || !locked.IsOwner || !locked.MayRequest() || !strings.Contains(err.Error(), "nobody sees this tile until you are granted it") {
+			t.Fatalf("the owner's tile: %+v: %v", locked, err)
+		}
+		_, _, err = f.s.TileData(ctx, f.hr, d.ID, "orders", View{})
+		if !errors.As(err, &locked) || locked.ViewerLacks || !locked.OwnerLacks || locked.MayRequest() ||
+			!strings.Contains(err.Error(), "access of the dashboard's owner, "+f.analyst.Email+", who has no access") {
+			t.Fatalf("a viewer with the grant: %+v: %v", locked, err)
+		}
+		f.tileRows(t, f.hr, d, "members", View{}) // the other tile still answers
+		values, err := f.s.FilterValues(ctx, f.hr, d.ID, d.Doc.Filters[0].ID)
+		if err != nil || len(values) != 0 {
+			t.Fatalf("filter values from a locked tile: %v %v", values, err)
+		}
+		f.grant(t, f.analyst, "act_orders", false)
+		if res := f.tileRows(t, f.hr, d, "orders", View{}); len(res.Result.Rows) == 0 {
+			t.Fatal("granting the owner did not mend the tile")
+		}
+		if values, err := f.s.FilterValues(ctx, f.hr, d.ID, d.Doc.Filters[0].ID); err != nil || len(values) == 0 {
+			t.Fatalf("filter values once mended: %v %v", values, err)
+		}
 	})
 }
 

@@ -17,6 +17,10 @@ import (
 type View struct {
 	Grain  string
 	Values map[string][]string // by filter id; a column name filters every tile that has the column
+	// From names, for a column filtered by clicking a chart, the tile
+	// clicked: the others are filtered, it keeps showing every value so
+	// the choice can be seen and changed (from.<column>=<tile>).
+	From map[string]string
 }
 
 // DashboardGrains are the grains a dashboard's viewers can switch between.
@@ -26,11 +30,15 @@ var DashboardGrains = []string{"day", "week", "month"}
 // as f.<filter>.from and f.<filter>.to, as a page's form without script
 // sends it.
 func ParseView(q url.Values) (View, error) {
-	v := View{Grain: q.Get("grain"), Values: map[string][]string{}}
+	v := View{Grain: q.Get("grain"), Values: map[string][]string{}, From: map[string]string{}}
 	if v.Grain != "" && !slices.Contains(Grains, v.Grain) {
 		return v, pier.Errorf(pier.EInvalid, "There is no time grain %q; use day, week or month.", v.Grain)
 	}
 	for k, vals := range q {
+		if column, ok := strings.CutPrefix(k, "from."); ok && vals[0] != "" {
+			v.From[column] = vals[0]
+			continue
+		}
 		name, ok := strings.CutPrefix(k, "f.")
 		if !ok {
 			continue
@@ -69,6 +77,9 @@ func (v View) Query() url.Values {
 	}
 	for k, vals := range v.Values {
 		q["f."+k] = vals
+		if tile := v.From[k]; tile != "" {
+			q.Set("from."+k, tile)
+		}
 	}
 	return q
 }
@@ -151,6 +162,9 @@ func (d *Dashboard) viewConditions(t Tile, v View, cols []Column, timeColumn str
 		if !declared {
 			if !d.anyTileHas(name) {
 				return nil, pier.Errorf(pier.EInvalid, "This dashboard has no filter or column %q to filter on.", name)
+			}
+			if v.From[name] == t.ID {
+				continue // the tile that was clicked
 			}
 			f = Filter{ID: name, Kind: "values", Column: name}
 		}

@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/pier-analytics/pier"
@@ -25,7 +26,7 @@ func (s *Service) FilterValues(ctx context.Context, who *auth.User, id, filterID
 	if !ok || f.Kind != "values" {
 		return nil, pier.Errorf(pier.ENotFound, "This dashboard has no pick-list filter %q.", filterID)
 	}
-	req, ok, err := s.valuesRequest(ctx, d, f)
+	req, ok, err := s.valuesRequest(ctx, d, f, who)
 	if err != nil || !ok {
 		return []any{}, err
 	}
@@ -44,11 +45,19 @@ func (s *Service) FilterValues(ctx context.Context, who *auth.User, id, filterID
 	return out, nil
 }
 
-func (s *Service) valuesRequest(ctx context.Context, d *Dashboard, f Filter) (query.Request, bool, error) {
+// valuesRequest reads the values from the first tile with the column
+// whose data who may see; a locked tile's values are as secret as its rows.
+func (s *Service) valuesRequest(ctx context.Context, d *Dashboard, f Filter, who *auth.User) (query.Request, bool, error) {
 	for _, t := range d.Doc.Tiles {
 		m, ok := d.Meta[t.ID]
 		if !ok {
 			continue
+		}
+		if err := s.tileAccess(ctx, d, t, who); err != nil {
+			if errors.As(err, new(*LockedTile)) {
+				continue
+			}
+			return query.Request{}, false, err
 		}
 		col, ok := f.column(t, m.Columns, "")
 		if !ok {

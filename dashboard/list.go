@@ -23,6 +23,8 @@ type Summary struct {
 	Views       int64     `json:"views"`
 	Role        Role      `json:"role"`
 	UpdatedAt   time.Time `json:"updated_at"`
+	// Locked: some tiles read restricted tables the caller may not read.
+	Locked bool `json:"locked,omitempty"`
 }
 
 // List returns the dashboards who may open, certified first, then the
@@ -38,7 +40,7 @@ func (s *Service) List(ctx context.Context, who *auth.User) ([]Summary, error) {
 		return nil, fmt.Errorf("dashboard: list: %w", err)
 	}
 	defer rows.Close()
-	can, err := s.readable(ctx, who.ID)
+	missing, err := s.missingFor(ctx, who.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -48,9 +50,8 @@ func (s *Service) List(ctx context.Context, who *auth.User) ([]Summary, error) {
 		if err != nil {
 			return nil, err
 		}
-		if sm.Role == RoleOwner || can(tables) {
-			out = append(out, sm)
-		}
+		sm.Locked = len(missing(tables)) > 0
+		out = append(out, sm)
 	}
 	return out, rows.Err()
 }

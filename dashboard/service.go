@@ -24,7 +24,7 @@ type People interface {
 type Engine interface {
 	Describe(ctx context.Context, p query.Principal, req query.Request) (*query.Description, error)
 	QueryCached(ctx context.Context, p query.Principal, req query.Request) (*query.Cached, error)
-	Readable(ctx context.Context, p query.Principal) (func(tables []string) bool, error)
+	Missing(ctx context.Context, p query.Principal) (func(tables []string) []string, error)
 }
 
 // Service holds the rules of datasets and dashboards.
@@ -72,11 +72,21 @@ func (s *Service) onBehalf(ctx context.Context, d *Dashboard, viewerID string) (
 // readable returns whether userID may read every restricted table of a
 // list of tables.
 func (s *Service) readable(ctx context.Context, userID string) (func(tables []string) bool, error) {
+	missing, err := s.missingFor(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	return func(tables []string) bool { return len(missing(tables)) == 0 }, nil
+}
+
+// missingFor returns a function that lists the restricted tables, of
+// some, that userID holds no grant for.
+func (s *Service) missingFor(ctx context.Context, userID string) (func(tables []string) []string, error) {
 	p, err := s.principal(ctx, userID)
 	if err != nil {
 		return nil, err
 	}
-	return s.engine.Readable(ctx, p)
+	return s.engine.Missing(ctx, p)
 }
 
 func (s *Service) canRead(ctx context.Context, userID string, tables []string) (bool, error) {

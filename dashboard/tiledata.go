@@ -34,6 +34,9 @@ func (s *Service) PlanTile(ctx context.Context, who *auth.User, id, tileID strin
 	if t.Type == "markdown" {
 		return nil, errTextTile
 	}
+	if err := s.tileAccess(ctx, d, t, who); err != nil {
+		return nil, err
+	}
 	req, err := s.tileRequest(ctx, d, t, v)
 	if err != nil {
 		return nil, err

@@ -12,6 +12,7 @@ export class APIError extends Error {
     this.line = body?.line ?? 0;
     this.column = body?.column ?? 0;
     this.source = body?.source ?? "";
+    this.access = body?.access ?? null;
   }
 }
 

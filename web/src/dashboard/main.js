@@ -3,7 +3,7 @@
 // a plain form, so a filtered view is a link; clicking a bar or slice adds
 // a filter on its column for every tile.
 import { api } from "../api.js";
-import { showTileView, showError } from "../tileview.js";
+import { showTileView, showError } from "../chart.js";
 import { h, fill } from "../dom.js";
 import { LayoutEditor } from "./layout.js";
 
@@ -20,16 +20,21 @@ async function load(section) {
   section.dataset.state = "loading";
   try {
     const tv = await api("GET", tileURL(section.dataset.tile));
-    await showTileView(body, tv, { onPick: crossFilter, timeColumn: section.dataset.time });
+    await showTileView(body, tv, { onPick: (picks) => crossFilter(section.dataset.tile, picks), timeColumn: section.dataset.time });
     section.dataset.state = "ready";
   } catch (err) {
-    showError(body, err.message);
+    showError(body, err);
     section.dataset.state = "error";
   }
 }
 
-function crossFilter(column, value) {
-  view.set("f." + column, value);
+// crossFilter filters every other tile by what was clicked in tile; the
+// clicked tile keeps showing all its values.
+function crossFilter(tile, picks) {
+  for (const [column, value] of picks) {
+    view.set("f." + column, value);
+    view.set("from." + column, tile);
+  }
   location.search = view.toString();
 }
 

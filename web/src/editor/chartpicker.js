@@ -3,7 +3,7 @@
 // server draws it (package chart) and the page shows the drawing.
 import { h, fill, option } from "../dom.js";
 import { api } from "../api.js";
-import { drawChart, chartError } from "../chart.js";
+import { showDrawing, showError } from "../chart.js";
 import { numeric } from "./output.js";
 
 const TYPES = [
@@ -63,10 +63,10 @@ export class ChartPicker {
     try {
       const d = await api("GET", `${this.output.base()}/chart?${q}`);
       if (this.cell.chart !== ch) return; // a newer choice is on its way
-      await drawChart(this.canvas, d);
+      await showDrawing(this.canvas, d);
       this.settle(ch, d);
     } catch (err) {
-      chartError(this.canvas, err.message);
+      showError(this.canvas, err);
     }
   }
 

@@ -4,7 +4,7 @@
 // exploration can be added to a dashboard as a tile.
 import { api } from "../api.js";
 import { h, fill, option } from "../dom.js";
-import { showTileView, showError } from "../tileview.js";
+import { showTileView, showError } from "../chart.js";
 import { Picks } from "./picks.js";
 import { AddToDashboard } from "./add.js";
 
@@ -79,7 +79,7 @@ class Explorer {
       this.add.ready(this.picks.title());
     } catch (err) {
       if (seq !== this.seq) return;
-      showError(this.result, err.message);
+      showError(this.result, err);
       this.summary.textContent = "";
     }
   }
