@@ -148,3 +148,108 @@ func TestBrowserALockedTileSaysWhyAndOffersTheRequest(t *testing.T) {
 	}
 	screenshot(t, ctx, "access-request-prefilled")
 }
+
+// On a phone a dashboard is one column of tiles, big numbers fit their
+// tile, tables scroll inside their tile, and the page never scrolls
+// sideways.
+func TestBrowserADashboardReadsOnAPhone(t *testing.T) {
+	ta := newTestApp(t)
+	ds := ta.newDataset(t)
+	big := map[string]any{"id": "revenue", "title": "Revenue", "type": "number", "chart": map[string]any{}, "sql": "select sum(total) * 1000 as revenue from act_orders"}
+	wide := map[string]any{"id": "orders", "title": "Orders", "type": "table", "chart": map[string]any{}, "sql": ordersSQL + " order by order_id limit 20"}
+	id := ta.newDashboard(t, auth.TierAnalyze, statusTile(ds), big, wide)
+	ctx := newChrome(t)
+	signInBrowser(t, ctx, ta.srv.URL, "analyze@example.com")
+	// A tall phone, so that every tile is in view and loads.
+	err := chromedp.Do(ctx, chromedp.EmulateViewport(400, 3000), chromedp.Navigate(ta.srv.URL+"/dashboards/"+id), waitFor(tilesReady))
+	if err != nil {
+		t.Fatal(err)
+	}
+	layout, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]float64](`(() => {
+		const tiles = [...document.querySelectorAll('[data-tile]')].map(s => s.getBoundingClientRect());
+		const n = document.querySelector('[data-tile=revenue] [data-testid=big-number]');
+		const table = document.querySelector('[data-tile=orders] .result-wrap');
+		return {
+			page: document.documentElement.scrollWidth,
+			lefts: new Set(tiles.map(r => Math.round(r.left))).size,
+			narrowest: Math.min(...tiles.map(r => r.width)),
+			numberOverflow: n.scrollWidth - n.clientWidth,
+			tableScrolls: table.scrollWidth > table.clientWidth ? 1 : 0,
+			tableWidth: table.getBoundingClientRect().width,
+		}; })()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, ctx, "dashboard-400")
+	if layout["page"] > 400 || layout["lefts"] != 1 || layout["narrowest"] < 300 {
+		t.Errorf("at 400 px: page %v px wide, tiles in %v columns, narrowest %v px", layout["page"], layout["lefts"], layout["narrowest"])
+	}
+	if layout["numberOverflow"] > 0 || layout["tableWidth"] > 400 || layout["tableScrolls"] != 1 {
+		t.Errorf("at 400 px: the big number overflows by %v px; the table is %v px wide and scrolls inside its tile: %v", layout["numberOverflow"], layout["tableWidth"], layout["tableScrolls"])
+	}
+}
+
+// Clicking one series of a stacked bar filters the other tiles by the
+// category and the series, shows both as chips, and leaves the clicked
+// tile showing everything.
+func TestBrowserClickingAStackedSeriesFiltersTheOthers(t *testing.T) {
+	ta := newTestApp(t)
+	ds := ta.newDataset(t)
+	stacked := map[string]any{"id": "stacked", "title": "Revenue by status and country", "type": "stacked_bar", "chart": map[string]any{},
+		"dataset": ds, "measures": []any{map[string]any{"agg": "sum", "column": "total"}}, "dimensions": []any{"status", "country"}}
+	daily := map[string]any{"id": "daily", "title": "Revenue per day", "type": "line", "dataset": ds, "time_column": "dt",
+		"measures": []any{map[string]any{"agg": "sum", "column": "total"}}}
+	id := ta.newDashboard(t, auth.TierAnalyze, stacked, daily)
+	ctx := newChrome(t)
+	signInBrowser(t, ctx, ta.srv.URL, "analyze@example.com")
+	if err := chromedp.Do(ctx, chromedp.Navigate(ta.srv.URL+"/dashboards/"+id), waitFor(tilesReady)); err != nil {
+		t.Fatal(err)
+	}
+	_, before := lineTotal(t, ctx, "Revenue per day")
+	series := func() []string {
+		out, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`echarts.getInstanceByDom(`+tileJS("Revenue by status and country")+`.querySelector('.tile-body')).getOption().series.map(s => s.name)`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	all := series()
+	if len(all) < 2 {
+		t.Fatalf("the stacked bar has series %v", all)
+	}
+	// Click the middle of the second series' part of a bar where both
+	// series have a part, once the chart has the size of its tile.
+	body := tileJS("Revenue by status and country") + `.querySelector('.tile-body')`
+	settled := `(() => { const b = ` + body + `; const c = echarts.getInstanceByDom(b); return c.getWidth() === b.clientWidth && c.getHeight() === b.clientHeight; })()`
+	if err := chromedp.Do(ctx, waitFor(settled)); err != nil {
+		t.Fatal(err)
+	}
+	xy, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](`(() => {
+		const b = `+body+`, c = echarts.getInstanceByDom(b), o = c.getOption();
+		const v = (s, i) => Number(o.series[s].data[i].value ?? o.series[s].data[i]);
+		const i = o.xAxis[0].data.findIndex((_, i) => v(0, i) > 0 && v(1, i) > 0);
+		const p = c.convertToPixel({ seriesIndex: 1 }, [o.xAxis[0].data[i], v(0, i) + v(1, i) / 2]);
+		const r = b.getBoundingClientRect();
+		return [r.left + p[0], r.top + p[1]]; })()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = chromedp.RunResponse(ctx, chromedp.MouseClickXY(xy[0], xy[1]))
+	if err == nil {
+		err = chromedp.Do(ctx, waitFor(`location.search.includes('f.country=') && `+tilesReady))
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	chips, err := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll('[data-testid=cross-filter]')].map(c => c.textContent).join(' | ')`))
+	if err != nil || !strings.Contains(chips, "country = "+all[1]) || !strings.Contains(chips, "status = ") {
+		t.Fatalf("the chips say %q (%v)", chips, err)
+	}
+	if _, after := lineTotal(t, ctx, "Revenue per day"); !(after > 0 && after < before) {
+		t.Fatalf("the other tile: %v after the click, %v before", after, before)
+	}
+	if got := series(); len(got) != len(all) {
+		t.Fatalf("the clicked tile was filtered too: series %v, before %v", got, all)
+	}
+	screenshot(t, ctx, "dashboard-cross-filter-stacked")
+}

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -94,7 +95,13 @@ func (a *App) dashboardPage(c echo.Context) error {
 	page.CanCertify = a.enforcer.Authorize(who, auth.ObjDashboard, auth.ActCertify) == nil
 	page.CanWriteSQL = a.enforcer.Authorize(who, auth.ObjDashboard, auth.ActSQL) == nil
 	page.TileTypes = dashboard.TileTypes
-	for _, t := range d.Doc.Tiles {
+	// In reading order, which is also the order of the one column a phone
+	// shows.
+	tiles := slices.Clone(d.Doc.Tiles)
+	slices.SortStableFunc(tiles, func(a, b dashboard.Tile) int {
+		return cmp.Or(cmp.Compare(a.Layout.Y, b.Layout.Y), cmp.Compare(a.Layout.X, b.Layout.X))
+	})
+	for _, t := range tiles {
 		box := tileBox(d, t, v)
 		box.Source, box.Certified = sources[t.Dataset].Name, sources[t.Dataset].Certified
 		page.Tiles = append(page.Tiles, box)
@@ -152,7 +159,7 @@ func filterControls(d *dashboard.Dashboard, v dashboard.View) ([]views.FilterCon
 func tileBox(d *dashboard.Dashboard, t dashboard.Tile, v dashboard.View) views.TileBox {
 	l := t.Layout
 	b := views.TileBox{ID: t.ID, Title: t.Title, Type: t.Type, Time: t.TimeColumn,
-		Style: fmt.Sprintf("grid-column: %d / span %d; grid-row: %d / span %d", l.X+1, l.W, l.Y+1, l.H)}
+		Style: fmt.Sprintf("--x: %d; --w: %d; --y: %d; --h: %d", l.X+1, l.W, l.Y+1, l.H)}
 	if t.Type == "markdown" {
 		b.Markdown = renderMarkdown(t.Text)
 		return b

@@ -73,6 +73,7 @@ func (s Spec) resolve(t Table) (Spec, error) {
 			s.X = t.Columns[i].Name
 		}
 	}
+	s.Series = s.defaultSeries(t)
 	if len(s.Y) == 0 {
 		for _, c := range t.Columns {
 			if Numeric(c.Type) && c.Name != s.X && c.Name != s.Series {
@@ -90,6 +91,30 @@ func (s Spec) resolve(t Table) (Spec, error) {
 		return s, pier.Errorf(pier.EInvalid, "A %s chart has no series; leave the series empty.", s.Type)
 	}
 	return s, nil
+}
+
+// defaultSeries is the series column a bar, line or area chart takes
+// when none was chosen: a second column of categories, when the result
+// has one column of numbers to split by it, as "revenue by status and
+// country" is read.
+func (s Spec) defaultSeries(t Table) string {
+	if s.Series != "" || !slices.Contains([]string{"bar", "stacked_bar", "line", "area"}, s.Type) {
+		return s.Series
+	}
+	var categories, numbers []string
+	for _, c := range t.Columns {
+		switch {
+		case c.Name == s.X:
+		case Numeric(c.Type):
+			numbers = append(numbers, c.Name)
+		default:
+			categories = append(categories, c.Name)
+		}
+	}
+	if len(categories) == 1 && (len(s.Y) == 1 || len(s.Y) == 0 && len(numbers) == 1) {
+		return categories[0]
+	}
+	return ""
 }
 
 // number reads a cell as a float; ok is false for NULL and for anything

@@ -4,7 +4,7 @@
 // chart needs it. The element keeps the classes its page gave it; the
 // view only adds and removes its own.
 import { h, fill } from "./dom.js";
-import { polish, formatValue } from "./chartlook.js";
+import { polish, formatValue, formatCompact } from "./chartlook.js";
 
 export { formatValue };
 
@@ -94,6 +94,15 @@ function showNumber(el, n) {
   }
   if (n.period) parts.push(h("div", { class: "big-period", testid: "big-period" }, n.period));
   fill(el, ...parts);
+  fit(parts[0], n.value);
+}
+
+// fit shortens a big number that is wider than its tile (1.2B for
+// 1,234,567,890), with the whole number on hover.
+function fit(el, v) {
+  if (el.scrollWidth <= el.clientWidth || isNaN(Number(v))) return;
+  el.title = formatValue(v);
+  el.textContent = formatCompact(Number(v));
 }
 
 function showLight(el, l) {

@@ -31,6 +31,11 @@ export function polish(d, width) {
     else categoryAxis(axis, width / Math.max(1, list(o.xAxis).length));
   }
   if (d.type === "pie") pie(o, width);
+  else if (o.legend?.show) {
+    // The legend gets its own band under the plot.
+    o.legend = { ...o.legend, type: "scroll", bottom: 0, left: "center" };
+    o.grid.bottom = 32;
+  }
   return o;
 }
 
@@ -51,6 +56,8 @@ function categoryAxis(axis, width) {
   if (flat <= slot) axis.axisLabel = { ...axis.axisLabel, ...label, interval: 0 };
   else if (slot >= 14) axis.axisLabel = { ...axis.axisLabel, ...label, interval: 0, rotate: 30 };
   else axis.axisLabel = { ...axis.axisLabel, ...label, interval: "auto", rotate: 30 };
+  // Turned labels take the room of the axis name; the tile's title says it.
+  if (axis.axisLabel.rotate) axis.name = "";
   axis.axisTick = { alignWithLabel: true, ...axis.axisTick };
 }
 

@@ -160,8 +160,10 @@ export class LayoutEditor {
 }
 
 function place(section, l) {
-  section.style.gridColumn = `${l.x + 1} / span ${l.w}`;
-  section.style.gridRow = `${l.y + 1} / span ${l.h}`;
+  section.style.setProperty("--x", l.x + 1);
+  section.style.setProperty("--w", l.w);
+  section.style.setProperty("--y", l.y + 1);
+  section.style.setProperty("--h", l.h);
 }
 
 function overlaps(a, b) {
