@@ -91,7 +91,7 @@ func (a *App) handleError(err error, c echo.Context) {
 		return
 	}
 	if status == http.StatusUnauthorized {
-		c.Redirect(http.StatusSeeOther, "/login")
+		c.Redirect(http.StatusSeeOther, loginURL(c))
 		return
 	}
 	a.render(c, status, views.ErrorPage(titleFor(status), pe.Message, a.viewer(c)))

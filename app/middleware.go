@@ -105,7 +105,7 @@ func (a *App) require(obj, act string) echo.MiddlewareFunc {
 func (a *App) signedInPage(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if currentUser(c) == nil {
-			return c.Redirect(http.StatusSeeOther, "/login")
+			return c.Redirect(http.StatusSeeOther, loginURL(c))
 		}
 		return next(c)
 	}

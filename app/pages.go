@@ -1,7 +1,9 @@
 package app
 
 import (
+	"cmp"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/a-h/templ"
@@ -23,9 +25,33 @@ func (a *App) loginPage(c echo.Context) error {
 	return a.render(c, http.StatusOK, a.loginView(c, "", ""))
 }
 
+// loginURL is the sign-in page, asked to come back to the page that was
+// asked for once the person has signed in.
+func loginURL(c echo.Context) string {
+	r := c.Request()
+	if r.Method != http.MethodGet || r.URL.Path == "/" {
+		return "/login"
+	}
+	return "/login?" + url.Values{"next": {r.URL.RequestURI()}}.Encode()
+}
+
+// localPath is next if it is a path on this site, and "" otherwise, so
+// that a link to the sign-in page cannot send anyone elsewhere after it.
+func localPath(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\x00\r\n\t") {
+		return ""
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
+		return ""
+	}
+	return next
+}
+
 // loginView is the sign-in page with what this Pier offers.
 func (a *App) loginView(c echo.Context, email, problem string) templ.Component {
-	p := views.LoginPage{Email: email, CSRF: csrfToken(c), Problem: problem, Passwords: !a.cfg.NoPasswordSignIn}
+	p := views.LoginPage{Email: email, CSRF: csrfToken(c), Problem: problem, Passwords: !a.cfg.NoPasswordSignIn,
+		Next: localPath(c.FormValue("next"))}
 	if a.sso != nil {
 		p.SSO = a.sso.cfg.Label
 	}
@@ -50,14 +76,14 @@ func (a *App) login(c echo.Context) error {
 	default:
 		return err
 	}
-	return a.startSession(c, u, viaPassword)
+	return a.startSession(c, u, viaPassword, localPath(c.FormValue("next")))
 }
 
 // startSession signs the browser in as u, through via. A new session id
 // at sign-in stops session fixation; a new CSRF token likewise, so a token
 // planted before sign-in is worth nothing after. Only a password sign-in
 // answers for a one-time password.
-func (a *App) startSession(c echo.Context, u *auth.User, via string) error {
+func (a *App) startSession(c echo.Context, u *auth.User, via, next string) error {
 	ctx := c.Request().Context()
 	if err := a.sessions.RenewToken(ctx); err != nil {
 		return err
@@ -72,7 +98,7 @@ func (a *App) startSession(c echo.Context, u *auth.User, via string) error {
 	if u.MustChangePassword && via == viaPassword {
 		return c.Redirect(http.StatusSeeOther, "/settings/account")
 	}
-	return c.Redirect(http.StatusSeeOther, "/")
+	return c.Redirect(http.StatusSeeOther, cmp.Or(next, "/"))
 }
 
 // signIn checks the throttles (per account, and per address across

@@ -74,3 +74,53 @@ func TestPagesForPeopleWhoAreNotAllowed(t *testing.T) {
 		t.Fatalf("unknown page: %d", res.StatusCode)
 	}
 }
+
+// Signing in goes on to the page that was asked for, and only ever to a
+// page of this site.
+func TestSignInReturnsToThePageAskedFor(t *testing.T) {
+	ta := newTestApp(t)
+	b := ta.browser(t)
+	res, _ := b.get("/notebooks?owner=me")
+	if loc := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || loc != "/login?next=%2Fnotebooks%3Fowner%3Dme" {
+		t.Fatalf("a page asked for before signing in: %d to %q", res.StatusCode, loc)
+	}
+	_, login := b.get(res.Header.Get("Location"))
+	next, _ := login.Find(`input[name=next]`).Attr("value")
+	res, _ = b.post("/login", url.Values{"email": {"view@example.com"}, "password": {testPassword}, "_csrf": {csrfFrom(login)}, "next": {next}})
+	if loc := res.Header.Get("Location"); loc != "/notebooks?owner=me" {
+		t.Fatalf("after signing in: to %q", loc)
+	}
+	// Each from its own account: the sign-in throttle counts every attempt.
+	for i, evil := range []string{"//evil.example", "/\\evil.example", "https://evil.example/", "javascript:alert(1)", "evil.example"} {
+		email := []string{"handle", "analyze", "data", "admin", "view"}[i] + "@example.com"
+		b := ta.browser(t)
+		_, login := b.get("/login?" + url.Values{"next": {evil}}.Encode())
+		if n := login.Find(`input[name=next]`).Length(); n != 0 {
+			t.Errorf("next=%q offered on the sign-in form", evil)
+		}
+		res, _ := b.post("/login", url.Values{"email": {email}, "password": {testPassword}, "_csrf": {csrfFrom(login)}, "next": {evil}})
+		if loc := res.Header.Get("Location"); loc != "/" {
+			t.Errorf("next=%q: sent to %q after signing in", evil, loc)
+		}
+	}
+}
+
+// The menu marks the page a person is on, and offers what their tier may
+// open.
+func TestTheMenuMarksTheCurrentPage(t *testing.T) {
+	ta := newTestApp(t)
+	b := ta.browser(t)
+	b.signIn("handle@example.com")
+	_, doc := b.get("/notebooks")
+	if cur := doc.Find(`nav a[aria-current=page]`); cur.Length() != 1 || cur.AttrOr("data-testid", "") != "nav-notebooks" {
+		t.Fatalf("current menu entries: %d, %q", cur.Length(), cur.AttrOr("data-testid", ""))
+	}
+	if doc.Find(`[data-testid=nav-explore]`).Length() != 1 || doc.Find(`[data-testid=nav-settings]`).Length() != 0 {
+		t.Fatal("the handle tier's menu: explore missing or settings offered")
+	}
+	v := ta.browser(t)
+	v.signIn("view@example.com")
+	if _, doc := v.get("/dashboards"); doc.Find(`[data-testid=nav-explore]`).Length() != 0 || doc.Find(`nav a[aria-current=page]`).AttrOr("data-testid", "") != "nav-dashboards" {
+		t.Fatal("the view tier's menu offers explore, or does not mark dashboards")
+	}
+}

@@ -2,11 +2,13 @@ package app
 
 import (
 	"bytes"
+	"strings"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/pier-analytics/pier/app/views"
+	"github.com/pier-analytics/pier/auth"
 )
 
 // render buffers the component, so a failed render becomes a clean error
@@ -24,5 +26,12 @@ func (a *App) viewer(c echo.Context) *views.Viewer {
 	if u == nil {
 		return nil
 	}
-	return &views.Viewer{Email: u.Email, Name: u.Name, Tier: string(u.Tier), CSRF: csrfToken(c), People: a.accounts.MayManagePeople(u), Limited: u.MustChangePassword}
+	section, _, _ := strings.Cut(strings.TrimPrefix(c.Request().URL.Path, "/"), "/")
+	if section == "admin" || section == "settings" {
+		section = strings.TrimPrefix(c.Request().URL.Path, "/")
+	}
+	return &views.Viewer{Email: u.Email, Name: u.Name, Tier: string(u.Tier), CSRF: csrfToken(c), People: a.accounts.MayManagePeople(u),
+		Limited: u.MustChangePassword, Section: section,
+		Explore:  a.enforcer.Authorize(u, auth.ObjDataset, auth.ActRead) == nil,
+		Settings: a.enforcer.Authorize(u, auth.ObjSettings, auth.ActManage) == nil}
 }

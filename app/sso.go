@@ -91,6 +91,7 @@ const (
 	ssoState    = "sso_state"
 	ssoNonce    = "sso_nonce"
 	ssoVerifier = "sso_verifier"
+	ssoNext     = "sso_next"
 )
 
 // redirectURL is where the provider sends people back, which must be
@@ -114,6 +115,7 @@ func (a *App) startSSO(c echo.Context) error {
 	a.sessions.Put(ctx, ssoState, state)
 	a.sessions.Put(ctx, ssoNonce, nonce)
 	a.sessions.Put(ctx, ssoVerifier, verifier)
+	a.sessions.Put(ctx, ssoNext, localPath(c.QueryParam("next")))
 	conf.RedirectURL = a.redirectURL(c)
 	return c.Redirect(http.StatusSeeOther, conf.AuthCodeURL(state, oidc.Nonce(nonce), oauth2.S256ChallengeOption(verifier)))
 }
@@ -141,7 +143,7 @@ func (a *App) finishSSO(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return a.startSession(c, u, viaSSO)
+	return a.startSession(c, u, viaSSO, localPath(a.sessions.PopString(ctx, ssoNext)))
 }
 
 func truncate(s string, n int) string {

@@ -176,3 +176,59 @@ func TestATileGivesTheSameRowsCachedOrStreamed(t *testing.T) {
 		t.Fatal("the owner, with the same access as the viewer, did not share the cached answer")
 	}
 }
+
+// What a person may not see of a locked tile stays out of the dashboard
+// they open: its SQL, columns and filter values. An editor who saves the
+// dashboard moves and renames it without changing what it reads; a copy
+// leaves it out; a failed refresh's message, which can quote data, is for
+// the owner and the data team.
+func TestALockedTilesDefinitionStaysHidden(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		secret := Tile{ID: "secret", Title: "Refunds", Type: "table", SQL: "select order_id, total from act_orders where status = 'refunded'"}
+		open := Tile{ID: "open", Title: "Members", Type: "number", SQL: "select count(*) as n from obj_members"}
+		d := f.create(t, f.analyst, "Orders", secret, open)
+		f.s.Share(ctx, f.analyst, d.ID, f.handle.Email, RoleEditor)
+		f.restrict(t, "act_orders")
+		f.grant(t, f.analyst, "act_orders", false)
+		db.ExecContext(ctx, `UPDATE dashboards SET last_refresh_error = 'Tile 1: could not convert refunded' WHERE id = $1`, d.ID)
+
+		seen, err := f.s.Get(ctx, f.handle, d.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := seen.Tile("secret")
+		if !got.Locked || got.SQL != "" || got.Title != "Refunds" || len(seen.Meta["secret"].Columns) != 0 {
+			t.Fatalf("the editor without the grant sees %+v, columns %v", got, seen.Meta["secret"].Columns)
+		}
+		if seen.LastRefreshError != "" {
+			t.Fatalf("the refresh problem shown to an editor: %q", seen.LastRefreshError)
+		}
+		if own, _ := f.s.Get(ctx, f.analyst, d.ID); own.LastRefreshError == "" {
+			t.Fatal("the owner is not told the refresh failed")
+		}
+		// The editor saves what their page had: the locked tile moved and renamed.
+		tiles := slices.Clone(seen.Doc.Tiles)
+		tiles[0].Title, tiles[0].Layout.Y = "Refunds, moved", 8
+		saved, err := f.s.Save(ctx, f.handle, d.ID, Save{Version: seen.Version, Title: seen.Title, Doc: Doc{Tiles: tiles}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		stored, _ := f.s.Get(ctx, f.analyst, d.ID)
+		kept, _ := stored.Tile("secret")
+		if kept.SQL != secret.SQL || kept.Title != "Refunds, moved" || kept.Layout.Y != 8 || kept.Locked {
+			t.Fatalf("after the editor's save the owner has %+v", kept)
+		}
+		if rows := f.tileRows(t, f.analyst, saved, "secret", View{}); len(rows.Result.Rows) == 0 {
+			t.Fatal("the owner's tile no longer answers")
+		}
+		cp, err := f.s.Duplicate(ctx, f.handle, d.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cp.Doc.Tiles) != 1 || cp.Doc.Tiles[0].ID != "open" {
+			t.Fatalf("the editor's copy holds %+v", cp.Doc.Tiles)
+		}
+	})
+}

@@ -62,6 +62,9 @@ type Tile struct {
 	Limit      int         `json:"limit,omitempty"`
 
 	Layout Layout `json:"layout"`
+	// Locked: the caller may not see this tile's data, so its definition
+	// (SQL, columns, filter values) is left out too. Set only on reads.
+	Locked bool `json:"locked,omitempty"`
 }
 
 // Chart names the columns a tile draws and, for traffic lights, the

@@ -59,6 +59,16 @@ func (s *Service) create(ctx context.Context, who *auth.User, in New, from *Dash
 // tile over a restricted table that who (or the owner) may not read is
 // locked on its own; see LockedTile.
 func (s *Service) Get(ctx context.Context, who *auth.User, id string) (*Dashboard, error) {
+	d, err := s.open(ctx, who, id)
+	if err != nil {
+		return nil, err
+	}
+	return d, s.redact(ctx, d, who)
+}
+
+// open is Get without the redaction of locked tiles, for the rules that
+// need their whole definition.
+func (s *Service) open(ctx context.Context, who *auth.User, id string) (*Dashboard, error) {
 	d, err := s.get(ctx, id)
 	if err != nil {
 		return nil, err
@@ -75,7 +85,7 @@ func (s *Service) Get(ctx context.Context, who *auth.User, id string) (*Dashboar
 // editable returns the dashboard if who may change it: not-found for those
 // who cannot see it, forbidden for viewers.
 func (s *Service) editable(ctx context.Context, who *auth.User, id string) (*Dashboard, error) {
-	d, err := s.Get(ctx, who, id)
+	d, err := s.open(ctx, who, id)
 	if err != nil {
 		return nil, err
 	}
@@ -112,6 +122,9 @@ func (s *Service) Save(ctx context.Context, who *auth.User, id string, in Save) 
 		return nil, err
 	}
 	d.Doc = in.Doc
+	if err := s.keepLockedTiles(ctx, who, old, &d.Doc); err != nil {
+		return nil, err
+	}
 	if err := d.Doc.Validate(); err != nil {
 		return nil, err
 	}
@@ -146,11 +159,15 @@ func (s *Service) Duplicate(ctx context.Context, who *auth.User, id string) (*Da
 	if err := s.auth.Authorize(who, auth.ObjDashboard, auth.ActCreate); err != nil {
 		return nil, err
 	}
-	d, err := s.Get(ctx, who, id)
+	d, err := s.open(ctx, who, id)
 	if err != nil {
 		return nil, err
 	}
-	return s.create(ctx, who, New{Title: copyTitle(d.Title), Description: d.Description, Doc: d.Doc}, d)
+	doc, err := s.withoutLockedTiles(ctx, who, d)
+	if err != nil {
+		return nil, err
+	}
+	return s.create(ctx, who, New{Title: copyTitle(d.Title), Description: d.Description, Doc: doc}, d)
 }
 
 func copyTitle(t string) string {

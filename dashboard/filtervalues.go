@@ -18,7 +18,7 @@ const maxPickValues = 500
 // distinct values in the first tile that has it, read on behalf of the
 // owner like the tiles themselves.
 func (s *Service) FilterValues(ctx context.Context, who *auth.User, id, filterID string) ([]any, error) {
-	d, err := s.Get(ctx, who, id)
+	d, err := s.open(ctx, who, id)
 	if err != nil {
 		return nil, err
 	}

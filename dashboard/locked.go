@@ -2,7 +2,9 @@ package dashboard
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -88,4 +90,79 @@ func union(a, b []string) []string {
 		}
 	}
 	return out
+}
+
+// lockedFor returns the ids of d's tiles whose data who may not see.
+func (s *Service) lockedFor(ctx context.Context, d *Dashboard, who *auth.User) (map[string]bool, error) {
+	locked := map[string]bool{}
+	for _, t := range d.Doc.Tiles {
+		if t.Type == "markdown" {
+			continue
+		}
+		err := s.tileAccess(ctx, d, t, who)
+		if errors.As(err, new(*LockedTile)) {
+			locked[t.ID] = true
+		} else if err != nil {
+			return nil, err
+		}
+	}
+	return locked, nil
+}
+
+// redact leaves out of d what who may not read of its locked tiles: their
+// SQL, measures, filters and columns, which name and quote the data. They
+// keep their place, title and type, and the tables they read.
+func (s *Service) redact(ctx context.Context, d *Dashboard, who *auth.User) error {
+	// A failed refresh's message can quote values of any tile's tables;
+	// it is for the owner and the data team, who mend it.
+	if d.Role != RoleOwner && s.auth.Authorize(who, auth.ObjDashboard, auth.ActCertify) != nil {
+		d.LastRefreshError = ""
+	}
+	locked, err := s.lockedFor(ctx, d, who)
+	if err != nil || len(locked) == 0 {
+		return err
+	}
+	tiles := make([]Tile, len(d.Doc.Tiles))
+	meta := maps.Clone(d.Meta)
+	for i, t := range d.Doc.Tiles {
+		if locked[t.ID] {
+			t = Tile{ID: t.ID, Title: t.Title, Type: t.Type, Layout: t.Layout, Locked: true}
+			meta[t.ID] = TileMeta{Tables: d.Meta[t.ID].Tables}
+		}
+		tiles[i] = t
+	}
+	d.Doc.Tiles, d.Meta = tiles, meta
+	return nil
+}
+
+// keepLockedTiles keeps what an editor saves of a tile they may not see
+// from changing what it reads: its place and title are theirs to change,
+// its definition stays as stored (their page never had it).
+func (s *Service) keepLockedTiles(ctx context.Context, who *auth.User, old *Dashboard, doc *Doc) error {
+	locked, err := s.lockedFor(ctx, old, who)
+	if err != nil || len(locked) == 0 {
+		return err
+	}
+	tiles := slices.Clone(doc.Tiles)
+	for i, t := range tiles {
+		if prev, ok := old.Tile(t.ID); ok && locked[t.ID] {
+			prev.Layout, prev.Title = t.Layout, t.Title
+			tiles[i] = prev
+		}
+	}
+	doc.Tiles = tiles
+	return nil
+}
+
+// withoutLockedTiles is d's document without the tiles who may not see,
+// for a copy: a copy runs with its new owner's access, and must not carry
+// definitions its owner could not read.
+func (s *Service) withoutLockedTiles(ctx context.Context, who *auth.User, d *Dashboard) (Doc, error) {
+	locked, err := s.lockedFor(ctx, d, who)
+	if err != nil {
+		return Doc{}, err
+	}
+	doc := d.Doc
+	doc.Tiles = slices.DeleteFunc(slices.Clone(doc.Tiles), func(t Tile) bool { return locked[t.ID] })
+	return doc, nil
 }

@@ -23,7 +23,7 @@ var errTextTile = pier.Errorf(pier.EInvalid, "This tile is text; it has no data.
 // PlanTile checks that who may open the dashboard and writes the tile's
 // query for the view.
 func (s *Service) PlanTile(ctx context.Context, who *auth.User, id, tileID string, v View) (*TilePlan, error) {
-	d, err := s.Get(ctx, who, id)
+	d, err := s.open(ctx, who, id)
 	if err != nil {
 		return nil, err
 	}

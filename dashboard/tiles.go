@@ -21,6 +21,9 @@ import (
 func (s *Service) learnTiles(ctx context.Context, who *auth.User, old *Dashboard, d *Dashboard) error {
 	d.Meta = map[string]TileMeta{}
 	tables := map[string]bool{}
+	for i := range d.Doc.Tiles {
+		d.Doc.Tiles[i].Locked = false // said on reads only, never stored
+	}
 	for i, t := range d.Doc.Tiles {
 		if t.Type == "markdown" {
 			continue
