@@ -28,10 +28,14 @@ func (a *App) dashboardsPage(c echo.Context) error {
 		CanExplore: a.enforcer.Authorize(who, auth.ObjDataset, auth.ActRead) == nil,
 	}
 	for _, s := range list {
-		page.Rows = append(page.Rows, views.DashboardRow{ID: s.ID, Title: s.Title, Description: s.Description, Owner: s.Owner,
-			Role: string(s.Role), Updated: when(s.UpdatedAt), Certified: s.Certified, Published: s.Published, Tiles: s.Tiles, Views: s.Views})
+		page.Rows = append(page.Rows, dashboardRow(s))
 	}
 	return a.render(c, http.StatusOK, views.Dashboards(page, a.viewer(c)))
+}
+
+func dashboardRow(s dashboard.Summary) views.DashboardRow {
+	return views.DashboardRow{ID: s.ID, Title: s.Title, Description: s.Description, Owner: s.Owner, Role: string(s.Role),
+		Updated: when(s.UpdatedAt), Certified: s.Certified, Published: s.Published, Tiles: s.Tiles, Views: s.Views, Locked: s.Locked}
 }
 
 func (a *App) createDashboardForm(c echo.Context) error {

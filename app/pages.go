@@ -12,6 +12,8 @@ import (
 	"github.com/pier-analytics/pier"
 	"github.com/pier-analytics/pier/app/views"
 	"github.com/pier-analytics/pier/auth"
+	"github.com/pier-analytics/pier/dashboard"
+	"github.com/pier-analytics/pier/notebook"
 	"github.com/pier-analytics/pier/query"
 )
 
@@ -131,18 +133,49 @@ func (a *App) homePage(c echo.Context) error {
 	return a.renderHome(c, http.StatusOK, views.SQLBox{})
 }
 
+// homeDashboards is how many dashboards the home page shows.
+const homeDashboards = 6
+
+// renderHome shows a person what their tier is for: everyone the
+// dashboards they may open, certified first; those who write notebooks
+// their own; those who query the lake its tables and the SQL box.
 func (a *App) renderHome(c echo.Context, status int, box views.SQLBox) error {
-	u := currentUser(c)
-	visible, err := a.visibleTables(c.Request().Context(), u)
+	ctx, u := c.Request().Context(), currentUser(c)
+	box.Show = a.enforcer.Authorize(u, auth.ObjQuery, auth.ActRun) == nil
+	p := views.HomePage{ShowTables: box.Show, ShowNotebooks: a.enforcer.Authorize(u, auth.ObjNotebook, auth.ActCreate) == nil}
+	boards, err := a.dashboards.List(ctx, u)
 	if err != nil {
 		return err
 	}
-	box.Show = a.enforcer.Authorize(u, auth.ObjQuery, auth.ActRun) == nil
-	cards := make([]views.TableCard, len(visible))
-	for i, v := range visible {
-		cards[i] = tableCard(v)
+	owns := false
+	for i, s := range boards {
+		owns = owns || s.Role == dashboard.RoleOwner
+		if i < homeDashboards {
+			p.Dashboards = append(p.Dashboards, dashboardRow(s))
+		}
 	}
-	return a.render(c, status, views.Home(a.viewer(c), cards, box))
+	p.MoreBoards = len(boards) > homeDashboards
+	if p.ShowNotebooks {
+		mine, err := a.nbs.List(ctx, u, notebook.Filter{Owner: u.Email})
+		if err != nil {
+			return err
+		}
+		for _, n := range mine[:min(len(mine), 5)] {
+			p.Notebooks = append(p.Notebooks, views.NotebookLink{ID: n.ID, Title: n.Title, Updated: when(n.UpdatedAt)})
+		}
+		owns = owns || len(mine) > 0
+	}
+	p.Guide = !owns && len(boards) > 0
+	if p.ShowTables {
+		visible, err := a.visibleTables(ctx, u)
+		if err != nil {
+			return err
+		}
+		for _, v := range visible {
+			p.Tables = append(p.Tables, tableCard(v))
+		}
+	}
+	return a.render(c, status, views.Home(a.viewer(c), p, box))
 }
 
 // runSQLBox runs the home page's SQL box and shows the first rows; the

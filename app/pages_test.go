@@ -5,27 +5,48 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/pier-analytics/pier/auth"
 )
 
-func TestHomeListsTablesAndOffersSQLOnlyToAnalysts(t *testing.T) {
+// The home page is what each tier is for: a viewer lands on the
+// dashboards they may open, certified first, with a first-run guide, and
+// is not shown tables they cannot query; an analyst sees their notebooks,
+// the lake's tables and the SQL box.
+func TestHomeIsWhatEachTierIsFor(t *testing.T) {
 	ta := newTestApp(t)
-	viewer := ta.browser(t).signIn("view@example.com")
-	if n := viewer.Find(`[data-testid=table]`).Length(); n != 6 {
-		t.Fatalf("the view tier sees %d tables, want 6", n)
+	ds := ta.newDataset(t)
+	plain := ta.newDashboard(t, auth.TierAnalyze, statusTile(ds))
+	certified := ta.newDashboard(t, auth.TierAnalyze, statusTile(ds))
+	for _, id := range []string{plain, certified} {
+		if status, out := ta.call(t, auth.TierAnalyze, "PATCH", "/api/v1/dashboards/"+id, map[string]any{"published": true}); status != http.StatusOK {
+			t.Fatalf("publish: %d %v", status, out)
+		}
 	}
-	members := viewer.Find(`[data-table=obj_members]`)
+	if status, out := ta.call(t, auth.TierData, "PATCH", "/api/v1/dashboards/"+certified, map[string]any{"certified": true}); status != http.StatusOK {
+		t.Fatalf("certify: %d %v", status, out)
+	}
+	viewer := ta.browser(t).signIn("view@example.com")
+	cards := viewer.Find(`[data-testid=home-dashboards] [data-testid=dashboard-card]`)
+	if cards.Length() != 2 || cards.First().AttrOr("href", "") != "/dashboards/"+certified || !strings.Contains(cards.First().Text(), "Certified") {
+		t.Fatalf("the viewer's dashboards: %d, first %q", cards.Length(), cards.First().AttrOr("href", ""))
+	}
+	if viewer.Find(`[data-testid=first-run-guide]`).Length() != 1 {
+		t.Fatal("no first-run guide for a viewer who owns nothing")
+	}
+	if viewer.Find(`[data-testid=table]`).Length() != 0 || viewer.Find(`[data-testid=sql]`).Length() != 0 || viewer.Find(`[data-testid=home-notebooks]`).Length() != 0 {
+		t.Fatal("the view tier is shown tables, the SQL box or notebooks")
+	}
+	analyst := ta.browser(t).signIn("analyze@example.com")
+	if n := analyst.Find(`[data-testid=table]`).Length(); n != 6 {
+		t.Fatalf("the analyze tier sees %d tables, want 6", n)
+	}
+	members := analyst.Find(`[data-table=obj_members]`)
 	if !strings.Contains(members.Text(), "500 rows") || members.Find(`[data-testid=column] .badge.pii`).Length() != 3 || members.Find(`[data-testid=has-pii]`).Length() != 1 {
 		t.Fatalf("obj_members card: %q", members.Text())
 	}
-	if viewer.Find(`[data-testid=has-pii]`).Length() != 1 {
-		t.Fatal("only obj_members holds personal data, but the badge count differs")
-	}
-	if viewer.Find(`[data-testid=sql]`).Length() != 0 {
-		t.Fatal("the view tier is offered the SQL box")
-	}
-	analyst := ta.browser(t).signIn("analyze@example.com")
-	if analyst.Find(`[data-testid=sql]`).Length() != 1 {
-		t.Fatal("the analyze tier has no SQL box")
+	if analyst.Find(`[data-testid=sql]`).Length() != 1 || analyst.Find(`[data-testid=first-run-guide]`).Length() != 0 {
+		t.Fatal("the analyze tier has no SQL box, or is guided though they own dashboards")
 	}
 }
 
