@@ -2,7 +2,6 @@ package dashboard
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/pier-analytics/pier"
@@ -26,15 +25,15 @@ func (s *Service) FilterValues(ctx context.Context, who *auth.User, id, filterID
 	if !ok || f.Kind != "values" {
 		return nil, pier.Errorf(pier.ENotFound, "This dashboard has no pick-list filter %q.", filterID)
 	}
-	req, ok, err := s.valuesRequest(ctx, d, f, who)
-	if err != nil || !ok {
-		return []any{}, err
-	}
-	p, err := s.onBehalf(ctx, d, who.ID)
+	g, err := s.gate(ctx, d, who)
 	if err != nil {
 		return nil, err
 	}
-	res, err := s.engine.QueryCached(ctx, p, req)
+	req, ok, err := s.valuesRequest(ctx, g, f)
+	if err != nil || !ok {
+		return []any{}, err
+	}
+	res, err := s.engine.QueryCached(ctx, g.principal(), req)
 	if err != nil {
 		return nil, err
 	}
@@ -47,17 +46,12 @@ func (s *Service) FilterValues(ctx context.Context, who *auth.User, id, filterID
 
 // valuesRequest reads the values from the first tile with the column
 // whose data who may see; a locked tile's values are as secret as its rows.
-func (s *Service) valuesRequest(ctx context.Context, d *Dashboard, f Filter, who *auth.User) (query.Request, bool, error) {
+func (s *Service) valuesRequest(ctx context.Context, g *tileGate, f Filter) (query.Request, bool, error) {
+	d := g.d
 	for _, t := range d.Doc.Tiles {
 		m, ok := d.Meta[t.ID]
-		if !ok {
+		if !ok || g.check(t) != nil {
 			continue
-		}
-		if err := s.tileAccess(ctx, d, t, who); err != nil {
-			if errors.As(err, new(*LockedTile)) {
-				continue
-			}
-			return query.Request{}, false, err
 		}
 		col, ok := f.column(t, m.Columns, "")
 		if !ok {

@@ -2,7 +2,6 @@ package dashboard
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/pier-analytics/pier"
 	"github.com/pier-analytics/pier/auth"
+	"github.com/pier-analytics/pier/query"
 )
 
 // LockedTile is why a tile shows no data: it reads restricted tables that
@@ -53,33 +53,53 @@ func (l *LockedTile) MayRequest() bool {
 	return l.IsOwner || (l.ViewerLacks && !l.OwnerLacks)
 }
 
-// tileAccess says whether who may see tile t's data: the tile runs with
-// the owner's access, so both must be able to read its restricted tables.
-func (s *Service) tileAccess(ctx context.Context, d *Dashboard, t Tile, who *auth.User) error {
-	tables := d.Meta[t.ID].Tables
-	ownerMissing, err := s.missing(ctx, d.OwnerID, tables)
-	if err != nil {
-		return err
-	}
-	viewerMissing := ownerMissing
-	if who.ID != d.OwnerID {
-		if viewerMissing, err = s.missing(ctx, who.ID, tables); err != nil {
-			return err
-		}
-	}
-	if len(ownerMissing) == 0 && len(viewerMissing) == 0 {
-		return nil
-	}
-	return &LockedTile{Dashboard: d, Tile: t, Tables: union(viewerMissing, ownerMissing),
-		ViewerLacks: len(viewerMissing) > 0, OwnerLacks: len(ownerMissing) > 0, IsOwner: who.ID == d.OwnerID}
+// tileGate decides which of a dashboard's tiles who may see: a tile runs
+// with the owner's access, so both must be able to read its restricted
+// tables. Both people's access is read once, for every tile.
+type tileGate struct {
+	d                       *Dashboard
+	who                     *auth.User
+	ownerGrants, viewGrants map[string]bool
+	owner, viewer           func(tables []string) []string
 }
 
-func (s *Service) missing(ctx context.Context, userID string, tables []string) ([]string, error) {
-	missing, err := s.missingFor(ctx, userID)
+func (s *Service) gate(ctx context.Context, d *Dashboard, who *auth.User) (*tileGate, error) {
+	g := &tileGate{d: d, who: who}
+	var err error
+	if g.ownerGrants, err = s.people.TableGrants(ctx, d.OwnerID); err != nil {
+		return nil, err
+	}
+	g.viewGrants = g.ownerGrants
+	if who.ID != d.OwnerID {
+		if g.viewGrants, err = s.people.TableGrants(ctx, who.ID); err != nil {
+			return nil, err
+		}
+	}
+	restricted, err := s.engine.Restricted(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return missing(tables), nil
+	g.owner, g.viewer = missingOf(restricted, g.ownerGrants), missingOf(restricted, g.viewGrants)
+	return g, nil
+}
+
+// principal is whom the tiles run as for who; see onBehalf.
+func (g *tileGate) principal() query.Principal {
+	return runAs(g.d.OwnerID, g.ownerGrants, g.who.ID, g.viewGrants)
+}
+
+// check returns why t is locked, or nil when who may see its data.
+func (g *tileGate) check(t Tile) *LockedTile {
+	if t.Type == "markdown" {
+		return nil
+	}
+	tables := g.d.Meta[t.ID].Tables
+	ownerMissing, viewerMissing := g.owner(tables), g.viewer(tables)
+	if len(ownerMissing) == 0 && len(viewerMissing) == 0 {
+		return nil
+	}
+	return &LockedTile{Dashboard: g.d, Tile: t, Tables: union(viewerMissing, ownerMissing),
+		ViewerLacks: len(viewerMissing) > 0, OwnerLacks: len(ownerMissing) > 0, IsOwner: g.who.ID == g.d.OwnerID}
 }
 
 func union(a, b []string) []string {
@@ -94,16 +114,14 @@ func union(a, b []string) []string {
 
 // lockedFor returns the ids of d's tiles whose data who may not see.
 func (s *Service) lockedFor(ctx context.Context, d *Dashboard, who *auth.User) (map[string]bool, error) {
+	g, err := s.gate(ctx, d, who)
+	if err != nil {
+		return nil, err
+	}
 	locked := map[string]bool{}
 	for _, t := range d.Doc.Tiles {
-		if t.Type == "markdown" {
-			continue
-		}
-		err := s.tileAccess(ctx, d, t, who)
-		if errors.As(err, new(*LockedTile)) {
+		if g.check(t) != nil {
 			locked[t.ID] = true
-		} else if err != nil {
-			return nil, err
 		}
 	}
 	return locked, nil

@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"context"
+	"maps"
 
 	"github.com/pier-analytics/pier/auth"
 	"github.com/pier-analytics/pier/query"
@@ -24,7 +25,7 @@ type People interface {
 type Engine interface {
 	Describe(ctx context.Context, p query.Principal, req query.Request) (*query.Description, error)
 	QueryCached(ctx context.Context, p query.Principal, req query.Request) (*query.Cached, error)
-	Missing(ctx context.Context, p query.Principal) (func(tables []string) []string, error)
+	Restricted(ctx context.Context) (func(table string) bool, error)
 }
 
 // Service holds the rules of datasets and dashboards.
@@ -54,19 +55,30 @@ func (s *Service) principal(ctx context.Context, userID string) (query.Principal
 // unhashed only where both the owner and the viewer may see it. The
 // viewer is named, so the query log says who looked.
 func (s *Service) onBehalf(ctx context.Context, d *Dashboard, viewerID string) (query.Principal, error) {
-	p, err := s.principal(ctx, d.OwnerID)
-	if err != nil || viewerID == d.OwnerID {
-		return p, err
-	}
-	own, err := s.people.TableGrants(ctx, viewerID)
+	owner, err := s.people.TableGrants(ctx, d.OwnerID)
 	if err != nil {
 		return query.Principal{}, err
 	}
+	viewer := owner
+	if viewerID != d.OwnerID {
+		if viewer, err = s.people.TableGrants(ctx, viewerID); err != nil {
+			return query.Principal{}, err
+		}
+	}
+	return runAs(d.OwnerID, owner, viewerID, viewer), nil
+}
+
+// runAs is onBehalf from grants already read.
+func runAs(ownerID string, owner map[string]bool, viewerID string, viewer map[string]bool) query.Principal {
+	p := query.Principal{UserID: ownerID, Grants: maps.Clone(owner)}
+	if viewerID == ownerID {
+		return p
+	}
 	for t, pii := range p.Grants {
-		p.Grants[t] = pii && own[t]
+		p.Grants[t] = pii && viewer[t]
 	}
 	p.UserID = viewerID
-	return p, nil
+	return p
 }
 
 // readable returns whether userID may read every restricted table of a
@@ -82,11 +94,28 @@ func (s *Service) readable(ctx context.Context, userID string) (func(tables []st
 // missingFor returns a function that lists the restricted tables, of
 // some, that userID holds no grant for.
 func (s *Service) missingFor(ctx context.Context, userID string) (func(tables []string) []string, error) {
-	p, err := s.principal(ctx, userID)
+	grants, err := s.people.TableGrants(ctx, userID)
 	if err != nil {
 		return nil, err
 	}
-	return s.engine.Missing(ctx, p)
+	restricted, err := s.engine.Restricted(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return missingOf(restricted, grants), nil
+}
+
+// missingOf lists the restricted tables, of some, that grants do not hold.
+func missingOf(restricted func(string) bool, grants map[string]bool) func(tables []string) []string {
+	return func(tables []string) []string {
+		var out []string
+		for _, t := range tables {
+			if _, granted := grants[t]; restricted(t) && !granted {
+				out = append(out, t)
+			}
+		}
+		return out
+	}
 }
 
 func (s *Service) canRead(ctx context.Context, userID string, tables []string) (bool, error) {

@@ -34,18 +34,18 @@ func (s *Service) PlanTile(ctx context.Context, who *auth.User, id, tileID strin
 	if t.Type == "markdown" {
 		return nil, errTextTile
 	}
-	if err := s.tileAccess(ctx, d, t, who); err != nil {
+	g, err := s.gate(ctx, d, who)
+	if err != nil {
 		return nil, err
+	}
+	if locked := g.check(t); locked != nil {
+		return nil, locked
 	}
 	req, err := s.tileRequest(ctx, d, t, v)
 	if err != nil {
 		return nil, err
 	}
-	p, err := s.onBehalf(ctx, d, who.ID)
-	if err != nil {
-		return nil, err
-	}
-	return &TilePlan{Dashboard: d, Tile: t, Principal: p, Request: req}, nil
+	return &TilePlan{Dashboard: d, Tile: t, Principal: g.principal(), Request: req}, nil
 }
 
 // TileData answers a tile's data as JSON, from the result cache when the

@@ -115,21 +115,31 @@ func (e *Engine) Readable(ctx context.Context, p Principal) (func(tables []strin
 // read: the restricted ones it holds no grant for. Names the catalog does
 // not know are left out, as a query of them fails on its own.
 func (e *Engine) Missing(ctx context.Context, p Principal) (func(tables []string) []string, error) {
-	visible, err := e.Visible(ctx, p)
+	restricted, err := e.Restricted(ctx)
 	if err != nil {
 		return nil, err
-	}
-	seen := make(map[string]bool, len(visible))
-	for _, v := range visible {
-		seen[v.Name] = true
 	}
 	return func(tables []string) []string {
 		var out []string
 		for _, t := range tables {
-			if _, exists := e.cat.Table(t); exists && !seen[t] {
+			if _, granted := p.Grants[t]; restricted(t) && !granted {
 				out = append(out, t)
 			}
 		}
 		return out
+	}, nil
+}
+
+// Restricted returns a test of whether a table the lake holds is
+// restricted. Properties are read once, so one test can judge the
+// tables of several people.
+func (e *Engine) Restricted(ctx context.Context) (func(table string) bool, error) {
+	props, err := e.props.All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("query: table properties: %w", err)
+	}
+	return func(t string) bool {
+		_, exists := e.cat.Table(t)
+		return exists && props[t].Restricted
 	}, nil
 }
