@@ -205,6 +205,16 @@ func TestALockedTilesDefinitionStaysHidden(t *testing.T) {
 		if seen.LastRefreshError != "" {
 			t.Fatalf("the refresh problem shown to an editor: %q", seen.LastRefreshError)
 		}
+		if !slices.Equal(seen.Tables, []string{"obj_members"}) {
+			t.Fatalf("the editor is told the dashboard reads %v (its data-as-of follows them)", seen.Tables)
+		}
+		// Filtering the open tile by a column only the locked tile has
+		// answers as for a column no tile has.
+		_, _, onLocked := f.s.TileData(ctx, f.handle, d.ID, "open", View{Values: map[string][]string{"order_id": {"1"}}})
+		_, _, onNone := f.s.TileData(ctx, f.handle, d.ID, "open", View{Values: map[string][]string{"no_such": {"1"}}})
+		if pier.ErrorCode(onLocked) != pier.ErrorCode(onNone) || pier.ErrorCode(onNone) != pier.EInvalid {
+			t.Fatalf("a locked tile's column: %v; no tile's column: %v", onLocked, onNone)
+		}
 		if own, _ := f.s.Get(ctx, f.analyst, d.ID); own.LastRefreshError == "" {
 			t.Fatal("the owner is not told the refresh failed")
 		}

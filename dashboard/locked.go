@@ -136,21 +136,34 @@ func (s *Service) redact(ctx context.Context, d *Dashboard, who *auth.User) erro
 	if d.Role != RoleOwner && s.auth.Authorize(who, auth.ObjDashboard, auth.ActCertify) != nil {
 		d.LastRefreshError = ""
 	}
-	locked, err := s.lockedFor(ctx, d, who)
-	if err != nil || len(locked) == 0 {
+	g, err := s.gate(ctx, d, who)
+	if err != nil {
 		return err
 	}
-	tiles := make([]Tile, len(d.Doc.Tiles))
-	meta := maps.Clone(d.Meta)
-	for i, t := range d.Doc.Tiles {
-		if locked[t.ID] {
-			t = Tile{ID: t.ID, Title: t.Title, Type: t.Type, Layout: t.Layout, Locked: true}
-			meta[t.ID] = TileMeta{Tables: d.Meta[t.ID].Tables}
-		}
-		tiles[i] = t
-	}
-	d.Doc.Tiles, d.Meta = tiles, meta
+	*d = *g.redacted()
 	return nil
+}
+
+// redacted is the dashboard as who may read it. Its tables, which also
+// date the dashboard's "data as of", are those of the tiles who may see.
+func (g *tileGate) redacted() *Dashboard {
+	d := *g.d
+	d.Doc.Tiles = make([]Tile, len(g.d.Doc.Tiles))
+	d.Meta = maps.Clone(g.d.Meta)
+	tables := map[string]bool{}
+	for i, t := range g.d.Doc.Tiles {
+		if g.check(t) != nil {
+			t = Tile{ID: t.ID, Title: t.Title, Type: t.Type, Layout: t.Layout, Locked: true}
+			d.Meta[t.ID] = TileMeta{Tables: g.d.Meta[t.ID].Tables}
+		} else {
+			for _, name := range g.d.Meta[t.ID].Tables {
+				tables[name] = true
+			}
+		}
+		d.Doc.Tiles[i] = t
+	}
+	d.Tables = slices.Sorted(maps.Keys(tables))
+	return &d
 }
 
 // keepLockedTiles keeps what an editor saves of a tile they may not see

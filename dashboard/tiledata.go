@@ -41,7 +41,9 @@ func (s *Service) PlanTile(ctx context.Context, who *auth.User, id, tileID strin
 	if locked := g.check(t); locked != nil {
 		return nil, locked
 	}
-	req, err := s.tileRequest(ctx, d, t, v)
+	// The view is judged against what who may see of the dashboard: a
+	// filter on a column only a locked tile has must not tell them so.
+	req, err := s.tileRequest(ctx, g.redacted(), t, v)
 	if err != nil {
 		return nil, err
 	}
