@@ -3,10 +3,12 @@ package app
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -218,4 +220,35 @@ func mustJSON(v any) string {
 		panic(err)
 	}
 	return string(b)
+}
+
+// A locked tile's API error names the tables and links the prefilled
+// access request; when the owner lacks the table too, the request says
+// so for whoever approves it.
+func TestALockedTileAnswersWithTheAccessRequest(t *testing.T) {
+	ta := newTestApp(t)
+	orders := map[string]any{"id": "orders", "title": "Orders", "type": "table", "chart": map[string]any{}, "sql": "select count(*) as n from act_orders"}
+	id := ta.newDashboard(t, auth.TierAnalyze, orders)
+	if status, out := ta.call(t, auth.TierAnalyze, "POST", "/api/v1/dashboards/"+id+"/shares", map[string]any{"email": "view@example.com", "role": "viewer"}); status >= 300 {
+		t.Fatalf("share: %d %v", status, out)
+	}
+	ta.props.Set(context.Background(), "act_orders", propRestricted())
+	status, out := ta.call(t, auth.TierView, "GET", "/api/v1/dashboards/"+id+"/tiles/orders/data", nil)
+	e, _ := out["error"].(map[string]any)
+	access, _ := e["access"].(map[string]any)
+	if status != http.StatusForbidden || access == nil {
+		t.Fatalf("%d %v", status, out)
+	}
+	req, err := url.Parse(access["request"].(string))
+	if err != nil || req.Path != "/tickets/new" {
+		t.Fatalf("request link %v", access["request"])
+	}
+	q := req.Query()
+	if q.Get("category") != "data_access" || q.Get("access_table") != "act_orders" || q.Get("dashboard") != id ||
+		!strings.Contains(q.Get("body"), "its owner, analyze@example.com, who has no access to act_orders either") {
+		t.Fatalf("the request is filled with %v", q)
+	}
+	if tables := access["tables"].([]any); len(tables) != 1 || tables[0] != "act_orders" {
+		t.Fatalf("tables %v", tables)
+	}
 }

@@ -56,7 +56,11 @@ func accessNeedOf(err error) *accessNeed {
 		if locked.Tile.Title != "" {
 			tile = fmt.Sprintf("the tile %q", locked.Tile.Title)
 		}
-		need.Request = accessRequestURL(locked.Tables[0], locked.Dashboard.ID, fmt.Sprintf("To see %s on the dashboard %q.", tile, locked.Dashboard.Title))
+		why := fmt.Sprintf("To see %s on the dashboard %q.", tile, locked.Dashboard.Title)
+		if locked.OwnerLacks && !locked.IsOwner {
+			why += fmt.Sprintf(" Its tiles run with the access of its owner, %s, who has no access to %s either.", locked.Dashboard.Owner, locked.Tables[0])
+		}
+		need.Request = accessRequestURL(locked.Tables[0], locked.Dashboard.ID, why)
 	}
 	return need
 }

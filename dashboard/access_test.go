@@ -119,6 +119,7 @@ func TestATableRestrictedLaterLocksTilesInWords(t *testing.T) {
 			t.Fatal(err)
 		}
 		f.s.Share(ctx, f.analyst, d.ID, f.hr.Email, RoleViewer)
+		f.s.Share(ctx, f.analyst, d.ID, f.viewer.Email, RoleViewer)
 		f.restrict(t, "act_orders")
 		f.grant(t, f.hr, "act_orders", false)
 
@@ -131,6 +132,13 @@ func TestATableRestrictedLaterLocksTilesInWords(t *testing.T) {
 		if !errors.As(err, &locked) || locked.ViewerLacks || !locked.OwnerLacks || locked.MayRequest() ||
 			!strings.Contains(err.Error(), "access of the dashboard's owner, "+f.analyst.Email+", who has no access") {
 			t.Fatalf("a viewer with the grant: %+v: %v", locked, err)
+		}
+		// Lacking it as well as the owner, a viewer is still offered the
+		// request: they need the grant either way.
+		_, _, err = f.s.TileData(ctx, f.viewer, d.ID, "orders", View{})
+		if !errors.As(err, &locked) || !locked.ViewerLacks || !locked.OwnerLacks || !locked.MayRequest() ||
+			!strings.Contains(err.Error(), "neither you nor the dashboard's owner") {
+			t.Fatalf("a viewer without the grant, like the owner: %+v: %v", locked, err)
 		}
 		f.tileRows(t, f.hr, d, "members", View{}) // the other tile still answers
 		values, err := f.s.FilterValues(ctx, f.hr, d.ID, d.Doc.Filters[0].ID)

@@ -46,12 +46,10 @@ func (l *LockedTile) message() string {
 	return what + ", and you have no access to it."
 }
 
-// MayRequest reports whether the person looking can mend the tile by
-// asking for access themselves: when they lack it, and the owner does not
-// (or they are the owner).
-func (l *LockedTile) MayRequest() bool {
-	return l.IsOwner || (l.ViewerLacks && !l.OwnerLacks)
-}
+// MayRequest reports whether the person looking is offered the access
+// request: whenever they lack access themselves. When the owner lacks it
+// too, the request says so, for whoever approves it.
+func (l *LockedTile) MayRequest() bool { return l.ViewerLacks }
 
 // tileGate decides which of a dashboard's tiles who may see: a tile runs
 // with the owner's access, so both must be able to read its restricted
