@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/pier-analytics/pier/auth"
+	"github.com/pier-analytics/pier/dashboard"
 )
 
 // The app's half of the attack suite (query/attack_test.go has the
@@ -239,6 +240,59 @@ func TestAStreamCutShortIsNotAWholeAnswer(t *testing.T) {
 		res.Body.Close()
 		if res.StatusCode != http.StatusOK || err == nil {
 			t.Fatalf("%s: status %d, reading the body: %v (want a broken stream)", accept, res.StatusCode, err)
+		}
+	}
+}
+
+// TestALockedTileGivesNothingAway: a viewer a dashboard is shared with,
+// without the grant for a table one tile reads, tries every dashboard
+// endpoint for that tile's data, its definition and the values in it. The
+// tile's query reads one secret word; it must reach the viewer nowhere.
+func TestALockedTileGivesNothingAway(t *testing.T) {
+	ta := newTestApp(t)
+	const secret = "refunded"
+	locked := map[string]any{"id": "locked", "title": "Refunds", "type": "table", "chart": map[string]any{},
+		"sql": "select status, count(*) as n from act_orders where status = '" + secret + "' group by status"}
+	open := map[string]any{"id": "open", "title": "Members", "type": "number", "chart": map[string]any{}, "sql": "select count(*) as n from obj_members"}
+	id := ta.newDashboard(t, auth.TierAnalyze, locked, open)
+	analyst, _ := ta.users.UserByEmail(context.Background(), "analyze@example.com")
+	d, err := ta.dashboards.AddFilter(context.Background(), analyst, id, dashboard.Filter{Label: "Status", Column: "status", Kind: "values"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	filter := d.Doc.Filters[0].ID
+	if status, out := ta.call(t, auth.TierAnalyze, "POST", "/api/v1/dashboards/"+id+"/shares", map[string]any{"email": "handle@example.com", "role": "editor"}); status >= 300 {
+		t.Fatalf("share: %d %v", status, out)
+	}
+	ta.props.Set(context.Background(), "act_orders", propRestricted())
+	if err := ta.users.AddGrant(context.Background(), "analyze@example.com", "act_orders", false); err != nil {
+		t.Fatal(err)
+	}
+	ta.db.ExecContext(context.Background(), `UPDATE dashboards SET last_refresh_error = 'Tile 1: could not convert `+secret+`' WHERE id = $1`, id)
+	base := "/api/v1/dashboards/" + id
+	for _, path := range []string{base, base + "/tiles/locked/data", base + "/tiles/locked/chart", base + "/tiles/locked/export?format=csv",
+		base + "/tiles/locked/export?format=xlsx", base + "/tiles/open/data?f.status=" + secret, base + "/tiles/open/data?f.n=1",
+		base + "/filters/" + filter + "/values", base + "/export", "/dashboards/" + id} {
+		res := ta.do(t, auth.TierHandle, "GET", path, "")
+		body := readAll(t, res)
+		if strings.Contains(body, secret) || strings.Contains(body, "act_orders where") {
+			t.Errorf("%s (%d) shows the locked tile's data or definition: %.300s", path, res.StatusCode, body)
+		}
+		if res.StatusCode >= 500 {
+			t.Errorf("%s: %d", path, res.StatusCode)
+		}
+	}
+	if status, out := ta.call(t, auth.TierHandle, "GET", base+"/tiles/locked/data", nil); status != http.StatusForbidden || out["error"] == nil {
+		t.Fatalf("the locked tile's data: %d %v", status, out)
+	}
+	// An editor's copy leaves the tile out, so it cannot be shared onward.
+	status, cp := ta.call(t, auth.TierHandle, "POST", base+"/duplicate", nil)
+	if status != http.StatusCreated && status != http.StatusOK {
+		t.Fatalf("duplicate: %d %v", status, cp)
+	}
+	for _, tile := range cp["tiles"].([]any) {
+		if tile.(map[string]any)["id"] == "locked" {
+			t.Fatalf("the copy holds the locked tile: %v", tile)
 		}
 	}
 }
