@@ -1,7 +1,10 @@
 package app
 
 import (
+	"fmt"
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -66,5 +69,36 @@ func TestDemoContentOpensForEveryone(t *testing.T) {
 	}
 	if got := strings.Join(top, " | "); !strings.Contains(got, "How many people use the shop each day?") || !strings.Contains(got, "Daily active users") {
 		t.Errorf("the first suggestions for a question about daily users: %s", got)
+	}
+}
+
+// TestDemoRevenueAgreesWithTheOrders: the revenue dashboard, built on order
+// lines, shows what an analyst computes from the orders' totals.
+func TestDemoRevenueAgreesWithTheOrders(t *testing.T) {
+	ta := newDemoApp(t)
+	_, out := ta.call(t, auth.TierAnalyze, "POST", "/api/v1/query", map[string]any{
+		"sql": "SELECT sum(total)::DOUBLE AS revenue FROM act_orders WHERE status NOT IN ('cancelled', 'refunded')"})
+	want := out["rows"].([]any)[0].([]any)[0].(float64)
+	var board string
+	_, list := ta.call(t, auth.TierView, "GET", "/api/v1/dashboards", nil)
+	for _, b := range list["dashboards"].([]any) {
+		if b.(map[string]any)["title"] == "Revenue by brand and category" {
+			board = b.(map[string]any)["id"].(string)
+		}
+	}
+	status, tile := ta.call(t, auth.TierView, "GET", "/api/v1/dashboards/"+board+"/tiles/by_category/data", nil)
+	if status != http.StatusOK {
+		t.Fatalf("by_category: %d %v", status, tile)
+	}
+	var got float64
+	for _, r := range tile["rows"].([]any) {
+		v, err := strconv.ParseFloat(fmt.Sprint(r.([]any)[1]), 64)
+		if err != nil {
+			t.Fatalf("revenue %v: %v", r, err)
+		}
+		got += v
+	}
+	if want == 0 || math.Abs(got-want) > 0.5 {
+		t.Fatalf("the dashboard's revenue by category adds up to %.0f, the orders' totals to %.0f", got, want)
 	}
 }

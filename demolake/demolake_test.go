@@ -71,3 +71,29 @@ func TestWriteIsDeterministic(t *testing.T) {
 		t.Fatal("obj_brands should be a single file table")
 	}
 }
+
+func TestDemoOrdersAddUp(t *testing.T) {
+	dir := t.TempDir()
+	if err := Write(context.Background(), dir, Tiny); err != nil {
+		t.Fatal(err)
+	}
+	db, _ := sql.Open("duckdb", "")
+	defer db.Close()
+	read := func(table string) string {
+		return "read_parquet('" + filepath.Join(dir, table, "*/*.parquet") + "')"
+	}
+	var wrongTotals, wrongPrices, orphans int
+	q := `SELECT count(*) FILTER (WHERE o.total <> l.total) FROM ` + read("act_orders") + ` o
+		JOIN (SELECT order_id, sum(quantity * unit_price) AS total FROM ` + read("act_order_items") + ` GROUP BY order_id) l USING (order_id)`
+	if err := db.QueryRow(q).Scan(&wrongTotals); err != nil || wrongTotals != 0 {
+		t.Errorf("%d orders whose total is not the sum of their lines (%v)", wrongTotals, err)
+	}
+	q = `SELECT count(*) FROM ` + read("act_order_items") + ` i JOIN read_parquet('` + filepath.Join(dir, "obj_products/*.parquet") + `') p USING (product_id) WHERE i.unit_price <> p.price`
+	if err := db.QueryRow(q).Scan(&wrongPrices); err != nil || wrongPrices != 0 {
+		t.Errorf("%d lines not at their product's price (%v)", wrongPrices, err)
+	}
+	q = `SELECT count(*) FROM ` + read("act_order_items") + ` i ANTI JOIN ` + read("act_orders") + ` o ON i.order_id = o.order_id AND i.dt = o.dt`
+	if err := db.QueryRow(q).Scan(&orphans); err != nil || orphans != 0 {
+		t.Errorf("%d lines without their order on the same day (%v)", orphans, err)
+	}
+}

@@ -30,20 +30,16 @@ func tables(s Scale) []table {
 		{name: "obj_products", query: fmt.Sprintf(`
 			SELECT i AS product_id, 1 + (hash(i) %% %d)::BIGINT AS brand_id,
 			       %s || ' ' || %s || ' ' || i AS name, %s AS category,
-			       ((5 + hash(i*3) %% 300) * 1000)::DECIMAL(12,2) AS price
-			FROM range(1, %d) t(i)`, brands, pick(adjectives, "i*5"), pick(categories, "i*7"), pick(categories, "i*7"), s.Products+1)},
+			       %s AS price
+			FROM range(1, %d) t(i)`, brands, pick(adjectives, "i*5"), pick(categories, "i*7"), pick(categories, "i*7"), productPrice("i"), s.Products+1)},
 		{name: "act_orders", partitioned: true, query: fmt.Sprintf(`
+			WITH totals AS (SELECT order_id, sum(quantity * unit_price) AS total FROM (%s) GROUP BY order_id)
 			SELECT i AS order_id, 1 + (hash(i) %% %d)::BIGINT AS member_id,
 			       TIMESTAMP '%s' + to_seconds((hash(i*3) %% (%d * 86400))::BIGINT) AS ordered_at,
-			       %s AS status, ((1 + hash(i*5) %% 500) * 1000)::DECIMAL(12,2) AS total,
+			       %s AS status, total::DECIMAL(12,2) AS total,
 			       CAST(ordered_at AS DATE) AS dt
-			FROM range(1, %d) t(i)`, s.Members, Start, s.Days, pick(statuses, "i*7"), s.Orders+1)},
-		{name: "act_order_items", partitioned: true, query: fmt.Sprintf(`
-			SELECT o AS order_id, n AS line, 1 + (hash(o*31 + n) %% %d)::BIGINT AS product_id,
-			       1 + (hash(o*37 + n) %% 3)::INT AS quantity,
-			       ((5 + hash(o*41 + n) %% 300) * 1000)::DECIMAL(12,2) AS unit_price,
-			       CAST(TIMESTAMP '%s' + to_seconds((hash(o*3) %% (%d * 86400))::BIGINT) AS DATE) AS dt
-			FROM range(1, %d) t(o), range(1, 1 + 1 + (hash(o*43) %% 3)::INT) u(n)`, s.Products, Start, s.Days, s.Orders+1)},
+			FROM range(1, %d) t(i) JOIN totals ON order_id = i`, orderLines(s), s.Members, Start, s.Days, pick(statuses, "i*7"), s.Orders+1)},
+		{name: "act_order_items", partitioned: true, query: orderLines(s)},
 		{name: "act_page_views", partitioned: true, query: fmt.Sprintf(`
 			SELECT i AS view_id, 1 + (hash(i) %% %d)::BIGINT AS member_id,
 			       TIMESTAMP '%s' + to_seconds((hash(i*3) %% (%d * 86400))::BIGINT) AS viewed_at,
@@ -54,4 +50,20 @@ func tables(s Scale) []table {
 			       CAST(viewed_at AS DATE) AS dt
 			FROM range(1, %d) t(i)`, s.Members, Start, s.Days, pick(pages, "i*5"), pick(keywords, "i*11"), s.Products, pick(devices, "i*13"), s.Views+1)},
 	}
+}
+
+// orderLines are the lines of every order, priced at their product's price,
+// so that an order's total is the sum of its lines, as an analyst checks.
+func orderLines(s Scale) string {
+	return fmt.Sprintf(`
+			SELECT o AS order_id, n AS line, 1 + (hash(o*31 + n) %% %d)::BIGINT AS product_id,
+			       1 + (hash(o*37 + n) %% 3)::INT AS quantity,
+			       %s AS unit_price,
+			       CAST(TIMESTAMP '%s' + to_seconds((hash(o*3) %% (%d * 86400))::BIGINT) AS DATE) AS dt
+			FROM range(1, %d) t(o), range(1, 1 + 1 + (hash(o*43) %% 3)::INT) u(n)`, s.Products, productPrice("product_id"), Start, s.Days, s.Orders+1)
+}
+
+// productPrice is the price of the product with the given id expression.
+func productPrice(id string) string {
+	return fmt.Sprintf("((5 + hash(%s*3) %% 300) * 1000)::DECIMAL(12,2)", id)
 }
