@@ -3,11 +3,18 @@
 package assets
 
 import (
+	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
 	"io/fs"
+	"mime"
 	"net/http"
+	"path"
+	"strings"
+	"sync"
+	"time"
 )
 
 //go:embed static
@@ -47,10 +54,11 @@ func Path(name string) string {
 	return "/static/" + name + "?v=" + versions[name]
 }
 
-// Handler serves the static files. A request carrying the file's current
-// version is cached for a year; any other must be revalidated by ETag.
+// Handler serves the static files, gzipped for browsers that take it (the
+// ECharts bundle shrinks from 1.1 MB to a third). A request carrying the
+// file's current version is cached for a year; any other must be
+// revalidated by ETag.
 func Handler() http.Handler {
-	files := http.StripPrefix("/static/", http.FileServerFS(Static()))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		name := r.URL.Path[len("/static/"):]
 		v, ok := versions[name]
@@ -63,7 +71,58 @@ func Handler() http.Handler {
 		} else {
 			w.Header().Set("Cache-Control", "no-cache")
 		}
-		w.Header().Set("ETag", `"`+v+`"`)
-		files.ServeHTTP(w, r)
+		w.Header().Set("Vary", "Accept-Encoding")
+		body, etag := file(name), v
+		if takesGzip(r) {
+			body, etag = gzipped(name), v+"-gz"
+			w.Header().Set("Content-Encoding", "gzip")
+		}
+		w.Header().Set("Content-Type", contentType(name))
+		w.Header().Set("ETag", `"`+etag+`"`)
+		http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(body))
 	})
+}
+
+func file(name string) []byte {
+	b, _ := fs.ReadFile(Static(), name) // versions lists only files that read
+	return b
+}
+
+// gzipped compresses each file once, on first request, at the best ratio:
+// the files never change while Pier runs.
+var gzipped = func() func(string) []byte {
+	var mu sync.Mutex
+	done := map[string][]byte{}
+	return func(name string) []byte {
+		mu.Lock()
+		defer mu.Unlock()
+		if b, ok := done[name]; ok {
+			return b
+		}
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		zw.Write(file(name))
+		zw.Close()
+		done[name] = buf.Bytes()
+		return done[name]
+	}
+}()
+
+// takesGzip reads Accept-Encoding, honouring an explicit "gzip;q=0".
+func takesGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(coding), "gzip") {
+			q := strings.ReplaceAll(params, " ", "")
+			return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+		}
+	}
+	return false
+}
+
+func contentType(name string) string {
+	if t := mime.TypeByExtension(path.Ext(name)); t != "" {
+		return t
+	}
+	return "application/octet-stream"
 }

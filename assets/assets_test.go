@@ -1,6 +1,9 @@
 package assets
 
 import (
+	"bytes"
+	"compress/gzip"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -41,5 +44,39 @@ func TestVersionedAssetsAreKeptByTheBrowser(t *testing.T) {
 	Handler().ServeHTTP(again, req)
 	if again.Code != http.StatusNotModified {
 		t.Errorf("revalidating with the ETag: %d, want 304", again.Code)
+	}
+}
+
+func TestStaticFilesAreGzippedForBrowsersThatTakeIt(t *testing.T) {
+	plain := get(t, Path("echarts.min.js"))
+	req := httptest.NewRequest("GET", Path("echarts.min.js"), nil)
+	req.Header.Set("Accept-Encoding", "gzip, deflate, br")
+	rec := httptest.NewRecorder()
+	Handler().ServeHTTP(rec, req)
+	if rec.Header().Get("Content-Encoding") != "gzip" || rec.Header().Get("Vary") != "Accept-Encoding" {
+		t.Fatalf("headers %v", rec.Header())
+	}
+	zr, err := gzip.NewReader(rec.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unzipped, err := io.ReadAll(zr)
+	if err != nil || !bytes.Equal(unzipped, plain.Body.Bytes()) {
+		t.Fatalf("the gzipped file is not the file: %v", err)
+	}
+	if got, was := rec.Body.Len(), plain.Body.Len(); got*2 > was {
+		t.Errorf("gzipped ECharts is %d bytes of %d", got, was)
+	}
+	if ct := rec.Header().Get("Content-Type"); !strings.Contains(ct, "javascript") {
+		t.Errorf("Content-Type %q", ct)
+	}
+	if plain.Header().Get("Content-Encoding") != "" || plain.Header().Get("ETag") == rec.Header().Get("ETag") {
+		t.Errorf("a browser without gzip gets the plain file under its own ETag: %v", plain.Header())
+	}
+	req.Header.Set("Accept-Encoding", "gzip;q=0, identity")
+	refused := httptest.NewRecorder()
+	Handler().ServeHTTP(refused, req)
+	if refused.Header().Get("Content-Encoding") != "" {
+		t.Error("gzip;q=0 still got gzip")
 	}
 }
