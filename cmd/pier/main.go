@@ -82,7 +82,23 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
+	if forms := usageOf(args[0]); len(forms) > 0 {
+		return usageError(fmt.Sprintf("%q is not a command; `pier %s` takes one of: %s", cmd, args[0], strings.Join(forms, " | ")))
+	}
 	return usageError(fmt.Sprintf("unknown command %q", cmd))
+}
+
+// usageOf returns the usage lines of a command group such as "tables", so
+// that `pier tables` alone says what it takes.
+func usageOf(group string) []string {
+	var forms []string
+	for _, line := range strings.Split(usage, "\n") {
+		line = strings.Join(strings.Fields(line), " ")
+		if strings.HasPrefix(line, "pier "+group+" ") {
+			forms = append(forms, line)
+		}
+	}
+	return forms
 }
 
 func usageError(msg string) error {

@@ -149,6 +149,19 @@ func TestBadInputGetsAOneLineMessageAndNonZeroExit(t *testing.T) {
 
 // TestServeStartsAndShutsDownGracefully starts the real server, signs in
 // with the printed one-time password, and stops it while a query runs.
+func TestACommandGroupAloneSaysWhatItTakes(t *testing.T) {
+	for group, want := range map[string]string{"tables": "pier tables set --table T", "tokens": "pier tokens revoke --id ID", "users": "pier users reset-password"} {
+		_, err := pierCmd(t, "", group)
+		if msg := oneLine(err); exitCode(err) != 2 || !strings.Contains(msg, want) {
+			t.Errorf("pier %s: %q (exit %d), want the usage %q", group, msg, exitCode(err), want)
+		}
+	}
+	_, err := pierCmd(t, "", "tables", "drop")
+	if msg := oneLine(err); !strings.Contains(msg, `"tables drop" is not a command`) || !strings.Contains(msg, "pier tables set") {
+		t.Errorf("pier tables drop: %q", msg)
+	}
+}
+
 func TestServeStartsAndShutsDownGracefully(t *testing.T) {
 	lake := filepath.Join(t.TempDir(), "lake")
 	if err := demolake.Write(context.Background(), lake, demolake.Tiny); err != nil {
