@@ -179,3 +179,13 @@ func (a *App) apiUnshareDashboard(c echo.Context) error {
 	}
 	return a.apiDashboardShares(c)
 }
+
+// apiPinDashboard pins (PUT) or unpins (DELETE) the dashboard to the
+// caller's home page.
+func (a *App) apiPinDashboard(c echo.Context) error {
+	pinned := c.Request().Method == http.MethodPut
+	if err := a.dashboards.Pin(c.Request().Context(), currentUser(c), c.Param("id"), pinned); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]bool{"pinned": pinned})
+}

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -62,6 +63,14 @@ func (a *App) shareDashboardForm(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/dashboards/"+c.Param("id"))
 }
 
+// pinDashboardForm pins the dashboard to the home page, or unpins it.
+func (a *App) pinDashboardForm(c echo.Context) error {
+	if err := a.dashboards.Pin(c.Request().Context(), currentUser(c), c.Param("id"), c.FormValue("pinned") == "true"); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/dashboards/"+c.Param("id"))
+}
+
 // dashboardPage shows a dashboard under the view in its URL; opening it
 // counts as a view.
 func (a *App) dashboardPage(c echo.Context) error {
@@ -74,11 +83,19 @@ func (a *App) dashboardPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := a.dashboards.RecordView(ctx, d.ID); err != nil {
+	counted, err := a.dashboards.RecordView(ctx, who, d.ID, time.Now())
+	if err != nil {
 		a.log.Warn("could not count a dashboard view", "err", err)
 	}
+	if counted {
+		d.Views++
+	}
+	pinned, err := a.dashboards.Pinned(ctx, who, d.ID)
+	if err != nil {
+		return err
+	}
 	page := views.DashboardPage{ID: d.ID, Title: d.Title, Description: d.Description, Owner: d.Owner, UpdatedBy: d.UpdatedBy,
-		Updated: when(d.UpdatedAt), Certified: d.Certified, Published: d.Published, Views: d.Views + 1, Role: string(d.Role),
+		Updated: when(d.UpdatedAt), Certified: d.Certified, Published: d.Published, Views: d.Views, Role: string(d.Role), Pinned: pinned,
 		CanEdit: d.Role.CanEdit(), CanShare: d.Role == dashboard.RoleOwner, Version: d.Version, Grain: v.Grain,
 		CanDuplicate: a.enforcer.Authorize(who, auth.ObjDashboard, auth.ActCreate) == nil,
 		DataAsOf:     a.dataAsOf(d.Tables), ViewQuery: v.Query().Encode()}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/a-h/templ"
@@ -133,8 +134,39 @@ func (a *App) homePage(c echo.Context) error {
 	return a.renderHome(c, http.StatusOK, views.SQLBox{})
 }
 
-// homeDashboards is how many dashboards the home page shows.
-const homeDashboards = 6
+// homeDashboards is how many dashboards the home page shows besides the
+// pinned and recent ones; homeRecent how many recent ones.
+const homeDashboards, homeRecent = 6, 4
+
+// homeBoards splits the dashboards a person may open into those they
+// pinned, those they opened lately (newest first) and the rest, in the
+// list's order (certified first).
+func homeBoards(all []dashboard.Summary) (pinned, recent, rest []dashboard.Summary) {
+	for _, s := range all {
+		if !s.Pinned && !s.LastViewed.IsZero() {
+			recent = append(recent, s)
+		}
+	}
+	slices.SortStableFunc(recent, func(a, b dashboard.Summary) int { return b.LastViewed.Compare(a.LastViewed) })
+	recent = recent[:min(len(recent), homeRecent)]
+	for _, s := range all {
+		switch {
+		case s.Pinned:
+			pinned = append(pinned, s)
+		case !slices.ContainsFunc(recent, func(r dashboard.Summary) bool { return r.ID == s.ID }):
+			rest = append(rest, s)
+		}
+	}
+	return pinned, recent, rest
+}
+
+func dashboardRows(list []dashboard.Summary) []views.DashboardRow {
+	out := make([]views.DashboardRow, len(list))
+	for i, s := range list {
+		out[i] = dashboardRow(s)
+	}
+	return out
+}
 
 // renderHome shows a person what their tier is for: everyone the
 // dashboards they may open, certified first; those who write notebooks
@@ -147,14 +179,11 @@ func (a *App) renderHome(c echo.Context, status int, box views.SQLBox) error {
 	if err != nil {
 		return err
 	}
-	owns := false
-	for i, s := range boards {
-		owns = owns || s.Role == dashboard.RoleOwner
-		if i < homeDashboards {
-			p.Dashboards = append(p.Dashboards, dashboardRow(s))
-		}
-	}
-	p.MoreBoards = len(boards) > homeDashboards
+	owns := slices.ContainsFunc(boards, func(s dashboard.Summary) bool { return s.Role == dashboard.RoleOwner })
+	pinned, recent, rest := homeBoards(boards)
+	p.Pinned, p.Recent = dashboardRows(pinned), dashboardRows(recent)
+	p.Dashboards = dashboardRows(rest[:min(len(rest), homeDashboards)])
+	p.MoreBoards = len(rest) > homeDashboards
 	if p.ShowNotebooks {
 		mine, err := a.nbs.List(ctx, u, notebook.Filter{Owner: u.Email})
 		if err != nil {

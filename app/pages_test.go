@@ -3,8 +3,11 @@ package app
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/PuerkitoBio/goquery"
 
 	"github.com/pier-analytics/pier/auth"
 )
@@ -47,6 +50,50 @@ func TestHomeIsWhatEachTierIsFor(t *testing.T) {
 	}
 	if analyst.Find(`[data-testid=sql]`).Length() != 1 || analyst.Find(`[data-testid=first-run-guide]`).Length() != 0 {
 		t.Fatal("the analyze tier has no SQL box, or is guided though they own dashboards")
+	}
+}
+
+// TestHomeKeepsWhatAPersonUses: a dashboard opened lands under "Recently
+// viewed", a pinned one under "Pinned", and each is listed once.
+func TestHomeKeepsWhatAPersonUses(t *testing.T) {
+	ta := newTestApp(t)
+	ds := ta.newDataset(t)
+	var boards []string
+	for range 3 {
+		id := ta.newDashboard(t, auth.TierAnalyze, statusTile(ds))
+		ta.call(t, auth.TierAnalyze, "PATCH", "/api/v1/dashboards/"+id, map[string]any{"published": true})
+		boards = append(boards, id)
+	}
+	b := ta.browser(t)
+	home := b.signIn("view@example.com")
+	if home.Find(`[data-testid=home-recent], [data-testid=home-pinned]`).Length() != 0 {
+		t.Fatal("a new person has recent or pinned dashboards")
+	}
+	_, page := b.get("/dashboards/" + boards[1])
+	if got := page.Find(`[data-testid=pin]`).Text(); !strings.Contains(got, "Pin to home") {
+		t.Fatalf("pin button %q", got)
+	}
+	res, _ := b.post("/dashboards/"+boards[2]+"/pin", url.Values{"pinned": {"true"}, "_csrf": {csrfFrom(page)}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("pinning: %d", res.StatusCode)
+	}
+	if _, page = b.get(res.Header.Get("Location")); !strings.Contains(page.Find(`[data-testid=pin]`).Text(), "Pinned") {
+		t.Fatalf("after pinning, the button says %q", page.Find(`[data-testid=pin]`).Text())
+	}
+	_, home = b.get("/")
+	cards := func(section string) []string {
+		var out []string
+		home.Find(`[data-testid=` + section + `] [data-testid=dashboard-card]`).Each(func(_ int, s *goquery.Selection) {
+			out = append(out, strings.TrimPrefix(s.AttrOr("href", ""), "/dashboards/"))
+		})
+		return out
+	}
+	pinned, recent, rest := cards("home-pinned"), cards("home-recent"), cards("home-dashboards")
+	if !slices.Equal(pinned, boards[2:3]) || !slices.Equal(recent, boards[1:2]) || !slices.Equal(rest, boards[0:1]) {
+		t.Fatalf("pinned %v, recent %v, the rest %v; dashboards %v", pinned, recent, rest, boards)
+	}
+	if status, out := ta.call(t, auth.TierView, "DELETE", "/api/v1/dashboards/"+boards[2]+"/pin", nil); status != http.StatusOK || out["pinned"] != false {
+		t.Fatalf("unpin: %d %v", status, out)
 	}
 }
 

@@ -49,6 +49,7 @@ func (a *App) routes() *echo.Echo {
 	e.GET("/dashboards/:id", a.dashboardPage, a.signedInPage)
 	e.POST("/dashboards/:id/duplicate", a.duplicateDashboardForm, a.signedInPage)
 	e.POST("/dashboards/:id/shares", a.shareDashboardForm, a.signedInPage)
+	e.POST("/dashboards/:id/pin", a.pinDashboardForm, a.signedInPage)
 	e.POST("/dashboards/:id/filters", a.addFilterForm, a.signedInPage)
 	e.POST("/dashboards/:id/settings", a.dashboardSettingsForm, a.signedInPage)
 	e.POST("/dashboards/:id/standing", a.dashboardStandingForm, a.signedInPage)
@@ -162,6 +163,8 @@ func (a *App) dashboardRoutes(g *echo.Group) {
 	g.GET("/:id/shares", a.apiDashboardShares)
 	g.POST("/:id/shares", a.apiShareDashboard)
 	g.DELETE("/:id/shares/:email", a.apiUnshareDashboard)
+	g.PUT("/:id/pin", a.apiPinDashboard)
+	g.DELETE("/:id/pin", a.apiPinDashboard)
 }
 
 // ticketPages are the pages of office hours: the queue is open to anyone

@@ -141,9 +141,3 @@ func (s *Service) archive(ctx context.Context, id string) error {
 	}
 	return nil
 }
-
-// RecordView counts one opening of the dashboard's page.
-func (s *Service) RecordView(ctx context.Context, id string) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE dashboards SET view_count = view_count + 1 WHERE id = $1`, id)
-	return err
-}

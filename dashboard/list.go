@@ -25,15 +25,21 @@ type Summary struct {
 	UpdatedAt   time.Time `json:"updated_at"`
 	// Locked: some tiles read restricted tables the caller may not read.
 	Locked bool `json:"locked,omitempty"`
+	// Pinned to the caller's home page; LastViewed by the caller (zero if never).
+	Pinned     bool      `json:"pinned"`
+	LastViewed time.Time `json:"last_viewed,omitzero"`
 }
 
 // List returns the dashboards who may open, certified first, then the
 // most recently changed.
 func (s *Service) List(ctx context.Context, who *auth.User) ([]Summary, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT d.id, d.title, d.description, o.email, d.certified_by IS NOT NULL, d.published,
-		d.doc, d.tables, d.view_count, d.updated_at, d.owner_id = $1, COALESCE(s.role, '')
+		d.doc, d.tables, d.view_count, d.updated_at, d.owner_id = $1, COALESCE(s.role, ''),
+		p.user_id IS NOT NULL, COALESCE(v.last_at, 0)
 		FROM dashboards d JOIN users o ON o.id = d.owner_id
 		LEFT JOIN dashboard_shares s ON s.dashboard_id = d.id AND s.user_id = $1
+		LEFT JOIN dashboard_pins p ON p.dashboard_id = d.id AND p.user_id = $1
+		LEFT JOIN dashboard_visits v ON v.dashboard_id = d.id AND v.user_id = $1
 		WHERE d.archived_at IS NULL AND (d.owner_id = $1 OR s.role IS NOT NULL OR d.published)
 		ORDER BY d.certified_by IS NULL, d.updated_at DESC`, who.ID)
 	if err != nil {
@@ -59,10 +65,10 @@ func (s *Service) List(ctx context.Context, who *auth.User) ([]Summary, error) {
 func scanSummary(rows interface{ Scan(...any) error }) (Summary, []string, error) {
 	var sm Summary
 	var doc, tables, shared string
-	var updated int64
+	var updated, viewed int64
 	var owner bool
 	if err := rows.Scan(&sm.ID, &sm.Title, &sm.Description, &sm.Owner, &sm.Certified, &sm.Published,
-		&doc, &tables, &sm.Views, &updated, &owner, &shared); err != nil {
+		&doc, &tables, &sm.Views, &updated, &owner, &shared, &sm.Pinned, &viewed); err != nil {
 		return sm, nil, fmt.Errorf("dashboard: list: %w", err)
 	}
 	var d Doc
@@ -70,6 +76,9 @@ func scanSummary(rows interface{ Scan(...any) error }) (Summary, []string, error
 		return sm, nil, fmt.Errorf("dashboard %s: stored document: %w", sm.ID, err)
 	}
 	sm.Tiles, sm.UpdatedAt = len(d.Tiles), ms(updated)
+	if viewed > 0 {
+		sm.LastViewed = ms(viewed)
+	}
 	switch {
 	case owner:
 		sm.Role = RoleOwner
