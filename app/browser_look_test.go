@@ -6,6 +6,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -252,4 +253,45 @@ func TestBrowserClickingAStackedSeriesFiltersTheOthers(t *testing.T) {
 		t.Fatalf("the clicked tile was filtered too: series %v, before %v", got, all)
 	}
 	screenshot(t, ctx, "dashboard-cross-filter-stacked")
+}
+
+// TestBrowserChartsReadInWords: the demo revenue board names its axes
+// from the dataset's labels, reads won compactly on axes, and its heatmap
+// shows days across, not their positions.
+func TestBrowserChartsReadInWords(t *testing.T) {
+	ta := newDemoApp(t)
+	var board string
+	_, list := ta.call(t, auth.TierView, "GET", "/api/v1/dashboards", nil)
+	for _, b := range list["dashboards"].([]any) {
+		if b.(map[string]any)["title"] == "Revenue by brand and category" {
+			board = b.(map[string]any)["id"].(string)
+		}
+	}
+	ctx := newChrome(t)
+	signInBrowser(t, ctx, ta.srv.URL, "view@example.com")
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 2600), chromedp.Navigate(ta.srv.URL+"/dashboards/"+board), waitFor(tilesReady)); err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, ctx, "charts-in-words")
+	svgText := func(tile string) string {
+		s, err := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll('[data-tile=`+tile+`] svg text')].map(e => e.textContent).join(' ')`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	byCategory := svgText("by_category")
+	if !strings.Contains(byCategory, "Revenue") || !strings.Contains(byCategory, "₩") || strings.Contains(byCategory, "sum of") {
+		t.Errorf("revenue by category reads %q; want the label Revenue and won", byCategory)
+	}
+	if !regexp.MustCompile(`₩\d+M`).MatchString(byCategory) {
+		t.Errorf("the revenue axis is not compact: %q", byCategory)
+	}
+	grid := svgText("grid")
+	if !strings.Contains(grid, "2026-01-01") || strings.Contains(grid, "sum of") {
+		t.Errorf("the heatmap reads %q; want days across", grid)
+	}
+	if got := text(t, ctx, `[data-tile=revenue] [data-testid=big-number]`); !strings.HasPrefix(got, "₩") {
+		t.Errorf("the revenue big number reads %q", got)
+	}
 }

@@ -101,6 +101,9 @@ type changeDatasetBody struct {
 	Description *string `json:"description"`
 	TimeColumn  *string `json:"time_column"`
 	Certified   *bool   `json:"certified"`
+	// Columns: how columns read on charts, {"revenue": {"label": "Revenue",
+	// "format": {"kind": "currency", "currency": "KRW"}}}.
+	Columns map[string]dashboard.ColumnChange `json:"columns"`
 }
 
 func (a *App) apiChangeDataset(c echo.Context) error {
@@ -109,7 +112,7 @@ func (a *App) apiChangeDataset(c echo.Context) error {
 		return err
 	}
 	ds, err := a.dashboards.ChangeDataset(c.Request().Context(), currentUser(c), c.Param("id"), dashboard.DatasetChange{
-		Name: body.Name, Description: body.Description, TimeColumn: body.TimeColumn, Certified: body.Certified})
+		Name: body.Name, Description: body.Description, TimeColumn: body.TimeColumn, Certified: body.Certified, Columns: body.Columns})
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/pier-analytics/pier/auth"
+	"github.com/pier-analytics/pier/chart"
 	"github.com/pier-analytics/pier/dashboard"
 	"github.com/pier-analytics/pier/demolake"
 	"github.com/pier-analytics/pier/query"
@@ -41,14 +42,32 @@ type demo struct {
 	admin *auth.User
 }
 
-// dataset saves and certifies a dataset.
-func (d demo) dataset(ctx context.Context, name, desc, sql, timeColumn string) (*dashboard.Dataset, error) {
+// dataset saves and certifies a dataset, with how its columns read.
+func (d demo) dataset(ctx context.Context, name, desc, sql, timeColumn string, columns map[string]dashboard.ColumnChange) (*dashboard.Dataset, error) {
 	ds, err := d.a.dashboards.CreateDataset(ctx, d.admin, dashboard.NewDataset{Name: name, Description: desc, SQL: sql, TimeColumn: timeColumn})
 	if err != nil {
 		return nil, err
 	}
 	yes := true
-	return d.a.dashboards.ChangeDataset(ctx, d.admin, ds.ID, dashboard.DatasetChange{Certified: &yes})
+	return d.a.dashboards.ChangeDataset(ctx, d.admin, ds.ID, dashboard.DatasetChange{Certified: &yes, Columns: columns})
+}
+
+// labelled is a column change that names a column, in won if money.
+func labelled(label string, money bool) dashboard.ColumnChange {
+	c := dashboard.ColumnChange{Label: &label}
+	if money {
+		c.Format = &chart.Format{Kind: "currency", Currency: "KRW"}
+	}
+	return c
+}
+
+// says names a tile's measures in words.
+func says(labels ...string) dashboard.Chart {
+	c := dashboard.Chart{Labels: map[string]string{}}
+	for i := 0; i+1 < len(labels); i += 2 {
+		c.Labels[labels[i]] = labels[i+1]
+	}
+	return c
 }
 
 // board saves, publishes and certifies a dashboard.
@@ -64,18 +83,20 @@ func (d demo) board(ctx context.Context, title, desc string, doc dashboard.Doc) 
 
 func (d demo) activeUsers(ctx context.Context) error {
 	ds, err := d.dataset(ctx, "Page views", "Every page view of the shop: who, when, which page, on which device.",
-		`SELECT viewed_at, dt, member_id, page, device, search_keyword, product_id FROM act_page_views`, "dt")
+		`SELECT viewed_at, dt, member_id, page, device, search_keyword, product_id FROM act_page_views`, "dt",
+		map[string]dashboard.ColumnChange{"dt": labelled("Day", false), "member_id": labelled("Member", false)})
 	if err != nil {
 		return err
 	}
 	users := []dashboard.Measure{{Agg: "count_distinct", Column: "member_id"}}
+	activeUsers := says("distinct member_id", "Active users")
 	return d.board(ctx, "일자별 사용자 수 · Daily active users", "Members who viewed at least one page, per day; switch the grain to week or month.", dashboard.Doc{
 		Tiles: []dashboard.Tile{
-			{ID: "active_users", Title: "Active users (latest period)", Type: "number", Dataset: ds.ID, Measures: users, TimeColumn: "dt", Layout: dashboard.Layout{W: 4, H: 3}},
-			{ID: "views", Title: "Page views (latest period)", Type: "number", Dataset: ds.ID, TimeColumn: "dt", Layout: dashboard.Layout{X: 4, W: 4, H: 3}},
-			{ID: "per_member", Title: "Views per device", Type: "pie", Dataset: ds.ID, Dimensions: []string{"device"}, Layout: dashboard.Layout{X: 8, W: 4, H: 3}},
-			{ID: "trend", Title: "Active users", Type: "line", Dataset: ds.ID, Measures: users, TimeColumn: "dt", Layout: dashboard.Layout{Y: 3, W: 12, H: 5}},
-			{ID: "by_device", Title: "Active users by device", Type: "stacked_bar", Dataset: ds.ID, Measures: users, TimeColumn: "dt", Dimensions: []string{"device"}, Layout: dashboard.Layout{Y: 8, W: 12, H: 5}},
+			{ID: "active_users", Title: "Active users (latest period)", Type: "number", Dataset: ds.ID, Measures: users, TimeColumn: "dt", Chart: activeUsers, Layout: dashboard.Layout{W: 4, H: 3}},
+			{ID: "views", Title: "Page views (latest period)", Type: "number", Dataset: ds.ID, TimeColumn: "dt", Chart: says("count", "Page views"), Layout: dashboard.Layout{X: 4, W: 4, H: 3}},
+			{ID: "per_member", Title: "Views per device", Type: "pie", Dataset: ds.ID, Dimensions: []string{"device"}, Chart: says("count", "Page views"), Layout: dashboard.Layout{X: 8, W: 4, H: 3}},
+			{ID: "trend", Title: "Active users", Type: "line", Dataset: ds.ID, Measures: users, TimeColumn: "dt", Chart: activeUsers, Layout: dashboard.Layout{Y: 3, W: 12, H: 5}},
+			{ID: "by_device", Title: "Active users by device", Type: "stacked_bar", Dataset: ds.ID, Measures: users, TimeColumn: "dt", Dimensions: []string{"device"}, Chart: activeUsers, Layout: dashboard.Layout{Y: 8, W: 12, H: 5}},
 		},
 		Filters: []dashboard.Filter{{ID: "period", Label: "Period", Kind: "date_range"}, {ID: "device", Label: "Device", Kind: "values", Column: "device"}},
 	})
@@ -89,7 +110,8 @@ FROM act_order_items i
 JOIN act_orders o USING (order_id)
 JOIN obj_products p USING (product_id)
 JOIN obj_brands b USING (brand_id)
-WHERE o.status NOT IN ('cancelled', 'refunded')`, "dt")
+WHERE o.status NOT IN ('cancelled', 'refunded')`, "dt",
+		map[string]dashboard.ColumnChange{"dt": labelled("Day", false), "revenue": labelled("Revenue", true), "quantity": labelled("Units", false)})
 	if err != nil {
 		return err
 	}
@@ -97,8 +119,8 @@ WHERE o.status NOT IN ('cancelled', 'refunded')`, "dt")
 	return d.board(ctx, "Revenue by brand and category", "Revenue of orders that were not cancelled or refunded.", dashboard.Doc{
 		Tiles: []dashboard.Tile{
 			{ID: "revenue", Title: "Revenue (latest period)", Type: "number", Dataset: ds.ID, Measures: rev, TimeColumn: "dt", Layout: dashboard.Layout{W: 4, H: 3}},
-			{ID: "orders", Title: "Orders (latest period)", Type: "number", Dataset: ds.ID, Measures: []dashboard.Measure{{Agg: "count_distinct", Column: "order_id"}}, TimeColumn: "dt", Layout: dashboard.Layout{X: 4, W: 4, H: 3}},
-			{ID: "buyers", Title: "Buyers (latest period)", Type: "number", Dataset: ds.ID, Measures: []dashboard.Measure{{Agg: "count_distinct", Column: "member_id"}}, TimeColumn: "dt", Layout: dashboard.Layout{X: 8, W: 4, H: 3}},
+			{ID: "orders", Title: "Orders (latest period)", Type: "number", Dataset: ds.ID, Measures: []dashboard.Measure{{Agg: "count_distinct", Column: "order_id"}}, TimeColumn: "dt", Chart: says("distinct order_id", "Orders"), Layout: dashboard.Layout{X: 4, W: 4, H: 3}},
+			{ID: "buyers", Title: "Buyers (latest period)", Type: "number", Dataset: ds.ID, Measures: []dashboard.Measure{{Agg: "count_distinct", Column: "member_id"}}, TimeColumn: "dt", Chart: says("distinct member_id", "Buyers"), Layout: dashboard.Layout{X: 8, W: 4, H: 3}},
 			{ID: "by_category", Title: "Revenue by category", Type: "bar", Dataset: ds.ID, Measures: rev, Dimensions: []string{"category"}, Layout: dashboard.Layout{Y: 3, W: 6, H: 5}},
 			{ID: "top_brands", Title: "Top 10 brands", Type: "bar", Dataset: ds.ID, Measures: rev, Dimensions: []string{"brand"}, Limit: 10, Layout: dashboard.Layout{X: 6, Y: 3, W: 6, H: 5}},
 			{ID: "trend", Title: "Revenue by category over time", Type: "stacked_bar", Dataset: ds.ID, Measures: rev, TimeColumn: "dt", Dimensions: []string{"category"}, Layout: dashboard.Layout{Y: 8, W: 12, H: 5}},
@@ -139,7 +161,8 @@ SELECT keyword,
 FROM daily GROUP BY keyword ORDER BY rise DESC, keyword LIMIT 10`
 
 func (d demo) keywords(ctx context.Context) error {
-	ds, err := d.dataset(ctx, "Search keywords", "Per day and search keyword: searches, product pages the same members opened that day, and their orders.", keywordSQL, "dt")
+	ds, err := d.dataset(ctx, "Search keywords", "Per day and search keyword: searches, product pages the same members opened that day, and their orders.", keywordSQL, "dt",
+		map[string]dashboard.ColumnChange{"dt": labelled("Day", false), "keyword_clicks": labelled("Keyword clicks", false)})
 	if err != nil {
 		return err
 	}

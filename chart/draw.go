@@ -65,14 +65,18 @@ func Draw(s Spec, t Table) (*Drawing, error) {
 		d.Option, err = heatmapOption(s, g)
 	case "word_cloud":
 		d.Words = wordCloud(s, g)
+		return d, nil
 	default:
 		d.Option = rectOption(s, g)
+	}
+	if err == nil {
+		d.Option = dress(s, g, d.Option)
 	}
 	return d, err
 }
 
 func bigNumber(s Spec, t Table) *Number {
-	n := &Number{Label: s.Y[0]}
+	n := &Number{Label: s.Name(s.Y[0])}
 	if s.Change {
 		n.change(s, t)
 		return n
@@ -137,7 +141,7 @@ func pivot(s Spec, t Table) (grid, error) {
 			continue
 		}
 		for _, y := range s.Y {
-			if err := add(cat, y, row[t.index(y)]); err != nil {
+			if err := add(cat, s.Name(y), row[t.index(y)]); err != nil {
 				return g, err
 			}
 		}
@@ -166,11 +170,11 @@ func common(s Spec, series int) []charts.GlobalOpts {
 	o := []charts.GlobalOpts{
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(series > 1), Type: "scroll"}),
-		charts.WithXAxisOpts(opts.XAxis{Name: s.X, NameLocation: "middle", NameGap: 28}),
+		charts.WithXAxisOpts(opts.XAxis{Name: s.Name(s.X), NameLocation: "middle", NameGap: 28}),
 		charts.WithAnimation(false),
 	}
 	if len(s.Y) == 1 {
-		o = append(o, charts.WithYAxisOpts(opts.YAxis{Name: s.Y[0]}))
+		o = append(o, charts.WithYAxisOpts(opts.YAxis{Name: s.Name(s.Y[0])}))
 	}
 	return o
 }
@@ -225,7 +229,7 @@ func pieOption(s Spec, g grid) map[string]any {
 			data = append(data, opts.PieData{Name: cat, Value: *p})
 		}
 	}
-	c.AddSeries(s.Y[0], data)
+	c.AddSeries(s.Name(s.Y[0]), data)
 	c.Validate()
 	return c.JSON()
 }
@@ -253,7 +257,7 @@ func scatterOption(s Spec, t Table) (map[string]any, error) {
 	}
 	for _, row := range t.Rows {
 		for _, y := range s.Y {
-			ser := y
+			ser := s.Name(y)
 			if s.Series != "" {
 				ser = label(row[t.index(s.Series)])
 			}
@@ -265,7 +269,7 @@ func scatterOption(s Spec, t Table) (map[string]any, error) {
 	c := charts.NewScatter()
 	c.SetGlobalOptions(charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(len(order) > 1), Type: "scroll"}), charts.WithAnimation(false),
-		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: s.X, NameLocation: "middle", NameGap: 28}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: s.Name(s.X), NameLocation: "middle", NameGap: 28}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: yName(s)}))
 	for _, ser := range order {
 		c.AddSeries(ser, points[ser])
@@ -276,7 +280,7 @@ func scatterOption(s Spec, t Table) (map[string]any, error) {
 
 func yName(s Spec) string {
 	if len(s.Y) == 1 {
-		return s.Y[0]
+		return s.Name(s.Y[0])
 	}
 	return ""
 }

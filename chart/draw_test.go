@@ -62,7 +62,7 @@ func TestDrawFillsInAxesFromTheResult(t *testing.T) {
 		t.Fatalf("defaults: x %q y %v, want the first text column across and the number columns up", d.X, d.Y)
 	}
 	ss := seriesOf(t, d)
-	if len(ss) != 2 || ss[0]["name"] != "orders" || ss[0]["type"] != "line" {
+	if len(ss) != 2 || ss[0]["name"] != "Orders" || ss[0]["type"] != "line" {
 		t.Fatalf("series: %v", ss)
 	}
 	// Rows with the same x add up: 5 + 1 orders on the 2nd.
@@ -121,7 +121,7 @@ func TestDrawEachType(t *testing.T) {
 			}
 		}},
 		{Spec{Type: "number", Y: []string{"revenue"}}, func(t *testing.T, d *Drawing) {
-			if d.Option != nil || d.Number == nil || fmt.Sprint(d.Number.Value) != "30.5" || d.Number.Label != "revenue" {
+			if d.Option != nil || d.Number == nil || fmt.Sprint(d.Number.Value) != "30.5" || d.Number.Label != "Revenue" {
 				t.Errorf("big number: %+v", d.Number)
 			}
 		}},

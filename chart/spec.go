@@ -25,6 +25,11 @@ type Spec struct {
 	// Change makes a big number of a time series: the last period's
 	// value, and how it moved since the period before.
 	Change bool `json:"change,omitempty"`
+	// Labels name columns in words (axis names, legends, tooltips);
+	// a column without one reads as its name in words (Humanize).
+	Labels map[string]string `json:"labels,omitempty"`
+	// Formats say how a column's numbers read, by column.
+	Formats map[string]Format `json:"formats,omitempty"`
 }
 
 // Column names and types one column of a result, as DuckDB names types.
@@ -87,10 +92,15 @@ func (s Spec) resolve(t Table) (Spec, error) {
 	if s.Series != "" && len(s.Y) > 1 {
 		return s, pier.Errorf(pier.EInvalid, "With a series column, pick one column of numbers (y), not %d.", len(s.Y))
 	}
+	for col, f := range s.Formats {
+		if err := f.Check(col); err != nil {
+			return s, err
+		}
+	}
 	if s.Series != "" && (s.Type == "pie" || s.Type == "number" || s.Type == "word_cloud" || s.Type == "traffic_light") {
 		return s, pier.Errorf(pier.EInvalid, "A %s chart has no series; leave the series empty.", s.Type)
 	}
-	return s, nil
+	return s.named(), nil
 }
 
 // defaultSeries is the series column a bar, line or area chart takes

@@ -53,12 +53,11 @@ func heatmapOption(s Spec, g grid) (map[string]any, error) {
 	}
 	c := charts.NewHeatMap()
 	c.SetGlobalOptions(charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}), charts.WithAnimation(false),
-		charts.WithXAxisOpts(opts.XAxis{Type: "category", Name: s.X, NameLocation: "middle", NameGap: 28}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "category", Name: s.Series, Data: g.series}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "category", Name: s.Name(s.X), NameLocation: "middle", NameGap: 28, Data: g.categories}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "category", Name: s.Name(s.Series), Data: g.series}),
 		charts.WithVisualMapOpts(opts.VisualMap{Calculable: opts.Bool(true), Min: float32(lo), Max: float32(hi),
 			Orient: "horizontal", Left: "center", Bottom: "0", InRange: &opts.VisualMapInRange{Color: []string{"#eef4fb", "#1f5fa8"}}}))
-	c.SetXAxis(g.categories)
-	c.AddSeries(s.Y[0], data)
+	c.AddSeries(s.Name(s.Y[0]), data)
 	c.Validate()
 	return c.JSON(), nil
 }
@@ -92,7 +91,7 @@ func trafficLight(s Spec, t Table) (*Light, error) {
 	if s.Good == nil || s.Bad == nil || *s.Good == *s.Bad {
 		return nil, pier.Errorf(pier.EInvalid, "A traffic light needs two different thresholds, good and bad.")
 	}
-	l := &Light{Label: s.Y[0], Good: *s.Good, Bad: *s.Bad, State: "normal"}
+	l := &Light{Label: s.Name(s.Y[0]), Good: *s.Good, Bad: *s.Bad, State: "normal"}
 	if len(t.Rows) == 0 {
 		l.State = ""
 		return l, nil

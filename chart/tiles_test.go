@@ -1,6 +1,7 @@
 package chart
 
 import (
+	"fmt"
 	"encoding/json"
 	"testing"
 
@@ -22,6 +23,11 @@ func TestHeatmapsPlaceEachValueInItsCell(t *testing.T) {
 	want := map[string]float64{"0,0": 3, "0,1": 4, "1,0": 6}
 	if len(got) != len(want) || got["0,0"] != 3 || got["0,1"] != 4 || got["1,0"] != 6 {
 		t.Fatalf("cells %v, want %v", got, want)
+	}
+	// The cells are placed by index; the axes must name what the indexes are.
+	x := decoded(t, d)["xAxis"].([]any)[0].(map[string]any)
+	if fmt.Sprint(x["data"]) != "[2024-01-01 2024-01-02]" {
+		t.Errorf("the heatmap's columns read %v, not the days", x["data"])
 	}
 	if _, err := Draw(Spec{Type: "heatmap", X: "day", Y: []string{"orders"}}, sales()); pier.ErrorCode(err) != pier.EInvalid {
 		t.Fatalf("a heatmap without rows: %v", err)

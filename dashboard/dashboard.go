@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/pier-analytics/pier"
+	"github.com/pier-analytics/pier/chart"
 	"github.com/pier-analytics/pier/store"
 )
 
@@ -75,6 +76,10 @@ type Chart struct {
 	Series string   `json:"series,omitempty"`
 	Good   *float64 `json:"good,omitempty"`
 	Bad    *float64 `json:"bad,omitempty"`
+	// Labels and Formats name columns and say how their numbers read,
+	// over what the tile's dataset says.
+	Labels  map[string]string       `json:"labels,omitempty"`
+	Formats map[string]chart.Format `json:"formats,omitempty"`
 }
 
 // Layout places a tile on a grid twelve columns wide.

@@ -16,6 +16,9 @@ type Column struct {
 	Name string     `json:"name"`
 	Type string     `json:"type"`
 	Role ColumnRole `json:"role"`
+	// Label is its name in words for charts; Format how its numbers read.
+	Label  string        `json:"label,omitempty"`
+	Format *chart.Format `json:"format,omitempty"`
 }
 
 // ColumnRole is what a column is for: measures are added up, dimensions group

@@ -87,8 +87,9 @@ func (s *Service) listDatasets(ctx context.Context) ([]*Dataset, error) {
 func (s *Service) updateDataset(ctx context.Context, ds *Dataset, certified *bool, who string) error {
 	return s.db.InTx(ctx, func(tx *sql.Tx) error {
 		now := store.Now()
-		_, err := tx.ExecContext(ctx, `UPDATE datasets SET name = $2, description = $3, time_column = $4, updated_at = $5 WHERE id = $1`,
-			ds.ID, ds.Name, ds.Description, ds.TimeColumn, now)
+		cols, _ := json.Marshal(ds.Columns)
+		_, err := tx.ExecContext(ctx, `UPDATE datasets SET name = $2, description = $3, time_column = $4, updated_at = $5, columns = $6 WHERE id = $1`,
+			ds.ID, ds.Name, ds.Description, ds.TimeColumn, now, string(cols))
 		if store.IsUniqueViolation(err) {
 			return pier.Errorf(pier.EConflict, "There is already a dataset named %q; choose another name.", ds.Name)
 		}

@@ -118,6 +118,7 @@ type DatasetChange struct {
 	Description *string
 	TimeColumn  *string
 	Certified   *bool
+	Columns     map[string]ColumnChange // labels and formats
 }
 
 // ChangeDataset renames, describes or re-times a dataset (its owner or
@@ -132,7 +133,7 @@ func (s *Service) ChangeDataset(ctx context.Context, who *auth.User, id string, 
 	if c.Certified != nil && !isData {
 		return nil, pier.Errorf(pier.EForbidden, "Only the data team certifies datasets.")
 	}
-	if (c.Name != nil || c.Description != nil || c.TimeColumn != nil) && ds.OwnerID != who.ID && !isData {
+	if (c.Name != nil || c.Description != nil || c.TimeColumn != nil || c.Columns != nil) && ds.OwnerID != who.ID && !isData {
 		return nil, pier.Errorf(pier.EForbidden, "Only the owner of %s or the data team can change it.", ds.Name)
 	}
 	if err := applyDatasetChange(ds, c); err != nil {
@@ -161,7 +162,7 @@ func applyDatasetChange(ds *Dataset, c DatasetChange) error {
 			return err
 		}
 	}
-	return nil
+	return applyColumnChanges(ds, c.Columns)
 }
 
 // Explore runs an exploration of a dataset with who's own rights and

@@ -31,7 +31,7 @@ func (s *Service) DrawTile(ctx context.Context, who *auth.User, id, tileID strin
 	if err != nil {
 		return nil, err
 	}
-	return drawTile(plan.Tile, plan.Dashboard.Meta[plan.Tile.ID], res)
+	return drawTile(plan.Tile, plan.Dashboard.Meta[plan.Tile.ID], plan.Dataset, res)
 }
 
 // ExploreView runs an exploration as Explore does and draws it as a tile
@@ -41,15 +41,19 @@ func (s *Service) ExploreView(ctx context.Context, who *auth.User, id string, x 
 	if err != nil {
 		return nil, nil, err
 	}
+	ds, err := s.getDataset(ctx, id) // Explore checked who may read it
+	if err != nil {
+		return nil, nil, err
+	}
 	t := Tile{Type: typ, Chart: c, Dataset: id, Measures: x.Measures, Dimensions: x.Dimensions, TimeColumn: x.TimeColumn}
 	if typ == "" {
 		t.Type = "table"
 	}
-	tv, err := drawTile(t, TileMeta{}, res)
+	tv, err := drawTile(t, TileMeta{}, ds, res)
 	return b, tv, err
 }
 
-func drawTile(t Tile, m TileMeta, res *query.Cached) (*TileView, error) {
+func drawTile(t Tile, m TileMeta, ds *Dataset, res *query.Cached) (*TileView, error) {
 	r := res.Result
 	tv := &TileView{Columns: r.Columns, Rows: r.Rows, RowCount: r.RowCount, Truncated: r.Truncated, Cached: res.Hit, RanAt: res.RanAt}
 	if len(tv.Rows) > tableRows {
@@ -59,7 +63,11 @@ func drawTile(t Tile, m TileMeta, res *query.Cached) (*TileView, error) {
 		return tv, nil
 	}
 	var err error
-	if tv.Drawing, err = chart.Draw(t.spec(m), chartTable(r)); err != nil {
+	spec := t.spec(m)
+	if t.Dataset != "" {
+		spec = withLook(spec, ds, t.exploration(""))
+	}
+	if tv.Drawing, err = chart.Draw(spec, chartTable(r)); err != nil {
 		return nil, err
 	}
 	tv.Rows = nil // the drawing holds what the page needs
@@ -70,7 +78,8 @@ func drawTile(t Tile, m TileMeta, res *query.Cached) (*TileView, error) {
 // wants: a time series is drawn across time, and its one dimension, if
 // any, splits it into series.
 func (t Tile) spec(m TileMeta) chart.Spec {
-	s := chart.Spec{Type: t.Type, X: t.Chart.X, Y: t.Chart.Y, Series: t.Chart.Series, Good: t.Chart.Good, Bad: t.Chart.Bad}
+	s := chart.Spec{Type: t.Type, X: t.Chart.X, Y: t.Chart.Y, Series: t.Chart.Series, Good: t.Chart.Good, Bad: t.Chart.Bad,
+		Labels: t.Chart.Labels, Formats: t.Chart.Formats}
 	timed := t.TimeColumn != "" || len(m.Params) > 0
 	if t.Dataset != "" && len(t.axes()) == 0 && slices.Contains([]string{"line", "area", "bar", "stacked_bar", "pie", "heatmap", "word_cloud"}, t.Type) {
 		s.Type = "number" // nothing to draw across: the answer is one value

@@ -90,7 +90,7 @@ func (s *Service) refresh(ctx context.Context, id string) error {
 		if t.Type == "markdown" {
 			continue
 		}
-		req, err := s.tileRequest(ctx, d, t, View{})
+		req, _, err := s.tileRequest(ctx, d, t, View{})
 		if err == nil {
 			_, err = s.engine.QueryCached(ctx, p, req)
 		}

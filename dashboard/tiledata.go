@@ -16,6 +16,7 @@ type TilePlan struct {
 	Tile      Tile
 	Principal query.Principal
 	Request   query.Request
+	Dataset   *Dataset // the tile's, for how its columns read; nil for SQL
 }
 
 var errTextTile = pier.Errorf(pier.EInvalid, "This tile is text; it has no data.")
@@ -43,11 +44,11 @@ func (s *Service) PlanTile(ctx context.Context, who *auth.User, id, tileID strin
 	}
 	// The view is judged against what who may see of the dashboard: a
 	// filter on a column only a locked tile has must not tell them so.
-	req, err := s.tileRequest(ctx, g.redacted(), t, v)
+	req, ds, err := s.tileRequest(ctx, g.redacted(), t, v)
 	if err != nil {
 		return nil, err
 	}
-	return &TilePlan{Dashboard: d, Tile: t, Principal: g.principal(), Request: req}, nil
+	return &TilePlan{Dashboard: d, Tile: t, Principal: g.principal(), Request: req, Dataset: ds}, nil
 }
 
 // TileData answers a tile's data as JSON, from the result cache when the
@@ -61,19 +62,21 @@ func (s *Service) TileData(ctx context.Context, who *auth.User, id, tileID strin
 	return plan, res, err
 }
 
-// tileRequest writes the query of tile t under the view v.
-func (s *Service) tileRequest(ctx context.Context, d *Dashboard, t Tile, v View) (query.Request, error) {
+// tileRequest writes the query of tile t under the view v, and returns
+// the dataset it reads, if any.
+func (s *Service) tileRequest(ctx context.Context, d *Dashboard, t Tile, v View) (query.Request, *Dataset, error) {
 	grain := v.Grain
 	if grain == "" || (t.Type == "traffic_light" && t.Grain != "") {
 		// A traffic light's thresholds hold for its own period.
 		grain = t.Grain
 	}
 	if t.SQL != "" {
-		return d.sqlTileRequest(t, v, grain)
+		req, err := d.sqlTileRequest(t, v, grain)
+		return req, nil, err
 	}
 	ds, err := s.getDataset(ctx, t.Dataset)
 	if err != nil {
-		return query.Request{}, err
+		return query.Request{}, nil, err
 	}
 	timeColumn := t.TimeColumn
 	if timeColumn == "" {
@@ -81,15 +84,15 @@ func (s *Service) tileRequest(ctx context.Context, d *Dashboard, t Tile, v View)
 	}
 	conds, err := d.viewConditions(t, v, ds.Columns, timeColumn)
 	if err != nil {
-		return query.Request{}, err
+		return query.Request{}, nil, err
 	}
 	x := t.exploration(grain)
 	x.Filters = append(slices.Clip(x.Filters), conds...)
 	b, err := x.Build(ds)
 	if err != nil {
-		return query.Request{}, err
+		return query.Request{}, nil, err
 	}
-	return datasetRequest(ds, b), nil
+	return datasetRequest(ds, b), ds, nil
 }
 
 // sqlTileRequest runs the tile's SQL with the grain bound to $grain and

@@ -4,7 +4,7 @@
 // chart needs it. The element keeps the classes its page gave it; the
 // view only adds and removes its own.
 import { h, fill } from "./dom.js";
-import { polish, formatValue, formatCompact } from "./chartlook.js";
+import { polish, formatValue, formatCompact, humanize } from "./chartlook.js";
 
 export { formatValue };
 
@@ -47,8 +47,9 @@ export function clear(el) {
 // when a person clicks a category or a series, to filter other tiles.
 export async function showDrawing(el, d, { onPick, timeColumn } = {}) {
   clear(el);
-  if (d.number) return showNumber(el, d.number);
-  if (d.light) return showLight(el, d.light);
+  const format = d.formats?.[d.y?.[0]];
+  if (d.number) return showNumber(el, d.number, format);
+  if (d.light) return showLight(el, d.light, format);
   if (d.words) return showWords(el, d);
   const echarts = await loadECharts();
   clear(el); // another draw may have finished while the library loaded
@@ -84,35 +85,35 @@ export async function showTileView(el, view, opts) {
   showTable(el, view);
 }
 
-function showNumber(el, n) {
+function showNumber(el, n, format) {
   el.classList.add("tile-number");
-  const parts = [h("div", { class: "big-number", testid: "big-number" }, formatValue(n.value)), h("div", { class: "big-label" }, n.label)];
+  const parts = [h("div", { class: "big-number", testid: "big-number" }, formatValue(n.value, format)), h("div", { class: "big-label" }, n.label)];
   if (n.change !== undefined && n.change !== null) {
     const dir = n.change > 0 ? "up" : n.change < 0 ? "down" : "flat";
     const arrow = { up: "▲", down: "▼", flat: "■" }[dir];
-    parts.push(h("div", { class: `change ${dir}`, testid: "change" }, `${arrow} ${percent.format(n.change)} vs ${formatValue(n.previous)} ${n.compared || "the period before"}`));
+    parts.push(h("div", { class: `change ${dir}`, testid: "change" }, `${arrow} ${percent.format(n.change)} vs ${formatValue(n.previous, format)} ${n.compared || "the period before"}`));
   }
   if (n.period) parts.push(h("div", { class: "big-period", testid: "big-period" }, n.period));
   fill(el, ...parts);
-  fit(parts[0], n.value);
+  fit(parts[0], n.value, format);
 }
 
 // fit shortens a big number that is wider than its tile (1.2B for
 // 1,234,567,890), with the whole number on hover.
-function fit(el, v) {
+function fit(el, v, format) {
   if (el.scrollWidth <= el.clientWidth || isNaN(Number(v))) return;
-  el.title = formatValue(v);
-  el.textContent = formatCompact(Number(v));
+  el.title = formatValue(v, format);
+  el.textContent = formatCompact(Number(v), format);
 }
 
-function showLight(el, l) {
+function showLight(el, l, format) {
   el.classList.add("tile-light");
   const words = { good: "Good", normal: "Normal", bad: "Bad", "": "No data" };
   const higher = l.good > l.bad;
   fill(el,
     h("div", { class: `light ${l.state || "none"}`, testid: "light", "data-state": l.state, role: "img", "aria-label": words[l.state ?? ""] }),
     h("div", {},
-      h("div", { class: "big-number" }, formatValue(l.value)),
+      h("div", { class: "big-number" }, formatValue(l.value, format)),
       h("div", { class: "big-label" }, `${l.label} · ${words[l.state ?? ""]}`),
       h("div", { class: "muted small" }, higher ? `good at ${formatValue(l.good)} or more, bad at ${formatValue(l.bad)} or less` : `good at ${formatValue(l.good)} or less, bad at ${formatValue(l.bad)} or more`)));
 }
@@ -134,7 +135,7 @@ function showTable(el, view) {
   el.classList.add("tile-table");
   const numeric = view.columns.map((c) => /INT|DOUBLE|FLOAT|DECIMAL|REAL/.test(c.type));
   const table = h("table", { class: "result" },
-    h("thead", {}, h("tr", {}, view.columns.map((c, i) => h("th", { class: numeric[i] ? "num" : undefined }, c.name)))),
+    h("thead", {}, h("tr", {}, view.columns.map((c, i) => h("th", { class: numeric[i] ? "num" : undefined, title: c.name }, humanize(c.name))))),
     h("tbody", {}, (view.rows || []).map((r) => h("tr", {}, r.map((v, i) =>
       h("td", { class: v === null ? "null" : numeric[i] ? "num" : undefined }, v === null ? "null" : numeric[i] ? formatValue(v) : String(v)))))));
   const foot = view.truncated ? h("p", { class: "summary" }, `First ${view.rows.length} of more rows; download the tile for all.`) : null;

@@ -7,40 +7,78 @@
 const compact = new Intl.NumberFormat(undefined, { notation: "compact", maximumFractionDigits: 1 });
 const full = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
 
-// formatValue is how a value is shown when there is room for all of it.
-export function formatValue(v) {
-  if (v === null || v === undefined || v === "-") return "–";
-  if (typeof v === "number") return full.format(v);
-  if (typeof v === "string" && v.trim() !== "" && !isNaN(Number(v))) return full.format(Number(v));
-  return String(v);
+// numberFormats turns a column's format (package chart's Format: number,
+// currency with its code, or percent of a fraction) into the reader's
+// locale, whole and compact: ₩3,212,000,000 and ₩3.2B.
+function numberFormats(f) {
+  if (!f) return { full, compact };
+  const base = f.kind === "currency" ? { style: "currency", currency: f.currency } : f.kind === "percent" ? { style: "percent" } : {};
+  const digits = f.decimals ?? (f.kind === "percent" ? 1 : 2);
+  try {
+    return {
+      full: new Intl.NumberFormat(undefined, { ...base, minimumFractionDigits: f.decimals ?? 0, maximumFractionDigits: digits }),
+      compact: new Intl.NumberFormat(undefined, { ...base, notation: "compact", maximumFractionDigits: 1 }),
+    };
+  } catch {
+    return { full, compact }; // a currency this browser does not know
+  }
 }
 
-export function formatCompact(v) {
-  return typeof v === "number" ? compact.format(v) : String(v);
+const asNumber = (v) => (typeof v === "number" ? v : typeof v === "string" && v.trim() !== "" && !isNaN(Number(v)) ? Number(v) : null);
+
+// formatValue is how a value is shown when there is room for all of it,
+// in the column's format if it has one.
+export function formatValue(v, format) {
+  if (v === null || v === undefined || v === "-") return "–";
+  const n = asNumber(v);
+  return n === null ? String(v) : numberFormats(format).full.format(n);
+}
+
+export function formatCompact(v, format) {
+  const n = asNumber(v);
+  return n === null ? String(v) : numberFormats(format).compact.format(n);
+}
+
+// humanize reads a column name as words, as package chart's Humanize
+// does: member_id is "Member ID", dt "Date".
+const words = { id: "ID", dt: "date", url: "URL", pii: "PII", kpi: "KPI", ip: "IP" };
+export function humanize(name) {
+  const s = String(name).split(/[_\s-]+/).filter(Boolean).map((p) => words[p.toLowerCase()] ?? p).join(" ");
+  return s ? s[0].toUpperCase() + s.slice(1) : String(name);
 }
 
 const list = (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 export function polish(d, width) {
   const o = structuredClone(d.option);
-  o.tooltip = { ...o.tooltip, valueFormatter: formatValue, confine: true };
+  const formatOf = (column) => d.formats?.[column];
+  o.tooltip = { ...o.tooltip, valueFormatter: (v) => formatValue(v), confine: true };
   o.grid = { left: 8, right: 16, top: 36, bottom: 8, containLabel: true, ...o.grid };
-  for (const axis of list(o.yAxis)) valueAxis(axis);
+  // Each series reads in its column's format, in the tooltip and on its axis.
+  const axisFormat = [];
+  for (const s of list(o.series)) {
+    const f = formatOf(s.pierColumn);
+    s.tooltip = { ...s.tooltip, valueFormatter: (v) => formatValue(v, f) };
+    axisFormat[s.yAxisIndex ?? 0] ??= f;
+  }
+  list(o.yAxis).forEach((axis, i) => axis.type !== "category" && valueAxis(axis, axisFormat[i]));
   for (const axis of list(o.xAxis)) {
-    if (axis.type === "value") valueAxis(axis);
+    if (axis.type === "value") valueAxis(axis, d.type === "scatter" ? formatOf(d.x) : axisFormat[0]);
     else categoryAxis(axis, width / Math.max(1, list(o.xAxis).length));
   }
+  if (d.type === "heatmap") o.grid.bottom = 64; // room for the colour scale under the axis
   if (d.type === "pie") pie(o, width);
   else if (o.legend?.show) {
     // The legend gets its own band under the plot.
     o.legend = { ...o.legend, type: "scroll", bottom: 0, left: "center" };
-    o.grid.bottom = 32;
+    // ...and the axis name its own line above it.
+    o.grid.bottom = list(o.xAxis).some((a) => a.name) ? 60 : 32;
   }
   return o;
 }
 
-function valueAxis(axis) {
-  axis.axisLabel = { ...axis.axisLabel, formatter: formatCompact };
+function valueAxis(axis, format) {
+  axis.axisLabel = { ...axis.axisLabel, formatter: (v) => formatCompact(v, format) };
   axis.nameTextStyle = { align: "left", ...axis.nameTextStyle };
 }
 

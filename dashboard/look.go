@@ -1,0 +1,134 @@
+package dashboard
+
+import (
+	"maps"
+	"strings"
+
+	"github.com/pier-analytics/pier"
+	"github.com/pier-analytics/pier/chart"
+)
+
+// label is how the dataset's column reads on a chart.
+func (ds *Dataset) label(column string) string {
+	for _, c := range ds.Columns {
+		if c.Name == column && c.Label != "" {
+			return c.Label
+		}
+	}
+	return chart.Humanize(column)
+}
+
+func (ds *Dataset) format(column string) *chart.Format {
+	for _, c := range ds.Columns {
+		if c.Name == column {
+			return c.Format
+		}
+	}
+	return nil
+}
+
+// display is the measure in words, from its column's label: "Revenue"
+// for the sum of revenue (what adding up a column means), "Distinct
+// member ID", "Average total".
+func (m Measure) display(ds *Dataset) string {
+	if m.Column == "" {
+		return "Count"
+	}
+	col := ds.label(m.Column)
+	lower := strings.ToLower(col[:1]) + col[1:]
+	switch m.Agg {
+	case "sum":
+		return col
+	case "count_distinct":
+		return "Distinct " + lower
+	case "avg":
+		return "Average " + lower
+	case "min":
+		return "Lowest " + lower
+	case "max":
+		return "Highest " + lower
+	}
+	return chart.Humanize(m.Label())
+}
+
+// look is how an exploration of the dataset reads on a chart: its
+// columns' labels, and the formats its measures keep from their columns
+// (a sum of won is won; a count is a count).
+func (ds *Dataset) look(x Exploration) (map[string]string, map[string]chart.Format) {
+	labels, formats := map[string]string{}, map[string]chart.Format{}
+	for _, c := range append([]string{x.TimeColumn}, x.Dimensions...) {
+		if c != "" {
+			labels[c] = ds.label(c)
+		}
+	}
+	measures := x.Measures
+	if len(measures) == 0 {
+		measures = []Measure{{Agg: "count"}}
+	}
+	for _, m := range measures {
+		labels[m.Label()] = m.display(ds)
+		if f := ds.format(m.Column); f != nil && m.Agg != "count" && m.Agg != "count_distinct" {
+			formats[m.Label()] = *f
+		}
+	}
+	return labels, formats
+}
+
+// withLook fills in the spec's labels and formats from the dataset where
+// the tile's own chart settings leave them open.
+func withLook(s chart.Spec, ds *Dataset, x Exploration) chart.Spec {
+	if ds == nil {
+		return s
+	}
+	labels, formats := ds.look(x)
+	maps.Copy(labels, s.Labels)
+	maps.Copy(formats, s.Formats)
+	s.Labels, s.Formats = labels, formats
+	return s
+}
+
+// ColumnChange is a change to how one dataset column reads.
+type ColumnChange struct {
+	Label  *string       `json:"label"`
+	Format *chart.Format `json:"format"` // a format of kind "" removes it
+}
+
+// maxLabel keeps a label to what fits on an axis.
+const maxLabel = 80
+
+func applyColumnChanges(ds *Dataset, changes map[string]ColumnChange) error {
+	for name, ch := range changes {
+		i := ds.columnIndex(name)
+		if i < 0 {
+			return pier.Errorf(pier.EInvalid, "The dataset %s has no column %q.", ds.Name, name)
+		}
+		if ch.Label != nil {
+			l := strings.TrimSpace(*ch.Label)
+			if len([]rune(l)) > maxLabel {
+				return pier.Errorf(pier.EInvalid, "The label of %q is longer than %d characters.", name, maxLabel)
+			}
+			ds.Columns[i].Label = l
+		}
+		if ch.Format != nil {
+			if ch.Format.Kind == "" {
+				ds.Columns[i].Format = nil
+				continue
+			}
+			if err := ch.Format.Check(name); err != nil {
+				return err
+			}
+			f := *ch.Format
+			ds.Columns[i].Format = &f
+		}
+	}
+	return nil
+}
+
+func (ds *Dataset) columnIndex(name string) int {
+	for i, c := range ds.Columns {
+		if c.Name == name {
+			return i
+		}
+	}
+	return -1
+}

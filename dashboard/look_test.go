@@ -1,0 +1,64 @@
+package dashboard
+
+import (
+	"context"
+	"testing"
+
+	"github.com/pier-analytics/pier"
+	"github.com/pier-analytics/pier/chart"
+	"github.com/pier-analytics/pier/store/storetest"
+)
+
+// TestTilesReadInTheDatasetsWords: a dataset's column labels and formats
+// name a tile's axes and say how its numbers read; a count is a count.
+func TestTilesReadInTheDatasetsWords(t *testing.T) {
+	f := newFixture(t, storetest.OpenSQLite(t))
+	ctx := context.Background()
+	ds := f.orders(t)
+	won := chart.Format{Kind: "currency", Currency: "KRW"}
+	_, err := f.s.ChangeDataset(ctx, f.analyst, ds.ID, DatasetChange{Columns: map[string]ColumnChange{
+		"total": {Label: ptr("Order value"), Format: &won}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := f.create(t, f.analyst, "Sales",
+		Tile{ID: "value", Type: "bar", Dataset: ds.ID, Measures: []Measure{{Agg: "sum", Column: "total"}}, Dimensions: []string{"status"}},
+		Tile{ID: "members", Type: "line", Dataset: ds.ID, Measures: []Measure{{Agg: "count_distinct", Column: "member_id"}}, TimeColumn: "dt"},
+		Tile{ID: "named", Type: "bar", Dataset: ds.ID, Measures: []Measure{{Agg: "avg", Column: "total"}}, Dimensions: []string{"status"},
+			Chart: Chart{Labels: map[string]string{"avg of total": "Basket"}}})
+	value, err := f.s.DrawTile(ctx, f.analyst, d.ID, "value", View{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := value.Drawing.Labels; l["sum of total"] != "Order value" || l["status"] != "Status" {
+		t.Errorf("labels %v", l)
+	}
+	if got := value.Drawing.Formats["sum of total"]; got.Currency != "KRW" {
+		t.Errorf("the sum of a won column reads as %+v", got)
+	}
+	members, _ := f.s.DrawTile(ctx, f.analyst, d.ID, "members", View{})
+	if l := members.Drawing.Labels; l["distinct member_id"] != "Distinct member ID" || l["dt"] != "Date" {
+		t.Errorf("labels %v", l)
+	}
+	if len(members.Drawing.Formats) != 0 {
+		t.Errorf("a count took a format: %v", members.Drawing.Formats)
+	}
+	named, _ := f.s.DrawTile(ctx, f.analyst, d.ID, "named", View{})
+	if named.Drawing.Labels["avg of total"] != "Basket" || named.Drawing.Formats["avg of total"].Currency != "KRW" {
+		t.Errorf("the tile's own label: %v %v", named.Drawing.Labels, named.Drawing.Formats)
+	}
+
+	for name, ch := range map[string]ColumnChange{
+		"nope":  {Label: ptr("x")},
+		"total": {Format: &chart.Format{Kind: "currency", Currency: "won"}},
+	} {
+		_, err := f.s.ChangeDataset(ctx, f.analyst, ds.ID, DatasetChange{Columns: map[string]ColumnChange{name: ch}})
+		wantCode(t, err, pier.EInvalid)
+	}
+	_, err = f.s.ChangeDataset(ctx, f.handle, ds.ID, DatasetChange{Columns: map[string]ColumnChange{"total": {Label: ptr("Mine")}}})
+	wantCode(t, err, pier.EForbidden)
+	again, _ := f.s.Dataset(ctx, f.analyst, ds.ID)
+	if again.Columns[again.columnIndex("total")].Label != "Order value" {
+		t.Error("a refused change changed the label")
+	}
+}
