@@ -295,3 +295,28 @@ func TestBrowserChartsReadInWords(t *testing.T) {
 		t.Errorf("the revenue big number reads %q", got)
 	}
 }
+
+// TestBrowserAPartialWeekIsMarked: at week grain the demo's one week,
+// three days of data, says it is not over instead of reading as a week.
+func TestBrowserAPartialWeekIsMarked(t *testing.T) {
+	ta := newDemoApp(t)
+	var board string
+	_, list := ta.call(t, auth.TierView, "GET", "/api/v1/dashboards", nil)
+	for _, b := range list["dashboards"].([]any) {
+		if strings.Contains(b.(map[string]any)["title"].(string), "Daily active users") {
+			board = b.(map[string]any)["id"].(string)
+		}
+	}
+	ctx := newChrome(t)
+	signInBrowser(t, ctx, ta.srv.URL, "view@example.com")
+	if err := chromedp.Do(ctx, chromedp.Navigate(ta.srv.URL+"/dashboards/"+board+"?grain=week"), waitFor(tilesReady)); err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, ctx, "partial-week")
+	if got := text(t, ctx, `[data-tile=active_users] [data-testid=big-period]`); !strings.Contains(got, "so far: 3 of 7 days") {
+		t.Errorf("the active users of a three-day week read %q", got)
+	}
+	if n := count(t, ctx, `[data-tile=active_users] [data-testid=change]`); n != 0 {
+		t.Error("a partial week is compared")
+	}
+}

@@ -84,7 +84,7 @@ func (d demo) board(ctx context.Context, title, desc string, doc dashboard.Doc) 
 func (d demo) activeUsers(ctx context.Context) error {
 	ds, err := d.dataset(ctx, "Page views", "Every page view of the shop: who, when, which page, on which device.",
 		`SELECT viewed_at, dt, member_id, page, device, search_keyword, product_id FROM act_page_views`, "dt",
-		map[string]dashboard.ColumnChange{"dt": labelled("Day", false), "member_id": labelled("Member", false)})
+		map[string]dashboard.ColumnChange{"member_id": labelled("Member", false)})
 	if err != nil {
 		return err
 	}
@@ -111,7 +111,7 @@ JOIN act_orders o USING (order_id)
 JOIN obj_products p USING (product_id)
 JOIN obj_brands b USING (brand_id)
 WHERE o.status NOT IN ('cancelled', 'refunded')`, "dt",
-		map[string]dashboard.ColumnChange{"dt": labelled("Day", false), "revenue": labelled("Revenue", true), "quantity": labelled("Units", false)})
+		map[string]dashboard.ColumnChange{"revenue": labelled("Revenue", true), "quantity": labelled("Units", false)})
 	if err != nil {
 		return err
 	}
@@ -162,7 +162,7 @@ FROM daily GROUP BY keyword ORDER BY rise DESC, keyword LIMIT 10`
 
 func (d demo) keywords(ctx context.Context) error {
 	ds, err := d.dataset(ctx, "Search keywords", "Per day and search keyword: searches, product pages the same members opened that day, and their orders.", keywordSQL, "dt",
-		map[string]dashboard.ColumnChange{"dt": labelled("Day", false), "keyword_clicks": labelled("Keyword clicks", false)})
+		map[string]dashboard.ColumnChange{"keyword_clicks": labelled("Keyword clicks", false)})
 	if err != nil {
 		return err
 	}

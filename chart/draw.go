@@ -33,6 +33,10 @@ type Number struct {
 	Period   string   `json:"period,omitempty"`
 	Previous any      `json:"previous,omitempty"`
 	Change   *float64 `json:"change,omitempty"` // as a fraction of the previous value
+	// Compared says why there is no change when the period before is
+	// not whole; Partial is a latest period the data does not cover yet.
+	Compared string   `json:"compared,omitempty"`
+	Partial  *Partial `json:"partial,omitempty"`
 }
 
 // Draw makes the chart s of the table t. Rows with the same x (and series)

@@ -25,6 +25,10 @@ type Spec struct {
 	// Change makes a big number of a time series: the last period's
 	// value, and how it moved since the period before.
 	Change bool `json:"change,omitempty"`
+	// Grain and Coverage let a big number tell a partial period (set by
+	// the dashboard from its data, not chosen by a person).
+	Grain    string    `json:"grain,omitempty"`
+	Coverage *Coverage `json:"coverage,omitempty"`
 	// Labels name columns in words (axis names, legends, tooltips);
 	// a column without one reads as its name in words (Humanize).
 	Labels map[string]string `json:"labels,omitempty"`

@@ -114,6 +114,7 @@ func trafficLight(s Spec, t Table) (*Light, error) {
 // Change set, the rows are periods in time order, the number is the last
 // and the one before is what it is compared with.
 func (n *Number) change(s Spec, t Table) {
+	t = n.complete(s, t)
 	if len(t.Rows) == 0 {
 		return
 	}
@@ -123,7 +124,7 @@ func (n *Number) change(s Spec, t Table) {
 	if xi >= 0 {
 		n.Period = label(last[xi])
 	}
-	if len(t.Rows) < 2 {
+	if len(t.Rows) < 2 || xi >= 0 && !n.comparable(s, label(t.Rows[len(t.Rows)-2][xi])) {
 		return
 	}
 	prev := t.Rows[len(t.Rows)-2][yi]

@@ -1,8 +1,9 @@
 package chart
 
 import (
-	"fmt"
 	"encoding/json"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/pier-analytics/pier"
@@ -86,5 +87,36 @@ func TestBigNumbersOfATimeSeriesShowTheChange(t *testing.T) {
 	plain, _ := Draw(Spec{Type: "number", Y: []string{"users"}}, series)
 	if plain.Number.Value != int64(80) || plain.Number.Change != nil {
 		t.Fatalf("a plain big number: %+v", plain.Number)
+	}
+}
+
+func TestAPartialPeriodIsMarkedAndNotCompared(t *testing.T) {
+	weeks := Table{Columns: []Column{{"week", "DATE"}, {"users", "BIGINT"}},
+		Rows: [][]any{{"2024-01-01", int64(80)}, {"2024-01-08", int64(100)}, {"2024-01-15", int64(120)}, {"2024-01-22", int64(30)}}}
+	// The data runs from Monday 1 January to Wednesday 24 January.
+	spec := Spec{Type: "number", X: "week", Y: []string{"users"}, Change: true, Grain: "week", Coverage: &Coverage{From: "2024-01-01", Through: "2024-01-24"}}
+	d, err := Draw(spec, weeks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := d.Number
+	if n.Value != int64(120) || n.Period != "2024-01-15" || n.Previous != int64(100) || n.Change == nil || *n.Change != 0.2 {
+		t.Fatalf("the last whole week against the one before: %+v", n)
+	}
+	if p := n.Partial; p == nil || p.Period != "2024-01-22" || p.Value != int64(30) || p.Days != 3 || p.Of != 7 {
+		t.Fatalf("the partial week: %+v", n.Partial)
+	}
+	// Data from a Thursday: the first week is not whole, so the second is
+	// shown without a change.
+	spec.Coverage = &Coverage{From: "2024-01-04", Through: "2024-01-14"}
+	d, _ = Draw(spec, Table{Columns: weeks.Columns, Rows: weeks.Rows[:2]})
+	if n := d.Number; n.Value != int64(100) || n.Change != nil || !strings.Contains(n.Compared, "4 of its 7 days") {
+		t.Fatalf("after a partial first week: %+v", n)
+	}
+	// A month that is all in is not partial; a day never is.
+	months := Table{Columns: weeks.Columns, Rows: [][]any{{"2024-01-01", int64(5)}, {"2024-02-01", int64(6)}}}
+	d, _ = Draw(Spec{Type: "number", X: "week", Y: []string{"users"}, Change: true, Grain: "month", Coverage: &Coverage{From: "2024-01-01", Through: "2024-02-29"}}, months)
+	if d.Number.Partial != nil || d.Number.Value != int64(6) {
+		t.Fatalf("a whole February: %+v", d.Number)
 	}
 }

@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"time"
 
@@ -31,7 +32,12 @@ func (s *Service) DrawTile(ctx context.Context, who *auth.User, id, tileID strin
 	if err != nil {
 		return nil, err
 	}
-	return drawTile(plan.Tile, plan.Dashboard.Meta[plan.Tile.ID], plan.Dataset, res)
+	cov, err := s.coverage(ctx, plan)
+	if err != nil {
+		return nil, err
+	}
+	q := &tileQuery{dataset: plan.Dataset, exploration: plan.Exploration}
+	return drawTile(plan.Tile, plan.Dashboard.Meta[plan.Tile.ID], q, res, cov)
 }
 
 // ExploreView runs an exploration as Explore does and draws it as a tile
@@ -49,11 +55,13 @@ func (s *Service) ExploreView(ctx context.Context, who *auth.User, id string, x 
 	if typ == "" {
 		t.Type = "table"
 	}
-	tv, err := drawTile(t, TileMeta{}, ds, res)
+	tv, err := drawTile(t, TileMeta{}, &tileQuery{dataset: ds, exploration: &x}, res, nil)
 	return b, tv, err
 }
 
-func drawTile(t Tile, m TileMeta, ds *Dataset, res *query.Cached) (*TileView, error) {
+// drawTile draws a tile's result; q says, for a dataset tile, how its
+// columns read.
+func drawTile(t Tile, m TileMeta, q *tileQuery, res *query.Cached, cov *periods) (*TileView, error) {
 	r := res.Result
 	tv := &TileView{Columns: r.Columns, Rows: r.Rows, RowCount: r.RowCount, Truncated: r.Truncated, Cached: res.Hit, RanAt: res.RanAt}
 	if len(tv.Rows) > tableRows {
@@ -64,8 +72,11 @@ func drawTile(t Tile, m TileMeta, ds *Dataset, res *query.Cached) (*TileView, er
 	}
 	var err error
 	spec := t.spec(m)
-	if t.Dataset != "" {
-		spec = withLook(spec, ds, t.exploration(""))
+	if q.dataset != nil && q.exploration != nil {
+		spec = withLook(spec, q.dataset, *q.exploration)
+	}
+	if cov != nil {
+		spec.Grain, spec.Coverage = cov.grain, cov.covered
 	}
 	if tv.Drawing, err = chart.Draw(spec, chartTable(r)); err != nil {
 		return nil, err
@@ -119,4 +130,36 @@ func chartTable(r *query.JSONResult) chart.Table {
 		t.Columns[i] = chart.Column{Name: c.Name, Type: c.Type}
 	}
 	return t
+}
+
+// periods is the grain of a big number's time series and the days its
+// data covers.
+type periods struct {
+	grain   string
+	covered *chart.Coverage
+}
+
+// coverage asks, for a big number of a time series at a grain longer than
+// a day, which days the data under the view covers: a week or month it
+// does not cover from end to end is partial, and not compared as whole.
+func (s *Service) coverage(ctx context.Context, plan *TilePlan) (*periods, error) {
+	x := plan.Exploration
+	if plan.Tile.Type != "number" || x == nil || x.TimeColumn == "" || x.Grain == "" || x.Grain == "day" {
+		return nil, nil
+	}
+	span := Exploration{Measures: []Measure{{Agg: "min", Column: x.TimeColumn}, {Agg: "max", Column: x.TimeColumn}}, Filters: x.Filters}
+	b, err := span.Build(plan.Dataset)
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.engine.QueryCached(ctx, plan.Principal, datasetRequest(plan.Dataset, b))
+	if err != nil {
+		return nil, err
+	}
+	if len(res.Result.Rows) == 0 || res.Result.Rows[0][0] == nil {
+		return nil, nil
+	}
+	day := func(v any) string { return fmt.Sprint(v)[:min(len(fmt.Sprint(v)), len(time.DateOnly))] }
+	row := res.Result.Rows[0]
+	return &periods{grain: x.Grain, covered: &chart.Coverage{From: day(row[0]), Through: day(row[1])}}, nil
 }

@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"cmp"
 	"maps"
 	"strings"
 
@@ -56,10 +57,11 @@ func (m Measure) display(ds *Dataset) string {
 // (a sum of won is won; a count is a count).
 func (ds *Dataset) look(x Exploration) (map[string]string, map[string]chart.Format) {
 	labels, formats := map[string]string{}, map[string]chart.Format{}
-	for _, c := range append([]string{x.TimeColumn}, x.Dimensions...) {
-		if c != "" {
-			labels[c] = ds.label(c)
-		}
+	for _, c := range x.Dimensions {
+		labels[c] = ds.label(c)
+	}
+	if x.TimeColumn != "" { // its buckets are what the axis shows: days, weeks, months
+		labels[x.TimeColumn] = chart.Humanize(cmp.Or(x.Grain, "day"))
 	}
 	measures := x.Measures
 	if len(measures) == 0 {

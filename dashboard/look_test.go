@@ -37,8 +37,12 @@ func TestTilesReadInTheDatasetsWords(t *testing.T) {
 		t.Errorf("the sum of a won column reads as %+v", got)
 	}
 	members, _ := f.s.DrawTile(ctx, f.analyst, d.ID, "members", View{})
-	if l := members.Drawing.Labels; l["distinct member_id"] != "Distinct member ID" || l["dt"] != "Date" {
+	if l := members.Drawing.Labels; l["distinct member_id"] != "Distinct member ID" || l["dt"] != "Day" {
 		t.Errorf("labels %v", l)
+	}
+	weekly, _ := f.s.DrawTile(ctx, f.analyst, d.ID, "members", View{Grain: "week"})
+	if l := weekly.Drawing.Labels["dt"]; l != "Week" {
+		t.Errorf("at week grain the time axis reads %q", l)
 	}
 	if len(members.Drawing.Formats) != 0 {
 		t.Errorf("a count took a format: %v", members.Drawing.Formats)
@@ -60,5 +64,26 @@ func TestTilesReadInTheDatasetsWords(t *testing.T) {
 	again, _ := f.s.Dataset(ctx, f.analyst, ds.ID)
 	if again.Columns[again.columnIndex("total")].Label != "Order value" {
 		t.Error("a refused change changed the label")
+	}
+}
+
+// TestALatestWeekThatIsNotOverIsMarked: the demo data runs Thursday to
+// Saturday, so its one week is partial, and says so at week grain only.
+func TestALatestWeekThatIsNotOverIsMarked(t *testing.T) {
+	f := newFixture(t, storetest.OpenSQLite(t))
+	ctx := context.Background()
+	ds := f.orders(t)
+	d := f.create(t, f.analyst, "Sales", Tile{ID: "n", Type: "number", Dataset: ds.ID, TimeColumn: "dt"})
+	week, err := f.s.DrawTile(ctx, f.analyst, d.ID, "n", View{Grain: "week"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := week.Drawing.Number
+	if n.Partial == nil || n.Partial.Period != "2025-12-29" || n.Partial.Days != 3 || n.Partial.Of != 7 || n.Period != n.Partial.Period {
+		t.Fatalf("the week of 29 December holds 3 days of data: %+v %+v", n, n.Partial)
+	}
+	day, _ := f.s.DrawTile(ctx, f.analyst, d.ID, "n", View{})
+	if day.Drawing.Number.Partial != nil || day.Drawing.Number.Change == nil {
+		t.Fatalf("by day, the last day is compared with the one before: %+v", day.Drawing.Number)
 	}
 }

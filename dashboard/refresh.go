@@ -90,9 +90,9 @@ func (s *Service) refresh(ctx context.Context, id string) error {
 		if t.Type == "markdown" {
 			continue
 		}
-		req, _, err := s.tileRequest(ctx, d, t, View{})
+		q, err := s.tileRequest(ctx, d, t, View{})
 		if err == nil {
-			_, err = s.engine.QueryCached(ctx, p, req)
+			_, err = s.engine.QueryCached(ctx, p, q.request)
 		}
 		if err != nil {
 			return tileError(i, err)

@@ -16,7 +16,10 @@ type TilePlan struct {
 	Tile      Tile
 	Principal query.Principal
 	Request   query.Request
-	Dataset   *Dataset // the tile's, for how its columns read; nil for SQL
+	// Dataset and Exploration are the tile's, with the view's filters, for
+	// how its columns read and what its data covers; nil for SQL tiles.
+	Dataset     *Dataset
+	Exploration *Exploration
 }
 
 var errTextTile = pier.Errorf(pier.EInvalid, "This tile is text; it has no data.")
@@ -44,11 +47,11 @@ func (s *Service) PlanTile(ctx context.Context, who *auth.User, id, tileID strin
 	}
 	// The view is judged against what who may see of the dashboard: a
 	// filter on a column only a locked tile has must not tell them so.
-	req, ds, err := s.tileRequest(ctx, g.redacted(), t, v)
+	q, err := s.tileRequest(ctx, g.redacted(), t, v)
 	if err != nil {
 		return nil, err
 	}
-	return &TilePlan{Dashboard: d, Tile: t, Principal: g.principal(), Request: req, Dataset: ds}, nil
+	return &TilePlan{Dashboard: d, Tile: t, Principal: g.principal(), Request: q.request, Dataset: q.dataset, Exploration: q.exploration}, nil
 }
 
 // TileData answers a tile's data as JSON, from the result cache when the
@@ -62,9 +65,16 @@ func (s *Service) TileData(ctx context.Context, who *auth.User, id, tileID strin
 	return plan, res, err
 }
 
-// tileRequest writes the query of tile t under the view v, and returns
-// the dataset it reads, if any.
-func (s *Service) tileRequest(ctx context.Context, d *Dashboard, t Tile, v View) (query.Request, *Dataset, error) {
+// tileQuery is what a tile runs: the request, and for a dataset tile the
+// dataset and the exploration the request was written from.
+type tileQuery struct {
+	request     query.Request
+	dataset     *Dataset
+	exploration *Exploration
+}
+
+// tileRequest writes the query of tile t under the view v.
+func (s *Service) tileRequest(ctx context.Context, d *Dashboard, t Tile, v View) (*tileQuery, error) {
 	grain := v.Grain
 	if grain == "" || (t.Type == "traffic_light" && t.Grain != "") {
 		// A traffic light's thresholds hold for its own period.
@@ -72,11 +82,11 @@ func (s *Service) tileRequest(ctx context.Context, d *Dashboard, t Tile, v View)
 	}
 	if t.SQL != "" {
 		req, err := d.sqlTileRequest(t, v, grain)
-		return req, nil, err
+		return &tileQuery{request: req}, err
 	}
 	ds, err := s.getDataset(ctx, t.Dataset)
 	if err != nil {
-		return query.Request{}, nil, err
+		return nil, err
 	}
 	timeColumn := t.TimeColumn
 	if timeColumn == "" {
@@ -84,15 +94,15 @@ func (s *Service) tileRequest(ctx context.Context, d *Dashboard, t Tile, v View)
 	}
 	conds, err := d.viewConditions(t, v, ds.Columns, timeColumn)
 	if err != nil {
-		return query.Request{}, nil, err
+		return nil, err
 	}
 	x := t.exploration(grain)
 	x.Filters = append(slices.Clip(x.Filters), conds...)
 	b, err := x.Build(ds)
 	if err != nil {
-		return query.Request{}, nil, err
+		return nil, err
 	}
-	return datasetRequest(ds, b), ds, nil
+	return &tileQuery{request: datasetRequest(ds, b), dataset: ds, exploration: &x}, nil
 }
 
 // sqlTileRequest runs the tile's SQL with the grain bound to $grain and

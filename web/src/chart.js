@@ -91,9 +91,19 @@ function showNumber(el, n, format) {
   if (n.change !== undefined && n.change !== null) {
     const dir = n.change > 0 ? "up" : n.change < 0 ? "down" : "flat";
     const arrow = { up: "▲", down: "▼", flat: "■" }[dir];
-    parts.push(h("div", { class: `change ${dir}`, testid: "change" }, `${arrow} ${percent.format(n.change)} vs ${formatValue(n.previous, format)} ${n.compared || "the period before"}`));
+    parts.push(h("div", { class: `change ${dir}`, testid: "change" }, `${arrow} ${percent.format(n.change)} vs ${formatValue(n.previous, format)} the period before`));
   }
-  if (n.period) parts.push(h("div", { class: "big-period", testid: "big-period" }, n.period));
+  const p = n.partial;
+  if (p && p.period === n.period) {
+    parts.push(h("div", { class: "big-period partial", testid: "big-period" }, `${n.period} so far: ${p.days} of ${p.of} days`));
+  } else if (n.period) {
+    parts.push(h("div", { class: "big-period", testid: "big-period" }, n.period));
+  }
+  if (n.compared && (n.change === undefined || n.change === null)) parts.push(h("div", { class: "muted small" }, n.compared));
+  if (p && p.period !== n.period) {
+    parts.push(h("div", { class: "big-partial", testid: "partial", title: "Not compared until the period is complete" },
+      `${p.period} so far: ${formatValue(p.value, format)} (${p.days} of ${p.of} days)`));
+  }
   fill(el, ...parts);
   fit(parts[0], n.value, format);
 }
