@@ -99,8 +99,8 @@ func (a *App) dashboardPage(c echo.Context) error {
 		CanEdit: d.Role.CanEdit(), CanShare: d.Role == dashboard.RoleOwner, Version: d.Version, Grain: v.Grain,
 		CanDuplicate: a.enforcer.Authorize(who, auth.ObjDashboard, auth.ActCreate) == nil,
 		DataAsOf:     a.dataAsOf(d.Tables), ViewQuery: v.Query().Encode()}
-	if page.Grain == "" {
-		page.Grain = "day"
+	if page.Grain == "" { // the grain the tiles are saved at, or "as saved" when they differ
+		page.Grain = d.SavedGrain()
 	}
 	if d.LastRefreshError != "" { // the service leaves it only for those who mend it
 		page.RefreshProblem = fmt.Sprintf("The scheduled refresh at %s failed: %s", when(d.LastRefreshAt), d.LastRefreshError)

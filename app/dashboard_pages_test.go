@@ -203,3 +203,41 @@ func TestDashboardSettingsOnThePage(t *testing.T) {
 		t.Fatalf("a handle-tier editor added SQL: %d", res.StatusCode)
 	}
 }
+
+// TestTheGrainPickerShowsWhatTheTilesShow: tiles saved at week grain open
+// with Week picked; tiles at different grains open "as saved".
+func TestTheGrainPickerShowsWhatTheTilesShow(t *testing.T) {
+	ta := newTestApp(t)
+	ds := ta.newDataset(t)
+	timed := func(id, grain string) map[string]any {
+		return map[string]any{"id": id, "title": id, "type": "line", "dataset": ds, "time_column": "dt", "grain": grain,
+			"measures": []any{map[string]any{"agg": "count"}}, "chart": map[string]any{}}
+	}
+	weekly := ta.newDashboard(t, auth.TierHandle, timed("a", "week"), timed("b", "week"))
+	mixed := ta.newDashboard(t, auth.TierHandle, timed("a", "week"), timed("b", "month"))
+	b := ta.browser(t)
+	b.signIn("handle@example.com")
+	picked := func(path string) string {
+		res, page := b.get(path)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d", path, res.StatusCode)
+		}
+		return page.Find(`[data-testid=grain] option[selected]`).Text()
+	}
+	if got := picked("/dashboards/" + weekly); got != "Week" {
+		t.Errorf("tiles saved by week open with %q picked", got)
+	}
+	if got := picked("/dashboards/" + mixed); got != "As saved" {
+		t.Errorf("tiles at two grains open with %q picked", got)
+	}
+	if got := picked("/dashboards/" + mixed + "?grain="); got != "As saved" {
+		t.Errorf("applying 'as saved': %q", got)
+	}
+	if got := picked("/dashboards/" + mixed + "?grain=day"); got != "Day" {
+		t.Errorf("a grain the viewer chose: %q", got)
+	}
+	status, week := ta.call(t, auth.TierHandle, "GET", "/api/v1/dashboards/"+weekly+"/tiles/a/data", nil)
+	if status != http.StatusOK || len(week["rows"].([]any)) != 1 {
+		t.Errorf("a tile saved by week, with no grain asked: %d %v", status, week["rows"])
+	}
+}

@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -125,4 +126,23 @@ func tileError(i int, err error) error {
 	cp := *pe
 	cp.Message = fmt.Sprintf("Tile %d: %s", i+1, pe.Message)
 	return &cp
+}
+
+// SavedGrain is the time grain the dashboard's time series are saved at,
+// when they agree ("day" for those saved without one), so that the page
+// shows the grain the tiles show; "" when they differ. Traffic lights
+// keep their own grain and do not count.
+func (d *Dashboard) SavedGrain() string {
+	grain := ""
+	for _, t := range d.Doc.Tiles {
+		if t.TimeColumn == "" || t.Type == "traffic_light" {
+			continue
+		}
+		g := cmp.Or(t.Grain, "day")
+		if grain != "" && g != grain {
+			return ""
+		}
+		grain = g
+	}
+	return cmp.Or(grain, "day")
 }
