@@ -6,6 +6,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"net/http"
 	"regexp"
 	"strings"
 	"testing"
@@ -318,5 +319,47 @@ func TestBrowserAPartialWeekIsMarked(t *testing.T) {
 	}
 	if n := count(t, ctx, `[data-tile=active_users] [data-testid=change]`); n != 0 {
 		t.Error("a partial week is compared")
+	}
+}
+
+// TestBrowserKoreanBreaksBetweenWords: a Korean title that wraps on a
+// phone wraps at spaces, never inside a word.
+func TestBrowserKoreanBreaksBetweenWords(t *testing.T) {
+	ta := newTestApp(t)
+	status, d := ta.call(t, auth.TierAnalyze, "POST", "/api/v1/dashboards", map[string]any{
+		"title": "월별 매출 추이와 카테고리별 주문 건수 비교 대시보드", "description": "지난 분기 대비 브랜드별 매출 성장률과 재구매 고객 비율을 함께 보여 줍니다"})
+	if status != http.StatusCreated {
+		t.Fatalf("%d %v", status, d)
+	}
+	ctx := newChrome(t)
+	signInBrowser(t, ctx, ta.srv.URL, "analyze@example.com")
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(400, 900), chromedp.Navigate(ta.srv.URL+"/dashboards/"+d["id"].(string)), waitFor(`document.querySelector('.desc')`)); err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, ctx, "korean-400")
+	split, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`(() => {
+		const split = [];
+		let lines = 0;
+		for (const el of document.querySelectorAll('[data-testid=dashboard-title], .desc')) {
+			const node = el.firstChild, text = node.textContent, tops = [];
+			for (let i = 0; i < text.length; i++) {
+				const r = document.createRange(); r.setStart(node, i); r.setEnd(node, i + 1);
+				tops.push(Math.round(r.getBoundingClientRect().top));
+			}
+			lines += new Set(tops.filter((_, i) => text[i].trim())).size;
+			let start = 0;
+			for (const word of text.split(' ')) {
+				const own = tops.slice(start, start + word.length);
+				if (word.trim() && new Set(own).size > 1) split.push(word);
+				start += word.length + 1;
+			}
+		}
+		return lines > 2 ? split : ['(the text did not wrap: ' + lines + ' lines)'];
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(split) > 0 {
+		t.Errorf("words broken across lines: %v", split)
 	}
 }
