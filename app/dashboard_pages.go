@@ -56,11 +56,47 @@ func (a *App) duplicateDashboardForm(c echo.Context) error {
 }
 
 func (a *App) shareDashboardForm(c echo.Context) error {
-	err := a.dashboards.Share(c.Request().Context(), currentUser(c), c.Param("id"), c.FormValue("email"), dashboard.Role(c.FormValue("role")))
+	email := strings.TrimSpace(c.FormValue("email"))
+	err := a.dashboards.Share(c.Request().Context(), currentUser(c), c.Param("id"), email, dashboard.Role(c.FormValue("role")))
 	if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/dashboards/"+c.Param("id"))
+	return c.Redirect(http.StatusSeeOther, "/dashboards/"+c.Param("id")+"?"+url.Values{"shared": {email}}.Encode()+"#share")
+}
+
+func (a *App) unshareDashboardForm(c echo.Context) error {
+	email := c.FormValue("email")
+	if err := a.dashboards.Unshare(c.Request().Context(), currentUser(c), c.Param("id"), email); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/dashboards/"+c.Param("id")+"?"+url.Values{"unshared": {email}}.Encode()+"#share")
+}
+
+// sharePanel lists whom the dashboard is shared with and confirms the
+// change just made, as the list now stands (a link cannot make the page
+// claim a share that is not there).
+func (a *App) sharePanel(c echo.Context, id string) ([]views.ShareRow, string, error) {
+	shares, err := a.dashboards.Shares(c.Request().Context(), currentUser(c), id)
+	if err != nil {
+		return nil, "", err
+	}
+	rows := make([]views.ShareRow, len(shares))
+	notice := ""
+	shared, unshared := c.QueryParam("shared"), c.QueryParam("unshared")
+	for i, sh := range shares {
+		rows[i] = views.ShareRow{Email: sh.Email, Name: sh.Name, Role: string(sh.Role)}
+		if strings.EqualFold(sh.Email, shared) {
+			verb := "view"
+			if sh.Role.CanEdit() {
+				verb = "view and edit"
+			}
+			notice = fmt.Sprintf("Shared with %s (%s): they can %s it.", sh.Name, sh.Email, verb)
+		}
+	}
+	if unshared != "" && !slices.ContainsFunc(shares, func(sh dashboard.Share) bool { return strings.EqualFold(sh.Email, unshared) }) {
+		notice = unshared + " no longer has access, unless the dashboard is shown to everyone."
+	}
+	return rows, notice, nil
 }
 
 // pinDashboardForm pins the dashboard to the home page, or unpins it.
@@ -94,11 +130,17 @@ func (a *App) dashboardPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	may := a.dashboards.Rights(who, d)
 	page := views.DashboardPage{ID: d.ID, Title: d.Title, Description: d.Description, Owner: d.Owner, UpdatedBy: d.UpdatedBy,
 		Updated: when(d.UpdatedAt), Certified: d.Certified, Published: d.Published, Views: d.Views, Role: string(d.Role), Pinned: pinned,
-		CanEdit: d.Role.CanEdit(), CanShare: d.Role == dashboard.RoleOwner, Version: d.Version, Grain: v.Grain,
-		CanDuplicate: a.enforcer.Authorize(who, auth.ObjDashboard, auth.ActCreate) == nil,
-		DataAsOf:     a.dataAsOf(d.Tables), ViewQuery: v.Query().Encode()}
+		CanEdit: may.Edit, CanShare: may.Share, Version: d.Version, Grain: v.Grain, CanDuplicate: may.Duplicate,
+		CanPublish: may.Publish, NoPublish: may.NoPublish, CanCertify: may.Certify, CanWriteSQL: may.WriteSQL,
+		DataAsOf: a.dataAsOf(d.Tables), ViewQuery: v.Query().Encode()}
+	if may.Share {
+		if page.Shares, page.ShareNotice, err = a.sharePanel(c, d.ID); err != nil {
+			return err
+		}
+	}
 	if page.Grain == "" { // the grain the tiles are saved at, or "as saved" when they differ
 		page.Grain = d.SavedGrain()
 	}
@@ -112,9 +154,6 @@ func (a *App) dashboardPage(c echo.Context) error {
 	page.Filters, page.CrossFilters = filterControls(d, v)
 	page.FilterColumns = filterColumns(d)
 	page.RefreshMinutes = d.RefreshMinutes
-	page.CanPublish = d.Role == dashboard.RoleOwner && a.enforcer.Authorize(who, auth.ObjDashboard, auth.ActPublish) == nil
-	page.CanCertify = a.enforcer.Authorize(who, auth.ObjDashboard, auth.ActCertify) == nil
-	page.CanWriteSQL = a.enforcer.Authorize(who, auth.ObjDashboard, auth.ActSQL) == nil
 	page.TileTypes = dashboard.TileTypes
 	// In reading order, which is also the order of the one column a phone
 	// shows.

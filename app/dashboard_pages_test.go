@@ -241,3 +241,60 @@ func TestTheGrainPickerShowsWhatTheTilesShow(t *testing.T) {
 		t.Errorf("a tile saved by week, with no grain asked: %d %v", status, week["rows"])
 	}
 }
+
+// TestTheSharePanelListsAndConfirms: sharing lists who has the dashboard,
+// confirms each change, and tells a handle owner why they cannot show it
+// to everyone; the panels sit below the tiles.
+func TestTheSharePanelListsAndConfirms(t *testing.T) {
+	ta := newTestApp(t)
+	ds := ta.newDataset(t)
+	id := ta.newDashboard(t, auth.TierHandle, statusTile(ds))
+	b := ta.browser(t)
+	b.signIn("handle@example.com")
+	_, page := b.get("/dashboards/" + id)
+	if page.Find(`[data-testid=shares]`).Length() != 0 || page.Find(`[data-testid=publish]`).Length() != 0 {
+		t.Fatal("a new dashboard lists shares or offers a handle owner to publish")
+	}
+	if why := page.Find(`[data-testid=no-publish]`).Text(); !strings.Contains(why, "analyze tier") {
+		t.Errorf("the handle owner is told %q about publishing", why)
+	}
+	html, _ := page.Html()
+	if strings.Index(html, `data-testid="dash-manage"`) < strings.Index(html, `data-testid="dash-grid"`) {
+		t.Error("sharing and settings sit above the tiles")
+	}
+	res, _ := b.post("/dashboards/"+id+"/shares", url.Values{"email": {"view@example.com"}, "role": {"viewer"}, "_csrf": {csrfFrom(page)}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("share: %d", res.StatusCode)
+	}
+	_, page = b.get(res.Header.Get("Location"))
+	if got := page.Find(`[data-testid=share-notice]`).Text(); !strings.Contains(got, "view@example.com") || !strings.Contains(got, "can view") {
+		t.Errorf("after sharing, the notice says %q", got)
+	}
+	if rows := page.Find(`[data-testid=share-row]`); rows.Length() != 1 || !strings.Contains(rows.Text(), "view@example.com") {
+		t.Fatalf("share rows: %q", rows.Text())
+	}
+	if _, open := page.Find(`[data-testid=dashboard-share]`).Attr("open"); !open {
+		t.Error("the share panel is folded after a change it confirms")
+	}
+	// A link cannot make the page claim a share that is not there.
+	_, forged := b.get("/dashboards/" + id + "?shared=ceo@example.com")
+	if forged.Find(`[data-testid=share-notice]`).Length() != 0 {
+		t.Error("a crafted link shows a share notice")
+	}
+	res, _ = b.post("/dashboards/"+id+"/shares/delete", url.Values{"email": {"view@example.com"}, "_csrf": {csrfFrom(page)}})
+	_, page = b.get(res.Header.Get("Location"))
+	if page.Find(`[data-testid=share-row]`).Length() != 0 || !strings.Contains(page.Find(`[data-testid=share-notice]`).Text(), "no longer has access") {
+		t.Errorf("after removing: rows %d, notice %q", page.Find(`[data-testid=share-row]`).Length(), page.Find(`[data-testid=share-notice]`).Text())
+	}
+	if page.Find(`[data-testid=dash-filters]`).Length() != 0 {
+		t.Error("a dashboard with nothing to filter shows an empty filter bar")
+	}
+
+	analyst := ta.browser(t)
+	analyst.signIn("analyze@example.com")
+	mine := ta.newDashboard(t, auth.TierAnalyze, statusTile(ds))
+	_, page = analyst.get("/dashboards/" + mine)
+	if page.Find(`[data-testid=dashboard-share] [data-testid=publish]`).Length() != 1 || page.Find(`[data-testid=no-publish]`).Length() != 0 {
+		t.Error("an analyst owner is not offered to show the dashboard to everyone from the share panel")
+	}
+}

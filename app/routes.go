@@ -50,6 +50,7 @@ func (a *App) routes() *echo.Echo {
 	e.POST("/dashboards/:id/duplicate", a.duplicateDashboardForm, a.signedInPage)
 	e.POST("/dashboards/:id/shares", a.shareDashboardForm, a.signedInPage)
 	e.POST("/dashboards/:id/pin", a.pinDashboardForm, a.signedInPage)
+	e.POST("/dashboards/:id/shares/delete", a.unshareDashboardForm, a.signedInPage)
 	e.POST("/dashboards/:id/filters", a.addFilterForm, a.signedInPage)
 	e.POST("/dashboards/:id/settings", a.dashboardSettingsForm, a.signedInPage)
 	e.POST("/dashboards/:id/standing", a.dashboardStandingForm, a.signedInPage)

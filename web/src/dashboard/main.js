@@ -54,6 +54,16 @@ for (const s of grid.querySelectorAll("[data-tile]")) {
 // The grain switch applies as soon as it is picked.
 document.querySelector("[data-testid=grain]")?.addEventListener("change", (e) => e.target.form.requestSubmit());
 
+// The links to sharing and settings, which fold away below the tiles,
+// unfold what they point at.
+function unfold(id) {
+  const target = document.getElementById(id);
+  if (!target) return;
+  for (const d of target.tagName === "DETAILS" ? [target] : target.querySelectorAll("details")) d.open = true;
+}
+for (const a of document.querySelectorAll("[data-open]")) a.addEventListener("click", () => unfold(a.dataset.open));
+if (location.hash) unfold(location.hash.slice(1));
+
 // Pick-lists offer the values in the data, fetched the first time they are used.
 for (const input of document.querySelectorAll("input[data-filter]")) {
   input.addEventListener("focus", async () => {
