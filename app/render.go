@@ -30,7 +30,11 @@ func (a *App) viewer(c echo.Context) *views.Viewer {
 	if section == "admin" || section == "settings" {
 		section = strings.TrimPrefix(c.Request().URL.Path, "/")
 	}
-	return &views.Viewer{Email: u.Email, Name: u.Name, Tier: string(u.Tier), CSRF: csrfToken(c), People: a.accounts.MayManagePeople(u),
+	unread, err := a.tickets.Unread(c.Request().Context(), u)
+	if err != nil {
+		a.log.Warn("could not count unread notices", "err", err)
+	}
+	return &views.Viewer{Email: u.Email, Name: u.Name, Tier: string(u.Tier), CSRF: csrfToken(c), People: a.accounts.MayManagePeople(u), Unread: unread,
 		Limited: u.MustChangePassword, Section: section,
 		Explore:  a.enforcer.Authorize(u, auth.ObjDataset, auth.ActRead) == nil,
 		Settings: a.enforcer.Authorize(u, auth.ObjSettings, auth.ActManage) == nil}

@@ -79,6 +79,9 @@ func (a *App) routes() *echo.Echo {
 	a.datasetRoutes(api.Group("/datasets", a.require(auth.ObjProfile, auth.ActRead)))
 	a.dashboardRoutes(api.Group("/dashboards", a.require(auth.ObjProfile, auth.ActRead)))
 	a.ticketRoutes(api.Group("/tickets", a.require(auth.ObjProfile, auth.ActRead)))
+	notices := api.Group("/notifications", a.require(auth.ObjProfile, auth.ActRead))
+	notices.GET("", a.apiNotices)
+	notices.POST("/read", a.apiReadNotices)
 	api.GET("/answers", a.apiAnswers, a.require(auth.ObjTicket, auth.ActRead))
 	api.GET("/office-hours", a.apiOfficeHours, a.require(auth.ObjTicket, auth.ActRead))
 	api.POST("/office-hours", a.apiAddSlot, a.require(auth.ObjProfile, auth.ActRead))
@@ -172,6 +175,7 @@ func (a *App) dashboardRoutes(g *echo.Group) {
 // signed in, and the ticket service decides who may change what.
 func (a *App) ticketPages(e *echo.Echo) {
 	e.GET("/tickets", a.ticketsPage, a.signedInPage)
+	e.GET("/notifications", a.noticesPage, a.signedInPage)
 	e.POST("/tickets", a.fileTicketForm, a.signedInPage)
 	e.GET("/tickets/new", a.newTicketPage, a.signedInPage)
 	e.GET("/tickets/answers", a.answersPage, a.signedInPage)

@@ -25,6 +25,9 @@ func (a *App) ticketPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := a.tickets.MarkRead(ctx, who, id); err != nil { // they are reading it now
+		return err
+	}
 	page := ticketView(t, who)
 	page.CanTriage = a.enforcer.Authorize(who, auth.ObjTicket, auth.ActTriage) == nil
 	page.CanEdit = page.CanTriage || (who.ID == t.RequesterID && t.Status == ticket.StatusNew)

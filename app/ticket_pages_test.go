@@ -197,3 +197,43 @@ func TestAccessAndBookingForms(t *testing.T) {
 		t.Errorf("booking a made-up session: %d", res.StatusCode)
 	}
 }
+
+// TestTheBellCountsWhatHappenedToMyRequests: a comment from the data team
+// rings the requester's bell; the notifications page lists it and reading
+// it, or the request, silences the bell.
+func TestTheBellCountsWhatHappenedToMyRequests(t *testing.T) {
+	ta := newTestApp(t)
+	id := ta.fileTicket(t, auth.TierView, map[string]any{"title": "Orders per country", "body": "For the board.", "category": "analysis"})
+	b := ta.browser(t)
+	home := b.signIn("view@example.com")
+	if home.Find(`[data-testid=bell]`).Length() != 1 || home.Find(`[data-testid=unread]`).Length() != 0 {
+		t.Fatal("a bell with nothing unread shows a count, or no bell")
+	}
+	ta.call(t, auth.TierData, "POST", "/api/v1/tickets/"+id+"/comments", map[string]any{"body": "Which countries?"})
+	ta.call(t, auth.TierData, "POST", "/api/v1/tickets/"+id+"/answer", map[string]any{"text": "Here they are."})
+	_, home = b.get("/")
+	if got := home.Find(`[data-testid=unread]`).Text(); got != "2" {
+		t.Fatalf("the bell counts %q after a comment and an answer", got)
+	}
+	status, api := ta.call(t, auth.TierView, "GET", "/api/v1/notifications", nil)
+	if status != http.StatusOK || api["unread"] != 2.0 || len(api["notifications"].([]any)) != 2 {
+		t.Fatalf("API: %d %v", status, api)
+	}
+	_, page := b.get("/notifications")
+	items := page.Find(`[data-testid=notice]`)
+	if items.Length() != 2 || !strings.Contains(items.First().Text(), "answered the request") || items.Filter(".unread").Length() != 2 {
+		t.Fatalf("notifications: %q", items.Text())
+	}
+	if page.Find(`[data-testid=unread]`).Length() != 0 {
+		t.Error("the notifications page still rings the bell")
+	}
+	_, home = b.get("/")
+	if home.Find(`[data-testid=unread]`).Length() != 0 {
+		t.Error("the bell rings for notices already read")
+	}
+	ta.call(t, auth.TierData, "POST", "/api/v1/tickets/"+id+"/comments", map[string]any{"body": "One more thing."})
+	b.get("/tickets/" + id)
+	if _, home = b.get("/"); home.Find(`[data-testid=unread]`).Length() != 0 {
+		t.Error("opening the request does not mark its notices read")
+	}
+}

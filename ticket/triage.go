@@ -171,6 +171,11 @@ func (s *Service) apply(ctx context.Context, tx *sql.Tx, who *auth.User, id int6
 	if _, err := tx.ExecContext(ctx, q, args...); err != nil {
 		return fmt.Errorf("ticket: update: %w", err)
 	}
+	if what := noticeOf(sets); what != "" {
+		if err := tell(ctx, tx, id, who.ID, what, at); err != nil {
+			return err
+		}
+	}
 	return touch(ctx, tx, id, at, s.canTriage(who))
 }
 
@@ -199,6 +204,9 @@ func (s *Service) Comment(ctx context.Context, who *auth.User, id int64, body st
 			return err
 		}
 		if err := watch(ctx, tx, id, who.ID, at); err != nil {
+			return err
+		}
+		if err := tell(ctx, tx, id, who.ID, commented(body), at); err != nil {
 			return err
 		}
 		return touch(ctx, tx, id, at, s.canTriage(who) && who.ID != t.RequesterID)
