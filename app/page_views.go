@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/pier-analytics/pier/app/views"
+	"github.com/pier-analytics/pier/chart"
 	"github.com/pier-analytics/pier/query"
 )
 
@@ -30,21 +31,27 @@ func resultTable(res *query.JSONResult) *views.ResultTable {
 	for _, row := range res.Rows {
 		cells := make([]views.Cell, len(row))
 		for i, v := range row {
-			cells[i] = cell(v)
+			cells[i] = cell(v, res.Columns[i])
 		}
 		out.Rows = append(out.Rows, cells)
 	}
 	return out
 }
 
-func cell(v any) views.Cell {
+// cell is one value as a result table shows it; numbers (DECIMAL and
+// HUGEINT arrive as text) read with separators.
+func cell(v any, col query.ResultColumn) views.Cell {
+	numeric := chart.Numeric(col.Type)
 	switch x := v.(type) {
 	case nil:
 		return views.Cell{Null: true}
 	case string:
+		if numeric {
+			return views.Cell{Text: views.FormatNumber(x, col.Type, col.Name), Numeric: true}
+		}
 		return views.Cell{Text: x}
 	case int64, int32, int16, int8, uint64, uint32, uint16, uint8, float64, float32, json.Number:
-		return views.Cell{Text: fmt.Sprint(x), Numeric: true}
+		return views.Cell{Text: views.FormatNumber(fmt.Sprint(x), col.Type, col.Name), Numeric: true}
 	case bool:
 		return views.Cell{Text: fmt.Sprint(x)}
 	}

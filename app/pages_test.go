@@ -192,3 +192,15 @@ func TestTheMenuMarksTheCurrentPage(t *testing.T) {
 		t.Fatal("the view tier's menu offers explore, or does not mark dashboards")
 	}
 }
+
+func TestTheSQLBoxFormatsNumbers(t *testing.T) {
+	ta := newTestApp(t)
+	b := ta.browser(t)
+	home := b.signIn("analyze@example.com")
+	_, doc := b.post("/sql", url.Values{"sql": {"select 1234567::BIGINT as n, 30000::DECIMAL(12,2) as total, 123456 as member_id, 0.012345::DOUBLE as rate"}, "_csrf": {csrfFrom(home)}})
+	var got []string
+	doc.Find(`[data-testid=result] tbody td`).Each(func(_ int, s *goquery.Selection) { got = append(got, s.Text()) })
+	if strings.Join(got, " | ") != "1,234,567 | 30,000.00 | 123456 | 0.0123" {
+		t.Fatalf("cells %v", got)
+	}
+}

@@ -4,7 +4,7 @@
 // chart needs it. The element keeps the classes its page gave it; the
 // view only adds and removes its own.
 import { h, fill } from "./dom.js";
-import { polish, formatValue, formatCompact, humanize } from "./chartlook.js";
+import { polish, formatValue, formatCompact, humanize, formatCell, isNumericType } from "./chartlook.js";
 
 export { formatValue };
 
@@ -143,11 +143,11 @@ function showWords(el, d) {
 
 function showTable(el, view) {
   el.classList.add("tile-table");
-  const numeric = view.columns.map((c) => /INT|DOUBLE|FLOAT|DECIMAL|REAL/.test(c.type));
+  const numeric = view.columns.map((c) => isNumericType(c.type));
   const table = h("table", { class: "result" },
     h("thead", {}, h("tr", {}, view.columns.map((c, i) => h("th", { class: numeric[i] ? "num" : undefined, title: c.name }, humanize(c.name))))),
     h("tbody", {}, (view.rows || []).map((r) => h("tr", {}, r.map((v, i) =>
-      h("td", { class: v === null ? "null" : numeric[i] ? "num" : undefined }, v === null ? "null" : numeric[i] ? formatValue(v) : String(v)))))));
+      h("td", { class: v === null ? "null" : numeric[i] ? "num" : undefined }, v === null ? "null" : formatCell(v, view.columns[i])))))));
   const foot = view.truncated ? h("p", { class: "summary" }, `First ${view.rows.length} of more rows; download the tile for all.`) : null;
   fill(el, h("div", { class: "result-wrap" }, table), foot);
 }

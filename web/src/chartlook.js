@@ -47,6 +47,25 @@ export function humanize(name) {
   return s ? s[0].toUpperCase() + s.slice(1) : String(name);
 }
 
+const numericType = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL|REAL)/i;
+const identifier = /^(id|dt|year|month)$|_id$/i;
+
+// formatCell is how a result table shows a value: numbers with the
+// reader's separators, a DECIMAL with its own decimals, a DOUBLE with as
+// few as make sense; identifiers and years as they are (no 2,026).
+export function formatCell(v, column = {}) {
+  if (v === null || v === undefined) return "NULL";
+  if (typeof v === "object") return JSON.stringify(v);
+  const n = asNumber(v);
+  if (n === null || !numericType.test(column.type ?? "") || identifier.test(column.name ?? "")) return String(v);
+  const scale = /^DECIMAL\(\d+,\s*(\d+)\)/i.exec(column.type)?.[1];
+  if (scale !== undefined) return new Intl.NumberFormat(undefined, { minimumFractionDigits: +scale, maximumFractionDigits: +scale }).format(n);
+  if (Number.isInteger(n)) return full.format(n);
+  return new Intl.NumberFormat(undefined, Math.abs(n) >= 1 ? { maximumFractionDigits: 2 } : { maximumSignificantDigits: 3 }).format(n);
+}
+
+export const isNumericType = (type) => numericType.test(type ?? "");
+
 const list = (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 export function polish(d, width) {

@@ -4,7 +4,7 @@
 import { h, fill, option } from "../dom.js";
 import { api } from "../api.js";
 import { showDrawing, showError } from "../chart.js";
-import { numeric } from "./output.js";
+import { isNumericType } from "../chartlook.js";
 
 const TYPES = [
   ["table", "Table only"], ["line", "Line"], ["area", "Area"], ["bar", "Bar"], ["stacked_bar", "Stacked bar"],
@@ -37,7 +37,7 @@ export class ChartPicker {
         cols.map((c) => option(c.name, c.name, c.name === ch.x)));
       const series = h("select", { testid: "chart-series", "aria-label": "Series", onchange: (e) => this.choose({ ...ch, series: e.target.value }) },
         option("", "none", !ch.series), cols.map((c) => option(c.name, c.name, c.name === ch.series)));
-      const ys = cols.filter((c) => numeric.test(c.type)).map((c) => h("label", { class: "check" },
+      const ys = cols.filter((c) => isNumericType(c.type)).map((c) => h("label", { class: "check" },
         h("input", { type: "checkbox", value: c.name, checked: (ch.y ?? []).includes(c.name), onchange: () => this.choose({ ...ch, y: checked(this.controls) }) }), " ", c.name));
       if (ch.type !== "number") parts.push(h("label", { class: "inline" }, "x ", x));
       parts.push(h("span", { class: "inline ys", testid: "chart-y" }, "y ", ys));

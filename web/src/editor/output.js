@@ -2,10 +2,10 @@
 // paged, sortable table of the kept result with its downloads.
 import { h, fill } from "../dom.js";
 import { api } from "../api.js";
+import { formatCell, isNumericType } from "../chartlook.js";
 
 export const PAGE = 50;
 const count = new Intl.NumberFormat();
-export const numeric = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL|REAL)/i;
 
 export class Output {
   constructor(editor, cell) {
@@ -49,7 +49,7 @@ export class Output {
         h("button", { type: "button", class: "sort", title: "Sort by " + c.name, onclick: () => this.toggleSort(c.name) }, c.name + mark),
         h("span", { class: "type" }, c.type));
     }));
-    const body = (page.rows ?? []).map((row) => h("tr", {}, row.map((v, i) => cellOf(v, cols[i]?.type))));
+    const body = (page.rows ?? []).map((row) => h("tr", {}, row.map((v, i) => cellOf(v, cols[i]))));
     const first = page.row_count === 0 ? 0 : page.offset + 1;
     const last = page.offset + (page.rows?.length ?? 0);
     const footer = h("div", { class: "result-foot" },
@@ -93,8 +93,7 @@ export class Output {
   }
 }
 
-function cellOf(v, type) {
+function cellOf(v, col) {
   if (v === null || v === undefined) return h("td", { class: "null" }, "NULL");
-  const text = typeof v === "object" ? JSON.stringify(v) : String(v);
-  return h("td", { class: numeric.test(type ?? "") ? "num" : undefined }, text);
+  return h("td", { class: isNumericType(col?.type) ? "num" : undefined, title: typeof v === "number" || typeof v === "string" ? String(v) : undefined }, formatCell(v, col));
 }
