@@ -363,3 +363,36 @@ func TestBrowserKoreanBreaksBetweenWords(t *testing.T) {
 		t.Errorf("words broken across lines: %v", split)
 	}
 }
+
+// contrastJS computes the contrast ratio of an element's text against
+// white (tiles and cards), with the opacity of it and its ancestors, as
+// WCAG 2 defines it.
+const contrastJS = `(sel) => {
+	const el = document.querySelector(sel);
+	let alpha = 1;
+	for (let e = el; e; e = e.parentElement) alpha *= +getComputedStyle(e).opacity;
+	const [r, g, b] = getComputedStyle(el).color.match(/\d+(\.\d+)?/g).map(Number);
+	const mix = (c) => (c * alpha + 255 * (1 - alpha)) / 255;
+	const lin = (c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+	const L = 0.2126 * lin(mix(r)) + 0.7152 * lin(mix(g)) + 0.0722 * lin(mix(b));
+	return 1.05 / (L + 0.05);
+}`
+
+// TestBrowserSmallLinksAreReadable: the tiles' download links meet WCAG
+// AA (4.5:1) without hovering.
+func TestBrowserSmallLinksAreReadable(t *testing.T) {
+	ta := newTestApp(t)
+	id := ta.newDashboard(t, auth.TierAnalyze, statusTile(ta.newDataset(t)))
+	ctx := newChrome(t)
+	signInBrowser(t, ctx, ta.srv.URL, "analyze@example.com")
+	if err := chromedp.Do(ctx, chromedp.Navigate(ta.srv.URL+"/dashboards/"+id), waitFor(tilesReady)); err != nil {
+		t.Fatal(err)
+	}
+	ratio, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`(`+contrastJS+`)('[data-testid=tile-csv]')`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ratio < 4.5 {
+		t.Errorf("the tile's CSV link has a contrast of %.2f:1, under WCAG AA's 4.5:1", ratio)
+	}
+}
