@@ -15,6 +15,7 @@ import (
 	"github.com/pier-analytics/pier"
 	"github.com/pier-analytics/pier/app/views"
 	"github.com/pier-analytics/pier/auth"
+	"github.com/pier-analytics/pier/chart"
 	"github.com/pier-analytics/pier/dashboard"
 )
 
@@ -154,7 +155,7 @@ func (a *App) dashboardPage(c echo.Context) error {
 	page.Filters, page.CrossFilters = filterControls(d, v)
 	page.FilterColumns = filterColumns(d)
 	page.RefreshMinutes = d.RefreshMinutes
-	page.TileTypes = dashboard.TileTypes
+	page.TileTypes = kindNames(dashboard.TileTypes)
 	// In reading order, which is also the order of the one column a phone
 	// shows.
 	tiles := slices.Clone(d.Doc.Tiles)
@@ -218,9 +219,9 @@ func filterControls(d *dashboard.Dashboard, v dashboard.View) ([]views.FilterCon
 
 func tileBox(d *dashboard.Dashboard, t dashboard.Tile, v dashboard.View) views.TileBox {
 	l := t.Layout
-	b := views.TileBox{ID: t.ID, Title: t.Title, Type: t.Type, Time: t.TimeColumn,
+	b := views.TileBox{ID: t.ID, Title: t.Title, Type: string(t.Type), Time: t.TimeColumn,
 		Style: fmt.Sprintf("--x: %d; --w: %d; --y: %d; --h: %d", l.X+1, l.W, l.Y+1, l.H)}
-	if t.Type == "markdown" {
+	if t.Type == chart.KindMarkdown {
 		b.Markdown = renderMarkdown(t.Text)
 		return b
 	}
@@ -303,7 +304,7 @@ func (a *App) dashboardStandingForm(c echo.Context) error {
 
 // sqlTileForm adds a tile of SQL (analysts).
 func (a *App) sqlTileForm(c echo.Context) error {
-	t := dashboard.Tile{Title: c.FormValue("title"), Type: c.FormValue("type"), SQL: c.FormValue("sql"), TimeColumn: strings.TrimSpace(c.FormValue("time_column"))}
+	t := dashboard.Tile{Title: c.FormValue("title"), Type: chart.Kind(c.FormValue("type")), SQL: c.FormValue("sql"), TimeColumn: strings.TrimSpace(c.FormValue("time_column"))}
 	if _, err := a.dashboards.AddTile(c.Request().Context(), currentUser(c), c.Param("id"), t); err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/pier-analytics/pier"
+	"github.com/pier-analytics/pier/chart"
 	"github.com/pier-analytics/pier/dashboard"
 	"github.com/pier-analytics/pier/query"
 )
@@ -105,7 +106,7 @@ func (a *App) apiExportDashboard(c echo.Context) error {
 	book := query.NewWorkbook()
 	defer book.Close()
 	for _, t := range d.Doc.Tiles {
-		if t.Type == "markdown" {
+		if t.Type == chart.KindMarkdown {
 			continue
 		}
 		if err := a.exportTileSheet(c, book, d.ID, t, v); err != nil {

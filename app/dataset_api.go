@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/pier-analytics/pier/chart"
 	"github.com/pier-analytics/pier/dashboard"
 	"github.com/pier-analytics/pier/query"
 )
@@ -122,7 +123,7 @@ func (a *App) apiChangeDataset(c echo.Context) error {
 // exploreBody is an exploration and, optionally, how to draw it.
 type exploreBody struct {
 	dashboard.Exploration
-	Type  string          `json:"type"`
+	Type  chart.Kind      `json:"type"`
 	Chart dashboard.Chart `json:"chart"`
 }
 

@@ -2,10 +2,12 @@ package app
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/pier-analytics/pier/app/views"
+	"github.com/pier-analytics/pier/chart"
 	"github.com/pier-analytics/pier/dashboard"
 )
 
@@ -47,5 +49,15 @@ func (a *App) explorePage(c echo.Context) error {
 	return a.render(c, http.StatusOK, views.Explore(data, a.viewer(c)))
 }
 
-// explorerTypes are the tile types an exploration can be shown as.
-var explorerTypes = []string{"table", "bar", "line", "area", "stacked_bar", "pie", "number", "scatter", "heatmap", "word_cloud", "traffic_light"}
+// explorerTypes are the tile types an exploration can be shown as: all
+// but text, table first.
+var explorerTypes = kindNames(slices.Concat([]chart.Kind{chart.KindTable}, chart.Types, chart.TileTypes))
+
+// kindNames lists kinds as a page's pickers offer them.
+func kindNames(ks []chart.Kind) []string {
+	out := make([]string, len(ks))
+	for i, k := range ks {
+		out[i] = string(k)
+	}
+	return out
+}

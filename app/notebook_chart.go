@@ -21,8 +21,8 @@ func (a *App) apiCellChart(c echo.Context) error {
 		return err
 	}
 	spec := chartSpec(c, n, c.Param("cell"))
-	if spec.Type == "" || spec.Type == "table" {
-		return pier.Errorf(pier.EInvalid, "This cell shows a table; choose a chart type (%s).", strings.Join(chart.Types, ", "))
+	if spec.Type == "" || spec.Type == chart.KindTable {
+		return pier.Errorf(pier.EInvalid, "This cell shows a table; choose a chart type (%s).", chart.Names(chart.Types))
 	}
 	d, err := chart.Draw(spec, chartTable(res))
 	if err != nil {
@@ -35,7 +35,7 @@ func (a *App) apiCellChart(c echo.Context) error {
 func chartSpec(c echo.Context, n *notebook.Notebook, cellID string) chart.Spec {
 	q := c.QueryParams()
 	if q.Has("type") {
-		s := chart.Spec{Type: q.Get("type"), X: q.Get("x"), Series: q.Get("series")}
+		s := chart.Spec{Type: chart.Kind(q.Get("type")), X: q.Get("x"), Series: q.Get("series")}
 		if y := q.Get("y"); y != "" {
 			s.Y = strings.Split(y, ",")
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/pier-analytics/pier"
 	"github.com/pier-analytics/pier/app/views"
 	"github.com/pier-analytics/pier/auth"
+	"github.com/pier-analytics/pier/chart"
 	"github.com/pier-analytics/pier/notebook"
 )
 
@@ -85,8 +86,8 @@ func cellView(cell notebook.Cell, r *notebook.Result) views.CellView {
 		return v
 	}
 	res := r.Answer
-	if cell.Chart != nil && cell.Chart.Type != "table" {
-		v.Chart = cell.Chart.Type
+	if cell.Chart != nil && cell.Chart.Type != chart.KindTable {
+		v.Chart = string(cell.Chart.Type)
 	}
 	shown := pageOf(res, page{limit: pageRows})
 	v.Result = resultTable(&shown.JSONResult)

@@ -48,13 +48,13 @@ func Draw(s Spec, t Table) (*Drawing, error) {
 	}
 	d := &Drawing{Spec: s}
 	switch s.Type {
-	case "number":
+	case KindNumber:
 		d.Number = bigNumber(s, t)
 		return d, nil
-	case "traffic_light":
+	case KindTrafficLight:
 		d.Light, err = trafficLight(s, t)
 		return d, err
-	case "scatter":
+	case KindScatter:
 		d.Option, err = scatterOption(s, t)
 		return d, err
 	}
@@ -63,11 +63,11 @@ func Draw(s Spec, t Table) (*Drawing, error) {
 		return nil, err
 	}
 	switch s.Type {
-	case "pie":
+	case KindPie:
 		d.Option = pieOption(s, g)
-	case "heatmap":
+	case KindHeatmap:
 		d.Option, err = heatmapOption(s, g)
-	case "word_cloud":
+	case KindWordCloud:
 		d.Words = wordCloud(s, g)
 		return d, nil
 	default:
@@ -119,7 +119,7 @@ func pivot(s Spec, t Table) (grid, error) {
 		si, known := sers[ser]
 		if !known {
 			if limit := seriesLimit(s); len(g.series) == limit {
-				if s.Type == "heatmap" {
+				if s.Type == KindHeatmap {
 					return pier.Errorf(pier.EInvalid, "%q has more than %d different values, too many rows for a heatmap; filter or pick another column.", s.Series, limit)
 				}
 				return pier.Errorf(pier.EInvalid, "There are more than %d series, too many to tell apart; pick a series column with fewer values.", limit)
@@ -154,7 +154,7 @@ func pivot(s Spec, t Table) (grid, error) {
 }
 
 func seriesLimit(s Spec) int {
-	if s.Type == "heatmap" {
+	if s.Type == KindHeatmap {
 		return maxHeatRows
 	}
 	return maxSeries
@@ -185,12 +185,12 @@ func common(s Spec, series int) []charts.GlobalOpts {
 
 func rectOption(s Spec, g grid) map[string]any {
 	switch s.Type {
-	case "bar", "stacked_bar":
+	case KindBar, KindStackedBar:
 		c := charts.NewBar()
 		c.SetGlobalOptions(common(s, len(g.series))...)
 		c.SetXAxis(g.categories)
 		stack := opts.BarChart{}
-		if s.Type == "stacked_bar" {
+		if s.Type == KindStackedBar {
 			stack.Stack = "total"
 		}
 		for i, name := range g.series {
@@ -212,7 +212,7 @@ func rectOption(s Spec, g grid) map[string]any {
 				data[j] = opts.LineData{Value: value(p)}
 			}
 			var o []charts.SeriesOpts
-			if s.Type == "area" {
+			if s.Type == KindArea {
 				o = append(o, charts.WithAreaStyleOpts(opts.AreaStyle{Opacity: opts.Float(0.35)}),
 					charts.WithLineChartOpts(opts.LineChart{Stack: "total"}))
 			}

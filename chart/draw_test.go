@@ -126,7 +126,7 @@ func TestDrawEachType(t *testing.T) {
 			}
 		}},
 	} {
-		t.Run(tc.spec.Type, func(t *testing.T) {
+		t.Run(string(tc.spec.Type), func(t *testing.T) {
 			d, err := Draw(tc.spec, sales())
 			if err != nil {
 				t.Fatal(err)

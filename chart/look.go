@@ -99,7 +99,7 @@ func dress(s Spec, g grid, option map[string]any) map[string]any {
 		}
 	}
 	axes, _ := o["yAxis"].([]any)
-	if len(axes) == 0 || s.Type == "heatmap" || s.Type == "pie" {
+	if len(axes) == 0 || s.Type == KindHeatmap || s.Type == KindPie {
 		return o
 	}
 	if split := secondAxis(s, g); split > 0 {
@@ -139,7 +139,7 @@ func seriesColumns(s Spec, g grid) []string {
 // measure is ten times another's, the small one would lie flat on the
 // floor. It returns how many measures stay on the left, or 0.
 func secondAxis(s Spec, g grid) int {
-	if s.Series != "" || len(g.series) != 2 || s.Type == "stacked_bar" || s.Type == "area" {
+	if s.Series != "" || len(g.series) != 2 || s.Type == KindStackedBar || s.Type == KindArea {
 		return 0
 	}
 	a, b := largest(g.values[0]), largest(g.values[1])

@@ -9,13 +9,10 @@ import (
 	"github.com/pier-analytics/pier"
 )
 
-// Types are the charts Draw can make.
-var Types = []string{"line", "area", "bar", "stacked_bar", "pie", "scatter", "number"}
-
 // Spec is a choice of chart. Empty X and Y are filled in from the result:
 // the first text-like column across, every number column up.
 type Spec struct {
-	Type   string   `json:"type"`
+	Type   Kind     `json:"type"`
 	X      string   `json:"x,omitempty"`
 	Y      []string `json:"y,omitempty"`
 	Series string   `json:"series,omitempty"`
@@ -66,7 +63,7 @@ func (t Table) index(name string) int {
 // open, so that a chart of a fresh result needs no choices at all.
 func (s Spec) resolve(t Table) (Spec, error) {
 	if !slices.Contains(allTypes(), s.Type) {
-		return s, pier.Errorf(pier.EInvalid, "There is no %q chart; choose one of %s.", s.Type, strings.Join(allTypes(), ", "))
+		return s, pier.Errorf(pier.EInvalid, "There is no %q chart; choose one of %s.", s.Type, Names(allTypes()))
 	}
 	if len(t.Columns) == 0 {
 		return s, pier.Errorf(pier.EInvalid, "The result has no columns to draw.")
@@ -76,7 +73,7 @@ func (s Spec) resolve(t Table) (Spec, error) {
 			return s, pier.Errorf(pier.EInvalid, "The result has no column %q; run the cell again or pick another column.", name)
 		}
 	}
-	if s.X == "" && s.Type != "number" && s.Type != "traffic_light" {
+	if s.X == "" && !s.Type.Single() {
 		s.X = t.Columns[0].Name
 		if i := slices.IndexFunc(t.Columns, func(c Column) bool { return !Numeric(c.Type) }); i >= 0 {
 			s.X = t.Columns[i].Name
@@ -101,7 +98,7 @@ func (s Spec) resolve(t Table) (Spec, error) {
 			return s, err
 		}
 	}
-	if s.Series != "" && (s.Type == "pie" || s.Type == "number" || s.Type == "word_cloud" || s.Type == "traffic_light") {
+	if s.Series != "" && (s.Type == KindPie || s.Type == KindWordCloud || s.Type.Single()) {
 		return s, pier.Errorf(pier.EInvalid, "A %s chart has no series; leave the series empty.", s.Type)
 	}
 	return s.named(), nil
@@ -112,7 +109,7 @@ func (s Spec) resolve(t Table) (Spec, error) {
 // has one column of numbers to split by it, as "revenue by status and
 // country" is read.
 func (s Spec) defaultSeries(t Table) string {
-	if s.Series != "" || !slices.Contains([]string{"bar", "stacked_bar", "line", "area"}, s.Type) {
+	if s.Series != "" || !s.Type.Splits() {
 		return s.Series
 	}
 	var categories, numbers []string

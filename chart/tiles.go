@@ -11,9 +11,6 @@ import (
 	"github.com/pier-analytics/pier"
 )
 
-// TileTypes are the charts that only dashboards draw, besides Types.
-var TileTypes = []string{"heatmap", "word_cloud", "traffic_light"}
-
 // Word is one word of a word cloud, sized from 0 (the least) to 1.
 type Word struct {
 	Text  string  `json:"text"`
@@ -137,4 +134,4 @@ func (n *Number) change(s Spec, t Table) {
 	}
 }
 
-func allTypes() []string { return slices.Concat(Types, TileTypes) }
+func allTypes() []Kind { return slices.Concat(Types, TileTypes) }

@@ -46,11 +46,11 @@ type Doc struct {
 // Tile is one box of a dashboard. Its data comes from SQL (analysts) or
 // from a dataset with picks (handle and up); markdown tiles hold text.
 type Tile struct {
-	ID    string `json:"id"`
-	Title string `json:"title"`
-	Type  string `json:"type"`
-	Chart Chart  `json:"chart"`
-	Text  string `json:"text,omitempty"`
+	ID    string     `json:"id"`
+	Title string     `json:"title"`
+	Type  chart.Kind `json:"type"`
+	Chart Chart      `json:"chart"`
+	Text  string     `json:"text,omitempty"`
 
 	SQL string `json:"sql,omitempty"`
 
@@ -126,7 +126,7 @@ func (r Role) CanEdit() bool { return r == RoleEditor || r == RoleOwner }
 
 // The tile types, and the filter kinds.
 var (
-	TileTypes   = []string{"line", "area", "bar", "stacked_bar", "pie", "scatter", "heatmap", "word_cloud", "table", "number", "traffic_light", "markdown"}
+	TileTypes   = slices.Concat(chart.Types, chart.TileTypes, []chart.Kind{chart.KindTable, chart.KindMarkdown})
 	FilterKinds = []string{"date_range", "values"}
 )
 
@@ -193,7 +193,7 @@ func (t *Tile) validate(i int, ids map[string]bool) error {
 		return pier.Errorf(pier.EInvalid, "%s: a title can be at most %d characters.", at, maxName)
 	}
 	if !slices.Contains(TileTypes, t.Type) {
-		return pier.Errorf(pier.EInvalid, "%s has the type %q; use one of %s.", at, t.Type, strings.Join(TileTypes, ", "))
+		return pier.Errorf(pier.EInvalid, "%s has the type %q; use one of %s.", at, t.Type, chart.Names(TileTypes))
 	}
 	if err := t.validateSource(at); err != nil {
 		return err
@@ -201,7 +201,7 @@ func (t *Tile) validate(i int, ids map[string]bool) error {
 	if t.Grain != "" && !slices.Contains(Grains, t.Grain) {
 		return pier.Errorf(pier.EInvalid, "%s: there is no time grain %q; use one of %s.", at, t.Grain, strings.Join(Grains, ", "))
 	}
-	if t.Type == "traffic_light" && (t.Chart.Good == nil || t.Chart.Bad == nil || *t.Chart.Good == *t.Chart.Bad) {
+	if t.Type == chart.KindTrafficLight && (t.Chart.Good == nil || t.Chart.Bad == nil || *t.Chart.Good == *t.Chart.Bad) {
 		return pier.Errorf(pier.EInvalid, "%s is a traffic light: give chart.good and chart.bad, two different thresholds.", at)
 	}
 	return t.Layout.validate(at)
@@ -209,7 +209,7 @@ func (t *Tile) validate(i int, ids map[string]bool) error {
 
 func (t *Tile) validateSource(at string) error {
 	switch {
-	case t.Type == "markdown":
+	case t.Type == chart.KindMarkdown:
 		if t.SQL != "" || t.Dataset != "" {
 			return pier.Errorf(pier.EInvalid, "%s is text; it takes text, not sql or a dataset.", at)
 		}
@@ -302,11 +302,11 @@ func fits(taken map[[2]int]bool, l Layout) bool {
 	return true
 }
 
-func defaultSize(typ string) Layout {
+func defaultSize(typ chart.Kind) Layout {
 	switch typ {
-	case "number", "traffic_light":
+	case chart.KindNumber, chart.KindTrafficLight:
 		return Layout{W: 3, H: 2}
-	case "markdown":
+	case chart.KindMarkdown:
 		return Layout{W: 12, H: 2}
 	}
 	return Layout{W: 6, H: 5}

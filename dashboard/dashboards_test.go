@@ -6,11 +6,12 @@ import (
 
 	"github.com/pier-analytics/pier"
 	"github.com/pier-analytics/pier/auth"
+	"github.com/pier-analytics/pier/chart"
 	"github.com/pier-analytics/pier/store"
 	"github.com/pier-analytics/pier/store/storetest"
 )
 
-func datasetTile(id string, ds *Dataset, typ string) Tile {
+func datasetTile(id string, ds *Dataset, typ chart.Kind) Tile {
 	return Tile{ID: id, Title: id, Type: typ, Dataset: ds.ID, Measures: []Measure{{Agg: "sum", Column: "total"}}, Dimensions: []string{"status"}}
 }
 

@@ -3,7 +3,6 @@ package dashboard
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/pier-analytics/pier/auth"
@@ -42,7 +41,7 @@ func (s *Service) DrawTile(ctx context.Context, who *auth.User, id, tileID strin
 
 // ExploreView runs an exploration as Explore does and draws it as a tile
 // of that type and chart would be drawn.
-func (s *Service) ExploreView(ctx context.Context, who *auth.User, id string, x Exploration, typ string, c Chart) (*Built, *TileView, error) {
+func (s *Service) ExploreView(ctx context.Context, who *auth.User, id string, x Exploration, typ chart.Kind, c Chart) (*Built, *TileView, error) {
 	b, res, err := s.Explore(ctx, who, id, x)
 	if err != nil {
 		return nil, nil, err
@@ -53,7 +52,7 @@ func (s *Service) ExploreView(ctx context.Context, who *auth.User, id string, x 
 	}
 	t := Tile{Type: typ, Chart: c, Dataset: id, Measures: x.Measures, Dimensions: x.Dimensions, TimeColumn: x.TimeColumn}
 	if typ == "" {
-		t.Type = "table"
+		t.Type = chart.KindTable
 	}
 	tv, err := drawTile(t, TileMeta{}, &tileQuery{dataset: ds, exploration: &x}, res, nil)
 	return b, tv, err
@@ -67,7 +66,7 @@ func drawTile(t Tile, m TileMeta, q *tileQuery, res *query.Cached, cov *periods)
 	if len(tv.Rows) > tableRows {
 		tv.Rows, tv.Truncated = tv.Rows[:tableRows], true
 	}
-	if t.Type == "table" {
+	if t.Type == chart.KindTable {
 		return tv, nil
 	}
 	var err error
@@ -92,21 +91,21 @@ func (t Tile) spec(m TileMeta) chart.Spec {
 	s := chart.Spec{Type: t.Type, X: t.Chart.X, Y: t.Chart.Y, Series: t.Chart.Series, Good: t.Chart.Good, Bad: t.Chart.Bad,
 		Labels: t.Chart.Labels, Formats: t.Chart.Formats}
 	timed := t.TimeColumn != "" || len(m.Params) > 0
-	if t.Dataset != "" && len(t.axes()) == 0 && slices.Contains([]string{"line", "area", "bar", "stacked_bar", "pie", "heatmap", "word_cloud"}, t.Type) {
-		s.Type = "number" // nothing to draw across: the answer is one value
+	if t.Dataset != "" && len(t.axes()) == 0 && t.Type.Across() {
+		s.Type = chart.KindNumber // nothing to draw across: the answer is one value
 	}
 	if t.SQL == "" && t.TimeColumn != "" && s.X == "" {
 		s.X = t.TimeColumn
-		if len(t.Dimensions) == 1 && s.Series == "" && len(s.Y) <= 1 && t.Type != "number" && t.Type != "traffic_light" {
+		if len(t.Dimensions) == 1 && s.Series == "" && len(s.Y) <= 1 && !t.Type.Single() {
 			s.Series = t.Dimensions[0]
 		}
 	}
-	if t.Type == "heatmap" && s.Series == "" && s.X == "" {
+	if t.Type == chart.KindHeatmap && s.Series == "" && s.X == "" {
 		if axes := t.axes(); len(axes) >= 2 {
 			s.X, s.Series = axes[0], axes[1]
 		}
 	}
-	if t.Type == "number" && timed {
+	if t.Type == chart.KindNumber && timed {
 		s.Change = true
 		if s.X == "" {
 			s.X = t.TimeColumn
@@ -144,7 +143,7 @@ type periods struct {
 // does not cover from end to end is partial, and not compared as whole.
 func (s *Service) coverage(ctx context.Context, plan *TilePlan) (*periods, error) {
 	x := plan.Exploration
-	if plan.Tile.Type != "number" || x == nil || x.TimeColumn == "" || x.Grain == "" || x.Grain == "day" {
+	if plan.Tile.Type != chart.KindNumber || x == nil || x.TimeColumn == "" || x.Grain == "" || x.Grain == "day" {
 		return nil, nil
 	}
 	span := Exploration{Measures: []Measure{{Agg: "min", Column: x.TimeColumn}, {Agg: "max", Column: x.TimeColumn}}, Filters: x.Filters}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/pier-analytics/pier"
 	"github.com/pier-analytics/pier/auth"
+	"github.com/pier-analytics/pier/chart"
 	"github.com/pier-analytics/pier/query"
 )
 
@@ -88,7 +89,7 @@ func (g *tileGate) principal() query.Principal {
 
 // check returns why t is locked, or nil when who may see its data.
 func (g *tileGate) check(t Tile) *LockedTile {
-	if t.Type == "markdown" {
+	if t.Type == chart.KindMarkdown {
 		return nil
 	}
 	tables := g.d.Meta[t.ID].Tables

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/pier-analytics/pier"
+	"github.com/pier-analytics/pier/chart"
 )
 
 // refreshUser is whom scheduled refreshes are logged as.
@@ -87,7 +88,7 @@ func (s *Service) refresh(ctx context.Context, id string) error {
 		return err
 	}
 	for i, t := range d.Doc.Tiles {
-		if t.Type == "markdown" {
+		if t.Type == chart.KindMarkdown {
 			continue
 		}
 		q, err := s.tileRequest(ctx, d, t, View{})

@@ -6,6 +6,7 @@ import (
 
 	"github.com/pier-analytics/pier"
 	"github.com/pier-analytics/pier/auth"
+	"github.com/pier-analytics/pier/chart"
 	"github.com/pier-analytics/pier/query"
 )
 
@@ -35,7 +36,7 @@ func (s *Service) PlanTile(ctx context.Context, who *auth.User, id, tileID strin
 	if !ok {
 		return nil, pier.Errorf(pier.ENotFound, "This dashboard has no tile %q.", tileID)
 	}
-	if t.Type == "markdown" {
+	if t.Type == chart.KindMarkdown {
 		return nil, errTextTile
 	}
 	g, err := s.gate(ctx, d, who)
@@ -76,7 +77,7 @@ type tileQuery struct {
 // tileRequest writes the query of tile t under the view v.
 func (s *Service) tileRequest(ctx context.Context, d *Dashboard, t Tile, v View) (*tileQuery, error) {
 	grain := v.Grain
-	if grain == "" || (t.Type == "traffic_light" && t.Grain != "") {
+	if grain == "" || (t.Type == chart.KindTrafficLight && t.Grain != "") {
 		// A traffic light's thresholds hold for its own period.
 		grain = t.Grain
 	}

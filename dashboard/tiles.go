@@ -11,6 +11,7 @@ import (
 
 	"github.com/pier-analytics/pier"
 	"github.com/pier-analytics/pier/auth"
+	"github.com/pier-analytics/pier/chart"
 	"github.com/pier-analytics/pier/query"
 )
 
@@ -26,7 +27,7 @@ func (s *Service) learnTiles(ctx context.Context, who *auth.User, old *Dashboard
 		d.Doc.Tiles[i].Locked = false // said on reads only, never stored
 	}
 	for i, t := range d.Doc.Tiles {
-		if t.Type == "markdown" {
+		if t.Type == chart.KindMarkdown {
 			continue
 		}
 		m, err := s.learnTile(ctx, who, old, t)
@@ -135,7 +136,7 @@ func tileError(i int, err error) error {
 func (d *Dashboard) SavedGrain() string {
 	grain := ""
 	for _, t := range d.Doc.Tiles {
-		if t.TimeColumn == "" || t.Type == "traffic_light" {
+		if t.TimeColumn == "" || t.Type == chart.KindTrafficLight {
 			continue
 		}
 		g := cmp.Or(t.Grain, "day")

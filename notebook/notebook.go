@@ -33,15 +33,15 @@ type Cell struct {
 
 // Chart is how a SQL cell's result is drawn; it is saved with the cell.
 type Chart struct {
-	Type   string   `json:"type"`
-	X      string   `json:"x,omitempty"`
-	Y      []string `json:"y,omitempty"`
-	Series string   `json:"series,omitempty"`
+	Type   chart.Kind `json:"type"`
+	X      string     `json:"x,omitempty"`
+	Y      []string   `json:"y,omitempty"`
+	Series string     `json:"series,omitempty"`
 }
 
 // ChartTypes are how a cell can show its result: as a table, or as one of
 // the charts package chart draws.
-var ChartTypes = append([]string{"table"}, chart.Types...)
+var ChartTypes = append([]chart.Kind{chart.KindTable}, chart.Types...)
 
 // Param is a typed notebook input, bound to SQL as $name. A date range
 // named p binds $p_start and $p_end.
@@ -165,7 +165,7 @@ func (ch *Chart) validate(at string) error {
 		return nil
 	}
 	if !slices.Contains(ChartTypes, ch.Type) {
-		return pier.Errorf(pier.EInvalid, "%s has the chart type %q; use one of %s.", at, ch.Type, strings.Join(ChartTypes, ", "))
+		return pier.Errorf(pier.EInvalid, "%s has the chart type %q; use one of %s.", at, ch.Type, chart.Names(ChartTypes))
 	}
 	return nil
 }
