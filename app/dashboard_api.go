@@ -149,37 +149,6 @@ func (a *App) apiAddTile(c echo.Context) error {
 	return c.JSON(http.StatusCreated, toAPIDashboard(d))
 }
 
-func (a *App) apiDashboardShares(c echo.Context) error {
-	list, err := a.dashboards.Shares(c.Request().Context(), currentUser(c), c.Param("id"))
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, map[string]any{"shares": list})
-}
-
-type dashboardShareBody struct {
-	Email string         `json:"email"`
-	Role  dashboard.Role `json:"role"`
-}
-
-func (a *App) apiShareDashboard(c echo.Context) error {
-	var body dashboardShareBody
-	if err := decodeJSON(c, &body); err != nil {
-		return err
-	}
-	if err := a.dashboards.Share(c.Request().Context(), currentUser(c), c.Param("id"), body.Email, body.Role); err != nil {
-		return err
-	}
-	return a.apiDashboardShares(c)
-}
-
-func (a *App) apiUnshareDashboard(c echo.Context) error {
-	if err := a.dashboards.Unshare(c.Request().Context(), currentUser(c), c.Param("id"), c.Param("email")); err != nil {
-		return err
-	}
-	return a.apiDashboardShares(c)
-}
-
 // apiPinDashboard pins (PUT) or unpins (DELETE) the dashboard to the
 // caller's home page.
 func (a *App) apiPinDashboard(c echo.Context) error {

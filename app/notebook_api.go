@@ -198,33 +198,3 @@ func (a *App) apiForkNotebook(c echo.Context) error {
 	return c.JSON(http.StatusCreated, toAPINotebook(n))
 }
 
-func (a *App) apiShares(c echo.Context) error {
-	shares, err := a.nbs.Shares(c.Request().Context(), currentUser(c), c.Param("id"))
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, map[string]any{"shares": shares})
-}
-
-type shareBody struct {
-	Email string        `json:"email"`
-	Role  notebook.Role `json:"role"`
-}
-
-func (a *App) apiShare(c echo.Context) error {
-	var body shareBody
-	if err := decodeJSON(c, &body); err != nil {
-		return err
-	}
-	if err := a.nbs.Share(c.Request().Context(), currentUser(c), c.Param("id"), body.Email, body.Role); err != nil {
-		return err
-	}
-	return a.apiShares(c)
-}
-
-func (a *App) apiUnshare(c echo.Context) error {
-	if err := a.nbs.Unshare(c.Request().Context(), currentUser(c), c.Param("id"), c.Param("email")); err != nil {
-		return err
-	}
-	return a.apiShares(c)
-}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/pier-analytics/pier"
 	"github.com/pier-analytics/pier/chart"
+	"github.com/pier-analytics/pier/share"
 	"github.com/pier-analytics/pier/store"
 )
 
@@ -109,20 +110,18 @@ type TileMeta struct {
 	Params  []string `json:"params,omitempty"` // of its SQL
 }
 
-// Role is what a person may do with a dashboard.
-type Role string
+// Role is what a person may do with a dashboard: an editor changes tiles
+// and filters.
+type Role = share.Role
 
 // The roles, least first. RoleNone sees nothing: the dashboard does not
 // exist for them.
 const (
-	RoleNone   Role = ""
-	RoleViewer Role = "viewer"
-	RoleEditor Role = "editor"
-	RoleOwner  Role = "owner"
+	RoleNone   = share.RoleNone
+	RoleViewer = share.RoleViewer
+	RoleEditor = share.RoleEditor
+	RoleOwner  = share.RoleOwner
 )
-
-// CanEdit reports whether the role may change tiles and filters.
-func (r Role) CanEdit() bool { return r == RoleEditor || r == RoleOwner }
 
 // The tile types, and the filter kinds.
 var (

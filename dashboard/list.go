@@ -8,6 +8,7 @@ import (
 
 	"github.com/pier-analytics/pier"
 	"github.com/pier-analytics/pier/auth"
+	"github.com/pier-analytics/pier/share"
 	"github.com/pier-analytics/pier/store"
 )
 
@@ -91,10 +92,10 @@ func scanSummary(rows interface{ Scan(...any) error }) (Summary, []string, error
 }
 
 // Share is one person a dashboard is shared with.
-type Share struct {
-	Email string `json:"email"`
-	Name  string `json:"name"`
-	Role  Role   `json:"role"`
+type Share = share.Share
+
+func shareTable(db *store.DB) share.Table {
+	return share.Table{DB: db, Name: "dashboard_shares", Object: "dashboard_id"}
 }
 
 // Share gives a person a role on the dashboard; only its owner may. Editors
@@ -104,25 +105,14 @@ func (s *Service) Share(ctx context.Context, who *auth.User, id, email string, r
 	if err != nil {
 		return err
 	}
-	if role != RoleViewer && role != RoleEditor {
-		return pier.Errorf(pier.EInvalid, "Share as viewer or editor.")
-	}
-	to, err := s.people.UserByEmail(ctx, email)
+	g := share.Grant{What: "this dashboard", OwnerID: d.OwnerID, MayEdit: func(u *auth.User) error {
+		return s.auth.Authorize(u, auth.ObjDashboard, auth.ActCreate)
+	}}
+	to, err := g.To(ctx, s.people, email, role)
 	if err != nil {
 		return err
 	}
-	if to.ID == d.OwnerID {
-		return pier.Errorf(pier.EInvalid, "%s owns this dashboard already.", email)
-	}
-	if role == RoleEditor && s.auth.Authorize(to, auth.ObjDashboard, auth.ActCreate) != nil {
-		return pier.Errorf(pier.EInvalid, "%s has the %s tier, which cannot edit dashboards; share as viewer.", email, to.Tier)
-	}
-	_, err = s.db.ExecContext(ctx, `INSERT INTO dashboard_shares (dashboard_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (dashboard_id, user_id) DO UPDATE SET role = excluded.role`, id, to.ID, string(role), store.Now())
-	if err != nil {
-		return fmt.Errorf("dashboard: share: %w", err)
-	}
-	return nil
+	return shareTable(s.db).Put(ctx, id, to.ID, role)
 }
 
 // Unshare takes a person's role away; only the owner may.
@@ -130,14 +120,11 @@ func (s *Service) Unshare(ctx context.Context, who *auth.User, id, email string)
 	if _, err := s.owned(ctx, who, id); err != nil {
 		return err
 	}
-	to, err := s.people.UserByEmail(ctx, email)
-	if err != nil {
+	to, err := share.Unshare(ctx, s.people, email)
+	if to == nil || err != nil {
 		return err
 	}
-	if _, err := s.db.ExecContext(ctx, `DELETE FROM dashboard_shares WHERE dashboard_id = $1 AND user_id = $2`, id, to.ID); err != nil {
-		return fmt.Errorf("dashboard: unshare: %w", err)
-	}
-	return nil
+	return shareTable(s.db).Delete(ctx, id, to.ID)
 }
 
 // Shares lists whom the dashboard is shared with, for anyone who may open it.
@@ -145,21 +132,7 @@ func (s *Service) Shares(ctx context.Context, who *auth.User, id string) ([]Shar
 	if _, err := s.Get(ctx, who, id); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT u.email, u.name, s.role FROM dashboard_shares s JOIN users u ON u.id = s.user_id
-		WHERE s.dashboard_id = $1 ORDER BY u.email`, id)
-	if err != nil {
-		return nil, fmt.Errorf("dashboard: shares: %w", err)
-	}
-	defer rows.Close()
-	out := []Share{}
-	for rows.Next() {
-		var sh Share
-		if err := rows.Scan(&sh.Email, &sh.Name, &sh.Role); err != nil {
-			return nil, err
-		}
-		out = append(out, sh)
-	}
-	return out, rows.Err()
+	return shareTable(s.db).List(ctx, id)
 }
 
 func (s *Service) owned(ctx context.Context, who *auth.User, id string) (*Dashboard, error) {

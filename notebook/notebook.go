@@ -9,6 +9,7 @@ import (
 
 	"github.com/pier-analytics/pier"
 	"github.com/pier-analytics/pier/chart"
+	"github.com/pier-analytics/pier/share"
 	"github.com/pier-analytics/pier/query"
 )
 
@@ -81,20 +82,18 @@ type Notebook struct {
 	Role       Role // the caller's role
 }
 
-// Role is what a person may do with a notebook.
-type Role string
+// Role is what a person may do with a notebook: an editor saves and
+// runs cells.
+type Role = share.Role
 
 // The roles, least first. RoleNone sees nothing: the notebook does not
 // exist for them.
 const (
-	RoleNone   Role = ""
-	RoleViewer Role = "viewer"
-	RoleEditor Role = "editor"
-	RoleOwner  Role = "owner"
+	RoleNone   = share.RoleNone
+	RoleViewer = share.RoleViewer
+	RoleEditor = share.RoleEditor
+	RoleOwner  = share.RoleOwner
 )
-
-// CanEdit reports whether the role may save and run cells.
-func (r Role) CanEdit() bool { return r == RoleEditor || r == RoleOwner }
 
 // Cell returns the cell with the given id.
 func (n *Notebook) Cell(id string) (Cell, int, bool) {

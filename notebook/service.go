@@ -6,6 +6,7 @@ import (
 
 	"github.com/pier-analytics/pier"
 	"github.com/pier-analytics/pier/auth"
+	"github.com/pier-analytics/pier/share"
 	"github.com/pier-analytics/pier/store"
 )
 
@@ -223,23 +224,14 @@ func (s *Service) Share(ctx context.Context, who *auth.User, id, email string, r
 	if err != nil {
 		return err
 	}
-	if role != RoleViewer && role != RoleEditor {
-		return pier.Errorf(pier.EInvalid, "Share as viewer or editor, not %q.", role)
-	}
-	to, err := s.people.UserByEmail(ctx, email)
-	if pier.ErrorCode(err) == pier.ENotFound {
-		return pier.Errorf(pier.EInvalid, "Nobody with the e-mail %s uses Pier.", email)
-	}
+	g := share.Grant{What: "this notebook", OwnerID: n.OwnerID, MayEdit: func(u *auth.User) error {
+		return s.auth.Authorize(u, auth.ObjQuery, auth.ActRun)
+	}}
+	to, err := g.To(ctx, s.people, email, role)
 	if err != nil {
 		return err
 	}
-	if to.ID == n.OwnerID {
-		return pier.Errorf(pier.EInvalid, "%s owns this notebook already.", to.Email)
-	}
-	if role == RoleEditor && s.auth.Authorize(to, auth.ObjQuery, auth.ActRun) != nil {
-		return pier.Errorf(pier.EInvalid, "%s's access level (%s) does not include running SQL; share as viewer instead.", to.Email, to.Tier)
-	}
-	return s.st.putShare(ctx, id, to.ID, role)
+	return shareTable(s.st.db).Put(ctx, id, to.ID, role)
 }
 
 // Unshare takes a person's role away; only the owner may.
@@ -247,14 +239,11 @@ func (s *Service) Unshare(ctx context.Context, who *auth.User, id, email string)
 	if _, err := s.owned(ctx, who, id); err != nil {
 		return err
 	}
-	to, err := s.people.UserByEmail(ctx, email)
-	if err != nil {
-		if pier.ErrorCode(err) == pier.ENotFound {
-			return nil
-		}
+	to, err := share.Unshare(ctx, s.people, email)
+	if to == nil || err != nil {
 		return err
 	}
-	return s.st.deleteShare(ctx, id, to.ID)
+	return shareTable(s.st.db).Delete(ctx, id, to.ID)
 }
 
 // Shares lists who the notebook is shared with.
@@ -262,7 +251,7 @@ func (s *Service) Shares(ctx context.Context, who *auth.User, id string) ([]Shar
 	if _, err := s.Get(ctx, who, id); err != nil {
 		return nil, err
 	}
-	return s.st.shares(ctx, id)
+	return shareTable(s.st.db).List(ctx, id)
 }
 
 func (s *Service) owned(ctx context.Context, who *auth.User, id string) (*Notebook, error) {
