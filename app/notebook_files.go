@@ -4,8 +4,6 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"regexp"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -57,18 +55,4 @@ func (a *App) apiImportNotebook(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusCreated, toAPINotebook(n))
-}
-
-var unsafeFileChars = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
-
-func fileName(title string) string {
-	name := strings.Trim(unsafeFileChars.ReplaceAllString(title, "-"), "-.")
-	if name == "" {
-		return "notebook"
-	}
-	return name
-}
-
-func attach(c echo.Context, name string) {
-	c.Response().Header().Set(echo.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 }
