@@ -103,6 +103,12 @@ func TestRevisionPagesShowTheDiffAndRestoreInOneClick(t *testing.T) {
 	b := ta.browser(t)
 	b.signIn("analyze@example.com")
 	_, list := b.get("/notebooks/" + id + "/revisions")
+	// Three saves in a moment by one person read as one change...
+	if rows := list.Find(`[data-testid=revision]`); rows.Length() != 1 || !strings.Contains(rows.Text(), "3 saves since version 1") {
+		t.Fatalf("grouped revisions: %d rows, %q", rows.Length(), rows.Text())
+	}
+	// ...and every save is still there to open and restore.
+	_, list = b.get("/notebooks/" + id + "/revisions?every=1")
 	if n := list.Find(`[data-testid=revision]`).Length(); n != 3 {
 		t.Fatalf("%d revisions listed, want 3", n)
 	}

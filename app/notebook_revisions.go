@@ -22,8 +22,16 @@ func (a *App) revisionsPage(c echo.Context) error {
 	}
 	p := views.RevisionsPage{ID: n.ID, Title: n.Title, Current: n.Version, CanEdit: n.Role.CanEdit() && !n.Archived}
 	p.Restored, _ = strconv.Atoi(c.QueryParam("restored"))
-	for _, r := range revs {
-		p.Rows = append(p.Rows, views.RevisionRow{Version: r.Version, Author: r.Author, SavedAt: when(r.SavedAt), Title: r.Title, RestoredFrom: r.RestoredFrom})
+	sessions := notebook.Sessions(revs)
+	if p.Every = c.QueryParam("every") == "1"; p.Every {
+		sessions = sessions[:0]
+		for _, r := range revs {
+			sessions = append(sessions, notebook.Session{Revision: r, First: r.Version, Saves: 1})
+		}
+	}
+	for _, s := range sessions {
+		p.Rows = append(p.Rows, views.RevisionRow{Version: s.Version, First: s.First, Saves: s.Saves, Author: s.Author,
+			SavedAt: when(s.SavedAt), Title: s.Title, RestoredFrom: s.RestoredFrom})
 	}
 	return a.render(c, http.StatusOK, views.Revisions(p, a.viewer(c)))
 }
@@ -43,13 +51,17 @@ func (a *App) revisionDiffPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	from := v - 1 // a session's change is from the version before it began
+	if f, err := strconv.Atoi(c.QueryParam("from")); err == nil && f >= 0 && f < v {
+		from = f
+	}
 	older := &notebook.Revision{Title: r.Title, Doc: &notebook.Doc{}}
-	if v > 1 {
-		if older, err = a.nbs.Revision(ctx, who, n.ID, v-1); err != nil {
+	if from > 0 {
+		if older, err = a.nbs.Revision(ctx, who, n.ID, from); err != nil {
 			return err
 		}
 	}
-	p := views.RevisionDiffPage{ID: n.ID, Title: r.Title, Version: v, Previous: v - 1, Author: r.Author, SavedAt: when(r.SavedAt),
+	p := views.RevisionDiffPage{ID: n.ID, Title: r.Title, Version: v, Previous: from, Author: r.Author, SavedAt: when(r.SavedAt),
 		Current: n.Version, CanEdit: n.Role.CanEdit() && !n.Archived}
 	if older.Title != r.Title {
 		p.OldTitle = older.Title
