@@ -147,7 +147,9 @@ func TestBrowserAnalystWritesANotebook(t *testing.T) {
 	screenshot(t, ctx, "notebook-revisions")
 
 	// The first save gave the starter cell its SQL: the diff shows it added.
-	err = chromedp.Do(ctx, chromedp.Click(`[data-testid=revision][data-version="2"] a`), chromedp.WaitVisible(`[data-testid=diff-summary]`))
+	// The saves of this session read as one change; every save opens too.
+	err = chromedp.Do(ctx, chromedp.Click(`[data-testid=every-save]`), chromedp.WaitVisible(`[data-testid=revision][data-version="2"]`),
+		chromedp.Click(`[data-testid=revision][data-version="2"] a`), chromedp.WaitVisible(`[data-testid=diff-summary]`))
 	if err != nil {
 		t.Fatal(err)
 	}
