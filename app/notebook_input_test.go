@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -98,5 +99,38 @@ func TestRevisionPagesAnswerBadInputPlainly(t *testing.T) {
 	_, n := ta.call(t, auth.TierAnalyze, "GET", "/api/v1/notebooks/"+id, nil)
 	if n["version"].(float64) != 2 {
 		t.Fatalf("the refused restore saved a version: %v", n["version"])
+	}
+}
+
+// TestNotebookInputsShowAndEmptyRangesSaySo: the read view shows each
+// input's value; a cell that reads a date range with no dates is told to
+// pick them instead of answering no rows.
+func TestNotebookInputsShowAndEmptyRangesSaySo(t *testing.T) {
+	ta := newTestApp(t)
+	id, _ := ta.newNotebook(t, auth.TierAnalyze)
+	cell := sqlCellJSON("a", "orders", "select count(*) as n from act_orders where dt between $period_start and $period_end")
+	save := func(version int, period any) int {
+		status, saved := ta.call(t, auth.TierAnalyze, "PUT", "/api/v1/notebooks/"+id, map[string]any{"title": "Orders in a period", "version": version,
+			"cells": []cellJSON{cell}, "params": []map[string]any{{"name": "period", "type": "date_range", "label": "Period", "default": period}}})
+		if status != http.StatusOK {
+			t.Fatalf("save: %d %v", status, saved)
+		}
+		return int(saved["version"].(float64))
+	}
+	v := save(1, nil)
+	status, out := ta.call(t, auth.TierAnalyze, "POST", "/api/v1/notebooks/"+id+"/cells/a/run", nil)
+	if status != http.StatusBadRequest || !strings.Contains(fmt.Sprint(out["error"]), "period has no dates") {
+		t.Fatalf("a run with an empty range: %d %v", status, out)
+	}
+	save(v, []any{"2026-01-01", "2026-01-02"})
+	if status, out := ta.call(t, auth.TierAnalyze, "POST", "/api/v1/notebooks/"+id+"/cells/a/run", nil); status != http.StatusOK {
+		t.Fatalf("a run with a range: %d %v", status, out)
+	}
+	b := ta.browser(t)
+	b.signIn("analyze@example.com")
+	_, page := b.get("/notebooks/" + id)
+	inputs := page.Find(`[data-testid=read-inputs]`)
+	if !strings.Contains(inputs.Text(), "$period") || inputs.Find(`[data-testid=input-value]`).Text() != "2026-01-01 to 2026-01-02" {
+		t.Fatalf("the read view's inputs: %q", inputs.Text())
 	}
 }

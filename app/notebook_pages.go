@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"fmt"
 	"html"
 	"net/http"
 	"strings"
@@ -59,12 +60,37 @@ func (a *App) notebookPage(c echo.Context) error {
 	page := views.NotebookPage{ID: n.ID, Title: n.Title, Owner: n.Owner, Version: n.Version, Updated: when(n.UpdatedAt),
 		UpdatedBy: n.UpdatedBy, Folder: n.Folder, Tags: n.Tags, Role: string(n.Role), Archived: n.Archived,
 		CanEdit: n.Role.CanEdit() && !n.Archived}
+	for _, p := range n.Doc.Params {
+		page.Inputs = append(page.Inputs, views.InputView{Name: p.Name, Label: p.Label, Value: inputValue(p)})
+	}
 	for _, cell := range n.Doc.Cells {
 		cv := cellView(cell, results[cell.ID])
 		page.HasCharts = page.HasCharts || cv.Chart != ""
 		page.Cells = append(page.Cells, cv)
 	}
 	return a.render(c, http.StatusOK, views.Notebook(page, a.viewer(c)))
+}
+
+// inputValue is an input's value in words: a range as "from to to", a
+// list joined.
+func inputValue(p notebook.Param) string {
+	if r, ok := p.Default.([]any); ok && p.Type == "date_range" && len(r) == 2 {
+		return fmt.Sprintf("%v to %v", r[0], r[1])
+	}
+	switch x := p.Default.(type) {
+	case nil:
+		return "not set"
+	case []any:
+		parts := make([]string, len(x))
+		for i, p := range x {
+			parts[i] = fmt.Sprint(p)
+		}
+		if len(parts) == 0 {
+			return "none"
+		}
+		return strings.Join(parts, ", ")
+	}
+	return fmt.Sprint(p.Default)
 }
 
 func cellView(cell notebook.Cell, r *notebook.Result) views.CellView {

@@ -47,7 +47,34 @@ func (s *Service) PlanRun(ctx context.Context, who *auth.User, id, cellID string
 		return nil, err
 	}
 	req := query.Request{SQL: cell.Source, Params: params, LenientParams: true, Upstream: upstream(n.Doc.Cells[:at], cell.Source)}
+	if err := checkRanges(n.Doc.Params, params, req); err != nil {
+		return nil, err
+	}
 	return &Plan{Notebook: n, Cell: cell, Request: req}, nil
+}
+
+// checkRanges refuses to run SQL that reads a date range with no dates,
+// or one that ends before it starts: either would answer no rows, which
+// reads as "nothing happened" rather than "pick the dates".
+func checkRanges(params []Param, bound map[string]any, req query.Request) error {
+	sources := []string{req.SQL}
+	for _, u := range req.Upstream {
+		sources = append(sources, u.SQL)
+	}
+	all := strings.Join(sources, "\n")
+	for _, p := range params {
+		if p.Type != "date_range" || !strings.Contains(all, "$"+p.Name+"_start") && !strings.Contains(all, "$"+p.Name+"_end") {
+			continue
+		}
+		start, end := bound[p.Name+"_start"], bound[p.Name+"_end"]
+		if start == nil || end == nil || start == "" || end == "" {
+			return pier.Errorf(pier.EInvalid, "The date range %s has no dates, so the query would find nothing: pick its start and end under Inputs.", p.Name)
+		}
+		if fmt.Sprint(start) > fmt.Sprint(end) {
+			return pier.Errorf(pier.EInvalid, "The date range %s starts (%v) after it ends (%v).", p.Name, start, end)
+		}
+	}
+	return nil
 }
 
 // upstream returns the earlier SQL cells that src reads, directly or

@@ -3,6 +3,7 @@ package notebook
 import (
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/pier-analytics/pier"
@@ -71,5 +72,32 @@ func TestInputsBindTheirDefaultsOrTheSentValues(t *testing.T) {
 		if _, err := bindInputs(params, values); pier.ErrorCode(err) != pier.EInvalid {
 			t.Errorf("%s: %v, want invalid", name, err)
 		}
+	}
+}
+
+func TestAnEmptyOrBackwardDateRangeSaysSo(t *testing.T) {
+	params := []Param{{Name: "period", Type: "date_range"}, {Name: "other", Type: "date_range"}}
+	run := func(sql string, values map[string]any, upstream ...query.Upstream) error {
+		bound, err := bindInputs(params, values)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return checkRanges(params, bound, query.Request{SQL: sql, Upstream: upstream})
+	}
+	uses := "select * from t where dt between $period_start and $period_end"
+	if err := run(uses, nil); pier.ErrorCode(err) != pier.EInvalid || !strings.Contains(pier.ErrorMessage(err), "period has no dates") {
+		t.Errorf("an empty range: %v", err)
+	}
+	if err := run("select * from a", nil, query.Upstream{Name: "a", SQL: uses}); pier.ErrorCode(err) != pier.EInvalid {
+		t.Errorf("an empty range read by an earlier cell: %v", err)
+	}
+	if err := run(uses, map[string]any{"period": []any{"2026-02-01", "2026-01-01"}}); !strings.Contains(pier.ErrorMessage(err), "starts (2026-02-01) after it ends") {
+		t.Errorf("a backward range: %v", err)
+	}
+	if err := run(uses, map[string]any{"period": []any{"2026-01-01", "2026-01-31"}}); err != nil {
+		t.Errorf("a good range: %v", err)
+	}
+	if err := run("select 1", nil); err != nil {
+		t.Errorf("SQL that reads no range is not held up by an empty one: %v", err)
 	}
 }

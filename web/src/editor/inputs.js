@@ -44,7 +44,9 @@ export class Inputs {
         const both = () => set(start.value && end.value ? [start.value, end.value] : undefined);
         start.addEventListener("change", both);
         end.addEventListener("change", both);
-        return h("span", {}, start, " to ", end);
+        return h("span", {}, start, " to ", end,
+          h("span", { class: "hint muted small", testid: "range-hint" },
+            ` SQL reads it as $${p.name}_start and $${p.name}_end: WHERE dt BETWEEN $${p.name}_start AND $${p.name}_end`));
       }
       case "list":
         if (p.options?.length) {
