@@ -360,3 +360,67 @@ func TestBrowserInputsRunAllTextAndSharing(t *testing.T) {
 		t.Fatalf("saved: shares %v, input %v, %d cells", shares, param, len(nb["cells"].([]any)))
 	}
 }
+
+// TestBrowserTheEditorKnowsTheSchemaAndWhatIsStale: the schema browser
+// lists the tables with their columns, types and PII; autocomplete offers
+// the columns of the tables a statement names; changing a cell marks it
+// and the cells that read it stale until they run again.
+func TestBrowserTheEditorKnowsTheSchemaAndWhatIsStale(t *testing.T) {
+	ta := newTestApp(t)
+	id, _ := ta.newNotebook(t, auth.TierAnalyze,
+		sqlCellJSON("a", "paid", "select * from act_orders where status = 'paid'"),
+		sqlCellJSON("b", "per_day", "select dt, count(*) as n from paid group by dt"),
+		sqlCellJSON("c", "other", "select 1 as one"))
+	ctx := newChrome(t)
+	signInBrowser(t, ctx, ta.srv.URL, "analyze@example.com")
+	err := chromedp.Do(ctx, chromedp.Navigate(ta.srv.URL+"/notebooks/"+id+"/edit"), chromedp.WaitVisible(cellSel(2)+` .cm-content`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	members := `[data-testid=schema] [data-table=obj_members]`
+	err = chromedp.Do(ctx, chromedp.Click(members+` summary`, chromedp.NodeVisible), chromedp.WaitVisible(members+` li`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := text(t, ctx, members); !strings.Contains(got, "email") || !strings.Contains(got, "VARCHAR") || !strings.Contains(got, "PII") {
+		t.Fatalf("the schema browser shows obj_members as %q", got)
+	}
+	for i := range 3 {
+		if err := chromedp.Do(ctx, chromedp.Click(cellSel(i)+` [data-testid=run-cell]`), chromedp.WaitVisible(cellSel(i)+` [data-testid=result]`)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := count(t, ctx, `[data-testid=stale]:not([hidden])`); n != 0 {
+		t.Fatalf("%d cells stale after running them all", n)
+	}
+	err = chromedp.Do(ctx, chromedp.Click(cellSel(0)+` .cm-content`), chromedp.KeyEvent(kb.End),
+		chromedp.SendKeys(cellSel(0)+` .cm-content`, " and tot"),
+		waitFor(`[...document.querySelectorAll('.cm-tooltip-autocomplete li')].some(li => li.textContent.startsWith('total'))`))
+	if err != nil {
+		t.Fatalf("autocomplete did not offer act_orders' column total: %v", err)
+	}
+	screenshot(t, ctx, "notebook-columns")
+	err = chromedp.Do(ctx, chromedp.KeyEvent(kb.Escape), waitFor(`!document.querySelector('`+cellSel(1)+` [data-testid=stale]').hidden`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, b := text(t, ctx, cellSel(0)+` [data-testid=stale]`), text(t, ctx, cellSel(1)+` [data-testid=stale]`); !strings.Contains(a, "SQL changed") || !strings.Contains(b, "paid changed") {
+		t.Fatalf("stale marks: %q and %q", a, b)
+	}
+	if n := count(t, ctx, cellSel(2)+` [data-testid=stale]:not([hidden])`); n != 0 {
+		t.Fatal("a cell that reads nothing changed is marked stale")
+	}
+	screenshot(t, ctx, "notebook-stale")
+	err = chromedp.Do(ctx, chromedp.SendKeys(cellSel(0)+` .cm-content`, "al > 0"), chromedp.Click(cellSel(0)+` [data-testid=run-cell]`),
+		waitFor(`document.querySelector('`+cellSel(0)+` [data-testid=stale]').hidden`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, ctx, cellSel(1)+` [data-testid=stale]:not([hidden])`); n != 1 {
+		t.Fatal("the cell reading a changed cell is no longer stale though it has not run again")
+	}
+	err = chromedp.Do(ctx, chromedp.Click(cellSel(1)+` [data-testid=run-cell]`), waitFor(`document.querySelector('`+cellSel(1)+` [data-testid=stale]').hidden`))
+	if err != nil {
+		t.Fatalf("running the reader again leaves it stale: %v", err)
+	}
+}

@@ -39,6 +39,7 @@ export class CellView {
       onRun: () => this.runOrPreview(),
       onRunAdvance: () => (this.runOrPreview(), editor.focusAfter(this)),
       onBlur: () => cell.kind === "markdown" && this.preview(),
+      onFocus: () => cell.kind === "sql" && (editor.lastSQL = this),
     });
     if (cell.kind === "sql" && !this.shown) this.showKept(editor.results[cell.id]);
     return this.code;
@@ -52,12 +53,13 @@ export class CellView {
         this.editor.changed();
       } });
     this.runButton = h("button", { type: "button", class: "primary small", testid: "run-cell", title: "Run (Ctrl/⌘-Enter)", onclick: () => this.run() }, "▶ Run");
+    this.staleBadge = h("span", { class: "badge stale", testid: "stale", hidden: true });
     const downstream = h("button", { type: "button", class: "small", testid: "run-downstream", title: "Run this cell and every later cell that reads it",
       onclick: () => this.editor.runDownstream(this) }, "Run downstream");
     this.output = new Output(this.editor, this.cell);
     this.chart = new ChartPicker(this.editor, this.cell, this.output);
     const dataset = new DatasetForm(this.editor, this.cell);
-    this.el.append(h("div", { class: "cell-bar" }, name, this.runButton, downstream, dataset.button, this.moveButtons()), dataset.el,
+    this.el.append(h("div", { class: "cell-bar" }, name, this.runButton, downstream, this.staleBadge, dataset.button, this.moveButtons()), dataset.el,
       this.body, this.chart.el, this.output.el);
   }
 
@@ -75,6 +77,15 @@ export class CellView {
       b("↑", "Move up", "move-up", () => this.editor.move(this, -1)),
       b("↓", "Move down", "move-down", () => this.editor.move(this, 1)),
       b("✕", "Delete cell", "delete-cell", () => this.editor.remove(this)));
+  }
+
+  // markStale says the result below no longer matches the SQL: why is
+  // "changed", or the name of the changed cell this one reads.
+  markStale(why) {
+    if (!this.staleBadge) return;
+    this.el.classList.toggle("stale", !!why);
+    this.staleBadge.hidden = !why;
+    this.staleBadge.textContent = why === "changed" ? "Stale: the SQL changed since this ran" : why ? `Stale: ${why} changed since this ran` : "";
   }
 
   showKept(kept) {
@@ -110,11 +121,13 @@ export class CellView {
     this.shown = true;
     this.code?.clearError();
     const stop = this.output.running(performance.now(), () => ctl.abort());
+    const source = this.cell.source, seen = this.editor.seen(this.cell); // as saved, and so as it runs
     try {
       const page = await api("POST", `${this.output.base()}/run?limit=${PAGE}`, {}, { signal: ctl.signal });
       this.output.sort = null;
       this.output.result(page, this.editor.me, new Date().toISOString());
       this.editor.learn(this.cell.name, page.columns);
+      this.editor.ran(this.cell, source, seen);
       this.chart.render();
       return true;
     } catch (err) {

@@ -10,11 +10,37 @@ import { lintGutter, setDiagnostics } from "@codemirror/lint";
 import { searchKeymap, highlightSelectionMatches } from "@codemirror/search";
 
 // DuckDB's SQL is close to PostgreSQL's, which is the nearest dialect
-// CodeMirror knows.
-const language = (schema) => sql({ dialect: PostgreSQL, schema, upperCaseKeywords: false });
+// CodeMirror knows. schema maps each table (and earlier cell) to its
+// columns; CodeMirror completes "table." with them, and columnsInScope
+// offers the columns of the tables the statement names as bare words.
+const language = (schema) => {
+  const names = Object.fromEntries(Object.entries(schema).map(([t, cols]) => [t, cols.map((c) => c.name ?? c)]));
+  const support = sql({ dialect: PostgreSQL, schema: names, upperCaseKeywords: false });
+  return [support, support.language.data.of({ autocomplete: columnsInScope(schema) })];
+};
+
+const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+function columnsInScope(schema) {
+  return (ctx) => {
+    const word = ctx.matchBefore(/\w*/);
+    if (!word || (word.from === word.to && !ctx.explicit)) return null;
+    if (ctx.state.sliceDoc(word.from - 1, word.from) === ".") return null; // "table." is CodeMirror's
+    const text = ctx.state.doc.toString();
+    const options = [];
+    for (const [table, cols] of Object.entries(schema)) {
+      if (!new RegExp(`\\b${escape(table)}\\b`, "i").test(text)) continue;
+      for (const c of cols) {
+        const name = c.name ?? c;
+        options.push({ label: name, type: "property", detail: [table, c.type, c.pii ? "PII" : ""].filter(Boolean).join(" · "), boost: 2 });
+      }
+    }
+    return options.length ? { from: word.from, options, validFor: /^\w*$/ } : null;
+  };
+}
 
 export class CellEditor {
-  constructor(parent, { doc, kind, schema, onChange, onRun, onRunAdvance, onBlur }) {
+  constructor(parent, { doc, kind, schema, onChange, onRun, onRunAdvance, onBlur, onFocus }) {
     this.lang = new Compartment();
     const runKeys = [
       { key: "Mod-Enter", run: () => (onRun(), true), preventDefault: true },
@@ -35,6 +61,7 @@ export class CellEditor {
           EditorView.updateListener.of((u) => {
             if (u.docChanged) onChange(u.state.doc.toString());
             if (u.focusChanged && !u.view.hasFocus && onBlur) onBlur();
+            if (u.focusChanged && u.view.hasFocus && onFocus) onFocus();
           }),
           EditorView.contentAttributes.of({ "aria-label": kind === "sql" ? "SQL" : "Markdown" }),
         ],
@@ -48,6 +75,12 @@ export class CellEditor {
   }
 
   focus() {
+    this.view.focus();
+  }
+
+  // insert puts text where the cursor is, as if typed.
+  insert(text) {
+    this.view.dispatch(this.view.state.replaceSelection(text));
     this.view.focus();
   }
 

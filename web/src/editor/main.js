@@ -6,6 +6,8 @@ import { CellView } from "./cell.js";
 import { Saver } from "./save.js";
 import { Inputs } from "./inputs.js";
 import { Sharing } from "./share.js";
+import { staleCells, snapshot } from "./stale.js";
+import { SchemaPanel } from "./schema.js";
 
 class NotebookEditor {
   constructor(root, data) {
@@ -24,10 +26,13 @@ class NotebookEditor {
       }
     }, { rootMargin: "1200px 0px" });
     this.columns = {}; // cell name -> columns of its last result
+    this.lastRun = {}; // cell id -> {source, at} of its last run
     for (const c of this.nb.cells) {
-      const page = this.results[c.id]?.page;
-      if (c.kind === "sql" && page) this.columns[c.name] = page.columns.map((col) => col.name);
+      const kept = this.results[c.id];
+      if (c.kind === "sql" && kept?.page) this.columns[c.name] = kept.page.columns;
+      if (c.kind === "sql" && kept?.source !== undefined) this.lastRun[c.id] = { source: kept.source, at: Date.parse(kept.ran_at) || 0 };
     }
+    this.schemaPanel = new SchemaPanel(this);
     this.saver = new Saver(this);
     this.inputs = new Inputs(this);
     this.sharing = data.can_share ? new Sharing(this) : null;
@@ -57,7 +62,10 @@ class NotebookEditor {
         h("a", { href: base + "/revisions", testid: "revisions" }, "Revisions"),
         h("a", { href: `/api/v1/notebooks/${this.nb.id}/export?format=sql` }, "Download .sql")));
     this.inputs.render();
-    fill(this.root, head, this.saver.banner, this.inputs.el, this.sharing?.el, this.list);
+    fill(this.root, head, this.saver.banner, this.inputs.el, this.sharing?.el,
+      h("div", { class: "nb-body" }, this.list, this.schemaPanel.el));
+    this.schemaPanel.render();
+    this.markStale();
     this.layout();
   }
 
@@ -74,6 +82,24 @@ class NotebookEditor {
 
   changed() {
     this.saver.schedule();
+    this.markStale();
+  }
+
+  // markStale marks the cells whose results no longer match their SQL.
+  markStale() {
+    const stale = staleCells(this.nb.cells, this.lastRun);
+    for (const v of this.views) v.markStale?.(stale.get(v.cell.id));
+  }
+
+  // ran notes the SQL a cell's result came from.
+  ran(cell, source, seen) {
+    this.lastRun[cell.id] = { source, at: Date.now(), seen };
+    this.markStale();
+  }
+
+  // seen is what a run of the cell reads of the cells before it.
+  seen(cell) {
+    return snapshot(this.nb.cells, cell);
   }
 
   add(kind, index) {
@@ -128,18 +154,25 @@ class NotebookEditor {
   }
 
   // schema is what autocomplete offers: the lake tables the user may read
-  // and the earlier cells' results by name.
+  // and the earlier cells' results by name, each with its columns.
   schema() {
     const s = {};
-    for (const t of this.tables) s[t.name] = (t.columns ?? []).map((c) => c.name);
+    for (const t of this.tables) s[t.name] = t.columns ?? [];
     for (const [name, cols] of Object.entries(this.columns)) s[name] = cols;
     return s;
   }
 
   learn(name, columns) {
-    this.columns[name] = (columns ?? []).map((c) => c.name);
+    this.columns[name] = columns ?? [];
     const schema = this.schema();
     for (const v of this.views) v.code?.setSchema(schema);
+    this.schemaPanel.render();
+  }
+
+  // insert puts text at the cursor of the SQL cell last edited.
+  insert(text) {
+    const view = this.lastSQL && this.views.includes(this.lastSQL) ? this.lastSQL : this.views.find((v) => v.cell.kind === "sql");
+    view?.materialize().insert(text);
   }
 
   // markError marks an error's line and column in the cell it is in (an
