@@ -286,3 +286,41 @@ func TestBrowserEditorsRearrangeTiles(t *testing.T) {
 		t.Fatalf("the tile is %v", first)
 	}
 }
+
+// TestBrowserASQLTilePicksItsChart: an analyst turns a SQL tile from bars
+// into lines across days, one per status, with the same picker the
+// explorer has; the choice is saved and drawn.
+func TestBrowserASQLTilePicksItsChart(t *testing.T) {
+	ta := newTestApp(t)
+	sqlTile := map[string]any{"id": "rev", "title": "Revenue", "type": "bar", "chart": map[string]any{},
+		"sql": "select dt, status, sum(total) as revenue from act_orders group by all order by dt"}
+	id := ta.newDashboard(t, auth.TierAnalyze, sqlTile)
+	ctx := newChrome(t)
+	signInBrowser(t, ctx, ta.srv.URL, "analyze@example.com")
+	err := chromedp.Do(ctx, chromedp.Navigate(ta.srv.URL+"/dashboards/"+id), waitFor(tilesReady),
+		chromedp.Click(`[data-testid=edit-dashboard]`), chromedp.Click(`[data-tile=rev] [data-testid=chart-tile]`, chromedp.NodeVisible),
+		chromedp.SetValue(`[data-testid=tile-chart-type]`, "line"),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-testid=tile-chart-type]').dispatchEvent(new Event('change'))`),
+		waitFor(`document.querySelector('[data-testid=layout-status]').textContent === 'Saved'`),
+		chromedp.SetValue(`[data-testid=tile-chart-x]`, "dt"),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-testid=tile-chart-x]').dispatchEvent(new Event('change'))`),
+		waitFor(`document.querySelector('[data-testid=layout-status]').textContent === 'Saved'`),
+		chromedp.SetValue(`[data-testid=tile-chart-series]`, "status"),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-testid=tile-chart-series]').dispatchEvent(new Event('change'))`),
+		waitFor(`document.querySelector('[data-testid=layout-status]').textContent === 'Saved'`), waitFor(tilesReady))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, d := ta.call(t, auth.TierAnalyze, "GET", "/api/v1/dashboards/"+id, nil)
+	tile := d["tiles"].([]any)[0].(map[string]any)
+	chart := tile["chart"].(map[string]any)
+	if tile["type"] != "line" || chart["x"] != "dt" || chart["series"] != "status" {
+		t.Fatalf("saved tile: %v", tile)
+	}
+	screenshot(t, ctx, "sql-tile-chart")
+	err = chromedp.Do(ctx, waitFor(`(() => { const c = echarts.getInstanceByDom(document.querySelector('[data-tile=rev] .tile-body'));
+		return c && c.getOption().series.length === 5 && c.getOption().series[0].type === 'line'; })()`))
+	if err != nil {
+		t.Fatalf("the tile does not draw a line per status: %v", err)
+	}
+}

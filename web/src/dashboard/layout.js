@@ -4,6 +4,7 @@
 // is overwritten and the page says so.
 import { api } from "../api.js";
 import { h } from "../dom.js";
+import { chartForm } from "./chartform.js";
 
 const COLUMNS = 12;
 
@@ -44,7 +45,9 @@ export class LayoutEditor {
     const tile = section.dataset.tile;
     const remove = h("button", { type: "button", class: "small quiet", testid: "remove-tile", "aria-label": "Remove this tile", onclick: () => this.remove(section) }, "Remove");
     const rename = h("button", { type: "button", class: "small quiet", testid: "rename-tile", "aria-label": "Rename this tile", onclick: () => this.rename(section) }, "Rename");
-    section.querySelector(".tile-head").append(h("span", { class: "tile-tools" }, rename, remove));
+    const t = this.doc.tiles.find((x) => x.id === tile);
+    const chart = t?.sql ? h("button", { type: "button", class: "small quiet", testid: "chart-tile", "aria-label": "Choose how this tile draws", onclick: () => this.pickChart(section, t) }, "Chart") : null;
+    section.querySelector(".tile-head").append(h("span", { class: "tile-tools" }, chart, rename, remove));
     const handle = h("span", { class: "resize", title: "Drag to resize", testid: "resize-tile" });
     section.append(handle);
     section.querySelector(".tile-head").addEventListener("pointerdown", (e) => this.drag(e, section, tile, "move"));
@@ -130,6 +133,24 @@ export class LayoutEditor {
     input.addEventListener("blur", () => finish(true));
     title.replaceWith(input);
     input.focus();
+  }
+
+  // pickChart opens the chart picker of a SQL tile: type, x, y and series
+  // over the columns of its result, saved and drawn at each change.
+  pickChart(section, tile) {
+    const open = section.querySelector(".tile-chart-form");
+    if (open) return open.remove();
+    const form = () => {
+      const f = chartForm(tile, section.columns ?? [], async (next) => {
+        Object.assign(tile, next);
+        section.dataset.type = tile.type;
+        f.replaceWith(form());
+        await this.save();
+        section.dispatchEvent(new Event("tile:reload", { bubbles: true }));
+      });
+      return f;
+    };
+    section.querySelector(".tile-head").after(form());
   }
 
   async remove(section) {

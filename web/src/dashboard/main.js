@@ -20,6 +20,7 @@ async function load(section) {
   section.dataset.state = "loading";
   try {
     const tv = await api("GET", tileURL(section.dataset.tile));
+    section.columns = tv.columns; // for the chart picker of SQL tiles
     await showTileView(body, tv, { onPick: (picks) => crossFilter(section.dataset.tile, picks), timeColumn: section.dataset.time });
     section.dataset.state = "ready";
   } catch (err) {
@@ -47,6 +48,8 @@ const seen = new IntersectionObserver((entries) => {
     }
   }
 }, { rootMargin: "200px" });
+// A tile whose chart changed draws again.
+grid.addEventListener("tile:reload", (e) => load(e.target));
 for (const s of grid.querySelectorAll("[data-tile]")) {
   if (s.dataset.type !== "markdown") seen.observe(s);
 }
