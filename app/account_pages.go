@@ -25,7 +25,7 @@ func (a *App) renderAccount(c echo.Context, status int, p views.AccountPage) err
 			return err
 		}
 		for _, t := range tokens {
-			p.Tokens = append(p.Tokens, views.TokenRow{ID: t.ID, Name: t.Name, Created: when(t.Created), LastUsed: when(t.LastUsed)})
+			p.Tokens = append(p.Tokens, views.TokenRow{ID: t.ID, Name: t.Name, Created: a.when(t.Created), LastUsed: a.when(t.LastUsed)})
 		}
 	}
 	return a.render(c, status, views.Account(a.viewer(c), p))

@@ -43,6 +43,7 @@ type App struct {
 	tickets    *ticket.Service
 	outbox     *webhook.Outbox
 	metrics    *metrics
+	zone       *reportZone
 	echo       *echo.Echo
 }
 
@@ -59,7 +60,8 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{cfg: cfg, log: log, db: db, users: auth.NewStore(db), throttle: auth.NewThrottle(), addrs: auth.NewAddressThrottle(), props: query.NewPropStore(db)}
+	a := &App{cfg: cfg, log: log, db: db, users: auth.NewStore(db), throttle: auth.NewThrottle(), addrs: auth.NewAddressThrottle(), props: query.NewPropStore(db),
+		zone: &reportZone{db: db}}
 	if err := a.build(ctx); err != nil {
 		a.Close()
 		return nil, err

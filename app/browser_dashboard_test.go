@@ -297,17 +297,17 @@ func TestBrowserASQLTilePicksItsChart(t *testing.T) {
 	id := ta.newDashboard(t, auth.TierAnalyze, sqlTile)
 	ctx := newChrome(t)
 	signInBrowser(t, ctx, ta.srv.URL, "analyze@example.com")
+	saved := func(n int) chromedp.Action[chromedp.Void] {
+		return waitFor(fmt.Sprintf(`document.querySelector('[data-testid=layout-status]').dataset.saves === '%d'`, n))
+	}
+	pick := func(sel, value string) chromedp.Action[chromedp.Void] {
+		return chromedp.Steps(chromedp.WaitVisible(sel), chromedp.SetValue(sel, value)) // which fires change
+	}
 	err := chromedp.Do(ctx, chromedp.Navigate(ta.srv.URL+"/dashboards/"+id), waitFor(tilesReady),
 		chromedp.Click(`[data-testid=edit-dashboard]`), chromedp.Click(`[data-tile=rev] [data-testid=chart-tile]`, chromedp.NodeVisible),
-		chromedp.SetValue(`[data-testid=tile-chart-type]`, "line"),
-		chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-testid=tile-chart-type]').dispatchEvent(new Event('change'))`),
-		waitFor(`document.querySelector('[data-testid=layout-status]').textContent === 'Saved'`),
-		chromedp.SetValue(`[data-testid=tile-chart-x]`, "dt"),
-		chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-testid=tile-chart-x]').dispatchEvent(new Event('change'))`),
-		waitFor(`document.querySelector('[data-testid=layout-status]').textContent === 'Saved'`),
-		chromedp.SetValue(`[data-testid=tile-chart-series]`, "status"),
-		chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-testid=tile-chart-series]').dispatchEvent(new Event('change'))`),
-		waitFor(`document.querySelector('[data-testid=layout-status]').textContent === 'Saved'`), waitFor(tilesReady))
+		pick(`[data-testid=tile-chart-type]`, "line"), saved(1),
+		pick(`[data-testid=tile-chart-x]`, "dt"), saved(2),
+		pick(`[data-testid=tile-chart-series]`, "status"), saved(3), waitFor(tilesReady))
 	if err != nil {
 		t.Fatal(err)
 	}

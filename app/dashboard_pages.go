@@ -30,14 +30,14 @@ func (a *App) dashboardsPage(c echo.Context) error {
 		CanExplore: a.enforcer.Authorize(who, auth.ObjDataset, auth.ActRead) == nil,
 	}
 	for _, s := range list {
-		page.Rows = append(page.Rows, dashboardRow(s))
+		page.Rows = append(page.Rows, a.dashboardRow(s))
 	}
 	return a.render(c, http.StatusOK, views.Dashboards(page, a.viewer(c)))
 }
 
-func dashboardRow(s dashboard.Summary) views.DashboardRow {
+func (a *App) dashboardRow(s dashboard.Summary) views.DashboardRow {
 	return views.DashboardRow{ID: s.ID, Title: s.Title, Description: s.Description, Owner: s.Owner, Role: string(s.Role),
-		Updated: when(s.UpdatedAt), Certified: s.Certified, Published: s.Published, Tiles: s.Tiles, Views: s.Views, Locked: s.Locked}
+		Updated: a.when(s.UpdatedAt), Certified: s.Certified, Published: s.Published, Tiles: s.Tiles, Views: s.Views, Locked: s.Locked}
 }
 
 func (a *App) createDashboardForm(c echo.Context) error {
@@ -133,7 +133,7 @@ func (a *App) dashboardPage(c echo.Context) error {
 	}
 	may := a.dashboards.Rights(who, d)
 	page := views.DashboardPage{ID: d.ID, Title: d.Title, Description: d.Description, Owner: d.Owner, UpdatedBy: d.UpdatedBy,
-		Updated: when(d.UpdatedAt), Certified: d.Certified, Published: d.Published, Views: d.Views, Role: string(d.Role), Pinned: pinned,
+		Updated: a.when(d.UpdatedAt), Certified: d.Certified, Published: d.Published, Views: d.Views, Role: string(d.Role), Pinned: pinned,
 		CanEdit: may.Edit, CanShare: may.Share, Version: d.Version, Grain: v.Grain, CanDuplicate: may.Duplicate,
 		CanPublish: may.Publish, NoPublish: may.NoPublish, CanCertify: may.Certify, CanWriteSQL: may.WriteSQL,
 		DataAsOf: a.dataAsOf(d.Tables), ViewQuery: v.Query().Encode()}
@@ -146,7 +146,7 @@ func (a *App) dashboardPage(c echo.Context) error {
 		page.Grain = d.SavedGrain()
 	}
 	if d.LastRefreshError != "" { // the service leaves it only for those who mend it
-		page.RefreshProblem = fmt.Sprintf("The scheduled refresh at %s failed: %s", when(d.LastRefreshAt), d.LastRefreshError)
+		page.RefreshProblem = fmt.Sprintf("The scheduled refresh at %s failed: %s", a.when(d.LastRefreshAt), d.LastRefreshError)
 	}
 	sources, err := a.dashboards.Sources(ctx, d)
 	if err != nil {

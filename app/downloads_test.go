@@ -13,10 +13,10 @@ import (
 // title can leave the download folder or break the header.
 func TestDownloadsKeepTheirTitles(t *testing.T) {
 	for title, want := range map[string]string{
-		"매출 보고서 2026.csv":     "매출 보고서 2026.csv",
+		"매출 보고서 2026.csv":        "매출 보고서 2026.csv",
 		"Revenue by status.xlsx": "Revenue by status.xlsx",
 		`../../etc/"passwd".csv`: `etc-passwd-.csv`,
-		"Q1/Q2: 주문.sql":         "Q1-Q2- 주문.sql",
+		"Q1/Q2: 주문.sql":          "Q1-Q2- 주문.sql",
 	} {
 		rec := httptest.NewRecorder()
 		attach(echo.New().NewContext(httptest.NewRequest("GET", "/", nil), rec), title)

@@ -197,4 +197,3 @@ func (a *App) apiForkNotebook(c echo.Context) error {
 	}
 	return c.JSON(http.StatusCreated, toAPINotebook(n))
 }
-

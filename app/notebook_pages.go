@@ -6,7 +6,6 @@ import (
 	"html"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/microcosm-cc/bluemonday"
@@ -39,7 +38,7 @@ func (a *App) notebooksPage(c echo.Context) error {
 		CanCreate: a.enforcer.Authorize(who, auth.ObjNotebook, auth.ActCreate) == nil}
 	for _, s := range list {
 		page.Rows = append(page.Rows, views.NotebookRow{ID: s.ID, Title: s.Title, Owner: s.Owner, Folder: s.Folder, Tags: s.Tags,
-			Updated: when(s.UpdatedAt), LastRun: when(s.LastRunAt), Role: string(s.Role)})
+			Updated: a.when(s.UpdatedAt), LastRun: a.when(s.LastRunAt), Role: string(s.Role)})
 	}
 	return a.render(c, http.StatusOK, views.Notebooks(page, a.viewer(c)))
 }
@@ -57,14 +56,14 @@ func (a *App) notebookPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page := views.NotebookPage{ID: n.ID, Title: n.Title, Owner: n.Owner, Version: n.Version, Updated: when(n.UpdatedAt),
+	page := views.NotebookPage{ID: n.ID, Title: n.Title, Owner: n.Owner, Version: n.Version, Updated: a.when(n.UpdatedAt),
 		UpdatedBy: n.UpdatedBy, Folder: n.Folder, Tags: n.Tags, Role: string(n.Role), Archived: n.Archived,
 		CanEdit: n.Role.CanEdit() && !n.Archived}
 	for _, p := range n.Doc.Params {
 		page.Inputs = append(page.Inputs, views.InputView{Name: p.Name, Label: p.Label, Value: inputValue(p)})
 	}
 	for _, cell := range n.Doc.Cells {
-		cv := cellView(cell, results[cell.ID])
+		cv := a.cellView(cell, results[cell.ID])
 		page.HasCharts = page.HasCharts || cv.Chart != ""
 		page.Cells = append(page.Cells, cv)
 	}
@@ -93,7 +92,7 @@ func inputValue(p notebook.Param) string {
 	return fmt.Sprint(p.Default)
 }
 
-func cellView(cell notebook.Cell, r *notebook.Result) views.CellView {
+func (a *App) cellView(cell notebook.Cell, r *notebook.Result) views.CellView {
 	v := views.CellView{ID: cell.ID, Kind: string(cell.Kind), Name: cell.Name, Source: cell.Source}
 	if cell.Kind == notebook.Markdown {
 		v.Markdown = renderMarkdown(cell.Source)
@@ -102,7 +101,7 @@ func cellView(cell notebook.Cell, r *notebook.Result) views.CellView {
 	if r == nil {
 		return v
 	}
-	v.RanBy, v.RanAt = r.RanBy, when(r.RanAt)
+	v.RanBy, v.RanAt = r.RanBy, a.when(r.RanAt)
 	switch {
 	case r.Hidden:
 		v.Hidden = pier.ErrorMessage(notebook.ErrHiddenResult)
@@ -157,12 +156,4 @@ func (a *App) archiveNotebookForm(c echo.Context) error {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/notebooks/"+c.Param("id"))
-}
-
-// when shows a time to people; zero is "never".
-func when(t time.Time) string {
-	if t.IsZero() {
-		return "never"
-	}
-	return t.Local().Format("2006-01-02 15:04")
 }

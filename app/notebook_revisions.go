@@ -31,7 +31,7 @@ func (a *App) revisionsPage(c echo.Context) error {
 	}
 	for _, s := range sessions {
 		p.Rows = append(p.Rows, views.RevisionRow{Version: s.Version, First: s.First, Saves: s.Saves, Author: s.Author,
-			SavedAt: when(s.SavedAt), Title: s.Title, RestoredFrom: s.RestoredFrom})
+			SavedAt: a.when(s.SavedAt), Title: s.Title, RestoredFrom: s.RestoredFrom})
 	}
 	return a.render(c, http.StatusOK, views.Revisions(p, a.viewer(c)))
 }
@@ -61,7 +61,7 @@ func (a *App) revisionDiffPage(c echo.Context) error {
 			return err
 		}
 	}
-	p := views.RevisionDiffPage{ID: n.ID, Title: r.Title, Version: v, Previous: from, Author: r.Author, SavedAt: when(r.SavedAt),
+	p := views.RevisionDiffPage{ID: n.ID, Title: r.Title, Version: v, Previous: from, Author: r.Author, SavedAt: a.when(r.SavedAt),
 		Current: n.Version, CanEdit: n.Role.CanEdit() && !n.Archived}
 	if older.Title != r.Title {
 		p.OldTitle = older.Title

@@ -21,7 +21,7 @@ func (a *App) noticesPage(c echo.Context) error {
 	}
 	rows := make([]views.NoticeRow, len(list))
 	for i, n := range list {
-		rows[i] = views.NoticeRow{Ticket: n.TicketID, Title: n.Title, Actor: n.Actor, What: n.What, When: when(n.At), Unread: !n.Read}
+		rows[i] = views.NoticeRow{Ticket: n.TicketID, Title: n.Title, Actor: n.Actor, What: n.What, When: a.when(n.At), Unread: !n.Read}
 	}
 	if err := a.tickets.MarkRead(ctx, who, 0); err != nil {
 		return err

@@ -153,7 +153,8 @@ func (a *App) webhookPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page := views.WebhookPage{URL: cfg.URL, AllowPrivate: cfg.AllowPrivate}
+	_, zone := a.zone.get()
+	page := views.WebhookPage{URL: cfg.URL, AllowPrivate: cfg.AllowPrivate, Zone: zone, ServerZone: serverZoneName()}
 	if err := a.fillSettingsPage(ctx, &page); err != nil {
 		return err
 	}
@@ -166,13 +167,39 @@ func (a *App) fillSettingsPage(ctx context.Context, page *views.WebhookPage) err
 		return err
 	}
 	for _, d := range recent {
-		page.Deliveries = append(page.Deliveries, views.DeliveryRow{When: when(d.CreatedAt), Text: d.Text, State: d.State(), Attempts: d.Attempts, Error: d.LastError})
+		page.Deliveries = append(page.Deliveries, views.DeliveryRow{When: a.when(d.CreatedAt), Text: d.Text, State: d.State(), Attempts: d.Attempts, Error: d.LastError})
 	}
 	log, err := a.users.AuditLog(ctx, 100)
 	for _, e := range log {
-		page.Audit = append(page.Audit, views.AuditRow{When: when(e.At), Actor: e.Actor, Action: e.Action, Subject: e.Subject, Detail: e.Detail, TicketID: e.TicketID})
+		page.Audit = append(page.Audit, views.AuditRow{When: a.when(e.At), Actor: e.Actor, Action: e.Action, Subject: e.Subject, Detail: e.Detail, TicketID: e.TicketID})
 	}
 	return err
+}
+
+// zoneForm sets the report time zone (admins).
+func (a *App) zoneForm(c echo.Context) error {
+	if err := a.zone.set(c.Request().Context(), c.FormValue("timezone")); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/settings/webhook")
+}
+
+func (a *App) apiGetZone(c echo.Context) error {
+	_, name := a.zone.get()
+	return c.JSON(http.StatusOK, map[string]string{"timezone": name, "effective": a.zoneName()})
+}
+
+func (a *App) apiSetZone(c echo.Context) error {
+	var body struct {
+		Timezone string `json:"timezone"`
+	}
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	if err := a.zone.set(c.Request().Context(), body.Timezone); err != nil {
+		return err
+	}
+	return a.apiGetZone(c)
 }
 
 func (a *App) webhookForm(c echo.Context) error {

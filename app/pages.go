@@ -160,10 +160,10 @@ func homeBoards(all []dashboard.Summary) (pinned, recent, rest []dashboard.Summa
 	return pinned, recent, rest
 }
 
-func dashboardRows(list []dashboard.Summary) []views.DashboardRow {
+func (a *App) dashboardRows(list []dashboard.Summary) []views.DashboardRow {
 	out := make([]views.DashboardRow, len(list))
 	for i, s := range list {
-		out[i] = dashboardRow(s)
+		out[i] = a.dashboardRow(s)
 	}
 	return out
 }
@@ -181,8 +181,8 @@ func (a *App) renderHome(c echo.Context, status int, box views.SQLBox) error {
 	}
 	owns := slices.ContainsFunc(boards, func(s dashboard.Summary) bool { return s.Role == dashboard.RoleOwner })
 	pinned, recent, rest := homeBoards(boards)
-	p.Pinned, p.Recent = dashboardRows(pinned), dashboardRows(recent)
-	p.Dashboards = dashboardRows(rest[:min(len(rest), homeDashboards)])
+	p.Pinned, p.Recent = a.dashboardRows(pinned), a.dashboardRows(recent)
+	p.Dashboards = a.dashboardRows(rest[:min(len(rest), homeDashboards)])
 	p.MoreBoards = len(rest) > homeDashboards
 	if p.ShowNotebooks {
 		mine, err := a.nbs.List(ctx, u, notebook.Filter{Owner: u.Email})
@@ -190,7 +190,7 @@ func (a *App) renderHome(c echo.Context, status int, box views.SQLBox) error {
 			return err
 		}
 		for _, n := range mine[:min(len(mine), 5)] {
-			p.Notebooks = append(p.Notebooks, views.NotebookLink{ID: n.ID, Title: n.Title, Updated: when(n.UpdatedAt)})
+			p.Notebooks = append(p.Notebooks, views.NotebookLink{ID: n.ID, Title: n.Title, Updated: a.when(n.UpdatedAt)})
 		}
 		owns = owns || len(mine) > 0
 	}

@@ -35,7 +35,7 @@ func (a *App) renderPeople(c echo.Context, status int, p views.PeoplePage) error
 	}
 	for _, u := range people {
 		p.People = append(p.People, views.PersonRow{ID: u.ID, Email: u.Email, Name: u.Name, Tier: string(u.Tier),
-			Status: accountStatus(u), Disabled: u.Disabled, LastSeen: when(u.LastSeen), Self: u.ID == me.ID})
+			Status: accountStatus(u), Disabled: u.Disabled, LastSeen: a.when(u.LastSeen), Self: u.ID == me.ID})
 	}
 	return a.render(c, status, views.People(a.viewer(c), p))
 }

@@ -34,7 +34,7 @@ func (a *App) viewer(c echo.Context) *views.Viewer {
 	if err != nil {
 		a.log.Warn("could not count unread notices", "err", err)
 	}
-	return &views.Viewer{Email: u.Email, Name: u.Name, Tier: string(u.Tier), CSRF: csrfToken(c), People: a.accounts.MayManagePeople(u), Unread: unread,
+	return &views.Viewer{Email: u.Email, Name: u.Name, Tier: string(u.Tier), CSRF: csrfToken(c), People: a.accounts.MayManagePeople(u), Unread: unread, Zone: a.zoneName(),
 		Limited: u.MustChangePassword, Section: section,
 		Explore:  a.enforcer.Authorize(u, auth.ObjDataset, auth.ActRead) == nil,
 		Settings: a.enforcer.Authorize(u, auth.ObjSettings, auth.ActManage) == nil}

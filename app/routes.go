@@ -88,6 +88,8 @@ func (a *App) routes() *echo.Echo {
 	api.DELETE("/office-hours/:id", a.apiRemoveSlot, a.require(auth.ObjProfile, auth.ActRead))
 	api.GET("/settings/webhook", a.apiGetWebhook, a.require(auth.ObjSettings, auth.ActManage))
 	api.PUT("/settings/webhook", a.apiSetWebhook, a.require(auth.ObjSettings, auth.ActManage))
+	api.GET("/settings/timezone", a.apiGetZone, a.require(auth.ObjSettings, auth.ActManage))
+	api.PUT("/settings/timezone", a.apiSetZone, a.require(auth.ObjSettings, auth.ActManage))
 	api.GET("/audit", a.apiAudit, a.require(auth.ObjSettings, auth.ActManage))
 	a.accountRoutes(api)
 	api.Any("/*", func(c echo.Context) error { return echo.ErrNotFound })
@@ -192,6 +194,7 @@ func (a *App) ticketPages(e *echo.Echo) {
 	e.POST("/office-hours/:id/delete", a.removeSlotForm, a.signedInPage)
 	e.GET("/settings/webhook", a.webhookPage, a.signedInPage, a.require(auth.ObjSettings, auth.ActManage))
 	e.POST("/settings/webhook", a.webhookForm, a.signedInPage, a.require(auth.ObjSettings, auth.ActManage))
+	e.POST("/settings/timezone", a.zoneForm, a.signedInPage, a.require(auth.ObjSettings, auth.ActManage))
 }
 
 // adminRoutes serves /metrics and /healthz without sign-in, for a listener

@@ -28,7 +28,7 @@ func (a *App) ticketPage(c echo.Context) error {
 	if err := a.tickets.MarkRead(ctx, who, id); err != nil { // they are reading it now
 		return err
 	}
-	page := ticketView(t, who)
+	page := a.ticketView(t, who)
 	page.CanTriage = a.enforcer.Authorize(who, auth.ObjTicket, auth.ActTriage) == nil
 	page.CanEdit = page.CanTriage || (who.ID == t.RequesterID && t.Status == ticket.StatusNew)
 	page.CanDecide = a.enforcer.Authorize(who, auth.ObjTicket, auth.ActGrant) == nil
@@ -44,10 +44,10 @@ func (a *App) ticketPage(c echo.Context) error {
 	return a.render(c, http.StatusOK, views.TicketPage(page, a.viewer(c)))
 }
 
-func ticketView(t *ticket.Ticket, who *auth.User) views.TicketView {
+func (a *App) ticketView(t *ticket.Ticket, who *auth.User) views.TicketView {
 	v := views.TicketView{ID: t.ID, Title: t.Title, Body: t.Body, BodyHTML: renderMarkdown(t.Body), Category: t.Category.Label(),
 		Status: string(t.Status), StatusTxt: t.Status.Label(), Urgency: t.Urgency, WantedBy: t.WantedBy, Priority: t.Priority,
-		Requester: t.Requester.Name, Filed: when(t.CreatedAt), Links: linkViews(t.Links), MergedInto: t.MergedInto}
+		Requester: t.Requester.Name, Filed: a.when(t.CreatedAt), Links: linkViews(t.Links), MergedInto: t.MergedInto}
 	if t.Assignee != nil {
 		v.Assignee, v.AssigneeKey = t.Assignee.Name, t.Assignee.Email
 	}
@@ -63,20 +63,21 @@ func ticketView(t *ticket.Ticket, who *auth.User) views.TicketView {
 	}
 	if t.AnsweredBy != nil {
 		v.Answer = &views.AnswerView{HTML: renderMarkdown(t.Answer), Links: linkViews(t.AnswerLinks), By: t.AnsweredBy.Name,
-			At: when(t.AnsweredAt), Guide: t.Guide, SolvedBy: t.SolvedBy}
+			At: a.when(t.AnsweredAt), Guide: t.Guide, SolvedBy: t.SolvedBy}
 	}
 	for _, c := range t.Comments {
-		v.Comments = append(v.Comments, views.CommentView{Author: c.Author.Name, At: when(c.CreatedAt), HTML: renderMarkdown(c.Body)})
+		v.Comments = append(v.Comments, views.CommentView{Author: c.Author.Name, At: a.when(c.CreatedAt), HTML: renderMarkdown(c.Body)})
 	}
 	for _, h := range t.History {
-		v.History = append(v.History, views.HistoryView{Actor: h.Actor.Name, At: when(h.CreatedAt), Text: historyText(h)})
+		v.History = append(v.History, views.HistoryView{Actor: h.Actor.Name, At: a.when(h.CreatedAt), Text: historyText(h)})
 	}
 	for _, w := range t.Watchers {
 		v.Watchers = append(v.Watchers, w.Name)
 		v.Watching = v.Watching || w.Email == who.Email
 	}
 	if t.Booking != nil {
-		v.Booking = &views.BookingView{When: sessionLabel(t.Booking.StartsAt, t.Booking.EndsAt), By: t.Booking.BookedBy.Name}
+		v.Booking = &views.BookingView{When: sessionLabel(t.Booking.StartsAt, t.Booking.EndsAt), By: t.Booking.BookedBy.Name,
+			Start: t.Booking.StartsAt.Format(time.RFC3339), End: t.Booking.EndsAt.Format(time.RFC3339)}
 	}
 	return v
 }
@@ -98,8 +99,10 @@ func linkViews(ls []ticket.Link) []views.LinkView {
 	return out
 }
 
+// sessionLabel is an office hour on the office hours' own clock, named;
+// the page shows it on the reader's clock too.
 func sessionLabel(start, end time.Time) string {
-	return start.Format("Mon 2 Jan 15:04") + "–" + end.Format("15:04")
+	return start.Format("Mon 2 Jan 15:04") + "–" + end.Format("15:04 MST")
 }
 
 // historyText says a change in words, after the name of who made it.
@@ -149,12 +152,13 @@ var historyEdits = map[string]string{
 }
 
 // freeSessions are the bookable sessions, valued "slot@unix-ms".
-func (a *App) freeSessions(ctx context.Context) ([]views.Option, error) {
+func (a *App) freeSessions(ctx context.Context) ([]views.SessionOption, error) {
 	sessions, err := a.tickets.Sessions(ctx, officeHoursWeeks)
-	var out []views.Option
+	var out []views.SessionOption
 	for _, s := range sessions {
 		if s.Booking == nil {
-			out = append(out, views.Option{Value: s.Slot.ID + "@" + strconv.FormatInt(s.StartsAt.UnixMilli(), 10), Label: sessionLabel(s.StartsAt, s.EndsAt)})
+			out = append(out, views.SessionOption{Value: s.Slot.ID + "@" + strconv.FormatInt(s.StartsAt.UnixMilli(), 10), Label: sessionLabel(s.StartsAt, s.EndsAt),
+				Start: s.StartsAt.Format(time.RFC3339), End: s.EndsAt.Format(time.RFC3339)})
 		}
 	}
 	return out, err

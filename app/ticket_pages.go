@@ -27,7 +27,7 @@ func (a *App) ticketsPage(c echo.Context) error {
 	page := views.TicketQueue{Filter: f, Statuses: statusOptions(), Categories: categoryOptions(), Me: who.Email,
 		DataTeam: a.enforcer.Authorize(who, auth.ObjTicket, auth.ActTriage) == nil}
 	for _, s := range list {
-		page.Rows = append(page.Rows, ticketRow(s))
+		page.Rows = append(page.Rows, a.ticketRow(s))
 	}
 	for _, st := range ticket.Statuses {
 		col := views.BoardColumn{Status: string(st), Label: st.Label()}
@@ -41,9 +41,9 @@ func (a *App) ticketsPage(c echo.Context) error {
 	return a.render(c, http.StatusOK, views.Tickets(page, a.viewer(c)))
 }
 
-func ticketRow(s ticket.Summary) views.TicketRow {
+func (a *App) ticketRow(s ticket.Summary) views.TicketRow {
 	r := views.TicketRow{ID: s.ID, Title: s.Title, Category: s.Category.Label(), Status: string(s.Status), StatusTxt: s.Status.Label(),
-		Urgency: s.Urgency, Priority: s.Priority, Requester: s.Requester.Name, Age: when(s.CreatedAt), Comments: s.Comments,
+		Urgency: s.Urgency, Priority: s.Priority, Requester: s.Requester.Name, Age: a.when(s.CreatedAt), Comments: s.Comments,
 		Guide: s.Guide, Snippet: snippet(s.Answer)}
 	if s.Assignee != nil {
 		r.Assignee = s.Assignee.Name
@@ -158,7 +158,7 @@ func (a *App) answersPage(c echo.Context) error {
 	}
 	page := views.AnswersPage{Search: q}
 	for _, s := range list {
-		page.Rows = append(page.Rows, ticketRow(s))
+		page.Rows = append(page.Rows, a.ticketRow(s))
 	}
 	return a.render(c, http.StatusOK, views.Answers(page, a.viewer(c)))
 }

@@ -37,3 +37,20 @@ if (form) {
   title.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(suggest, 250); });
   if (title.value) suggest();
 }
+
+// Office hours are kept on the office's clock; each reader also sees them
+// on their own, named, so a session in Seoul reads right in Berlin.
+const clock = new Intl.DateTimeFormat(undefined, { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", hour12: false });
+const end = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", hour12: false, timeZoneName: "short" });
+const local = (start, stop) => `${clock.format(new Date(start))}–${end.format(new Date(stop))}`;
+for (const t of document.querySelectorAll("time[data-local]")) {
+  const mine = local(t.dateTime, t.dataset.end);
+  if (mine !== t.textContent) {
+    t.title = "On the office hours' clock: " + t.textContent;
+    t.textContent = mine;
+  }
+}
+for (const o of document.querySelectorAll("option[data-start]")) {
+  o.title = o.textContent;
+  o.textContent = local(o.dataset.start, o.dataset.end);
+}

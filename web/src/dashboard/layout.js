@@ -168,6 +168,7 @@ export class LayoutEditor {
         { title: d.title, description: d.description, version: d.version, tiles: d.tiles, filters: d.filters });
       this.doc.version = saved.version;
       this.grid.dataset.version = saved.version;
+      this.status.dataset.saves = (Number(this.status.dataset.saves) || 0) + 1; // for scripts that wait on a save
       this.say("Saved");
     } catch (err) {
       this.say(err.status === 409 ? "Someone else changed this dashboard; reload the page to see their changes. Nothing was overwritten." : err.message, true);

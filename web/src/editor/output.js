@@ -3,6 +3,7 @@
 import { h, fill } from "../dom.js";
 import { api } from "../api.js";
 import { formatCell, isNumericType } from "../chartlook.js";
+import { when } from "../when.js";
 
 export const PAGE = 50;
 const count = new Intl.NumberFormat();
@@ -55,7 +56,7 @@ export class Output {
     const footer = h("div", { class: "result-foot" },
       h("span", { testid: "row-count" }, `Rows ${count.format(first)}–${count.format(last)} of ${count.format(page.row_count)}`),
       page.elapsed_ms !== undefined ? h("span", {}, ` · ${count.format(page.elapsed_ms)} ms`) : null,
-      ranBy ? h("span", { class: "muted" }, ` · run by ${ranBy}${ranAt ? ", " + new Date(ranAt).toLocaleString() : ""}`) : null,
+      ranBy ? h("span", { class: "muted" }, ` · run by ${ranBy}${ranAt ? ", " + when(ranAt) : ""}`) : null,
       h("span", { class: "pager" },
         h("button", { type: "button", class: "small", disabled: page.offset === 0, testid: "prev-page", onclick: () => this.load(Math.max(page.offset - PAGE, 0)) }, "Previous"),
         h("button", { type: "button", class: "small", disabled: last >= page.row_count, testid: "next-page", onclick: () => this.load(page.offset + PAGE) }, "Next")),
