@@ -10,10 +10,10 @@ import (
 	"github.com/pier-analytics/pier/query"
 )
 
-func tableCard(v query.Visible) views.TableCard {
+func (a *App) tableCard(v query.Visible) views.TableCard {
 	t := toAPITable(v, false)
 	card := views.TableCard{Name: t.Name, Description: t.Description, Owner: t.Owner, Restricted: t.Restricted,
-		Rows: t.Rows, Modified: v.Modified.Format("2006-01-02 15:04")}
+		Rows: t.Rows, Modified: a.when(v.Modified)}
 	if len(v.Partitions) > 0 {
 		card.Partitions = fmt.Sprintf("%d partitions by %s", v.PartCount, strings.Join(v.Partitions, ", "))
 	}

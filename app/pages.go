@@ -201,7 +201,7 @@ func (a *App) renderHome(c echo.Context, status int, box views.SQLBox) error {
 			return err
 		}
 		for _, v := range visible {
-			p.Tables = append(p.Tables, tableCard(v))
+			p.Tables = append(p.Tables, a.tableCard(v))
 		}
 	}
 	return a.render(c, status, views.Home(a.viewer(c), p, box))
