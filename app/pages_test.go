@@ -95,6 +95,11 @@ func TestHomeKeepsWhatAPersonUses(t *testing.T) {
 	if status, out := ta.call(t, auth.TierView, "DELETE", "/api/v1/dashboards/"+boards[2]+"/pin", nil); status != http.StatusOK || out["pinned"] != false {
 		t.Fatalf("unpin: %d %v", status, out)
 	}
+	// Once every dashboard was opened lately, no empty "more" heading stays.
+	b.get("/dashboards/" + boards[0])
+	if _, home = b.get("/"); strings.Contains(home.Find("h2").Text(), "More dashboards") || len(cards("home-recent")) != 3 {
+		t.Errorf("headings %q, recent %v", home.Find("h2").Text(), cards("home-recent"))
+	}
 }
 
 func TestSQLBoxShowsResultsAndErrors(t *testing.T) {
