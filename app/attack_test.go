@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -293,6 +294,25 @@ func TestALockedTileGivesNothingAway(t *testing.T) {
 	for _, tile := range cp["tiles"].([]any) {
 		if tile.(map[string]any)["id"] == "locked" {
 			t.Fatalf("the copy holds the locked tile: %v", tile)
+		}
+	}
+}
+
+// TestALinkCannotPutWordsOnADashboardPage: the share panel confirmed a
+// change from the query string, so a link could show its owner any text
+// ("your session expired, sign in at …"). Confirmations now come from the
+// session, once.
+func TestALinkCannotPutWordsOnADashboardPage(t *testing.T) {
+	ta := newTestApp(t)
+	id := ta.newDashboard(t, auth.TierAnalyze, statusTile(ta.newDataset(t)))
+	b := ta.browser(t)
+	b.signIn("analyze@example.com")
+	lure := "Your session expired. Sign in again at https://pier-login.example to keep your access"
+	for _, key := range []string{"shared", "unshared", "notice", "done"} {
+		_, page := b.get("/dashboards/" + id + "?" + url.Values{key: {lure}}.Encode())
+		html, _ := page.Html()
+		if strings.Contains(html, "pier-login.example") {
+			t.Errorf("?%s= puts its text on the page", key)
 		}
 	}
 }

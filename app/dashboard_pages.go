@@ -58,32 +58,46 @@ func (a *App) duplicateDashboardForm(c echo.Context) error {
 
 func (a *App) shareDashboardForm(c echo.Context) error {
 	email := strings.TrimSpace(c.FormValue("email"))
-	err := a.dashboards.Share(c.Request().Context(), currentUser(c), c.Param("id"), email, dashboard.Role(c.FormValue("role")))
+	ctx := c.Request().Context()
+	err := a.dashboards.Share(ctx, currentUser(c), c.Param("id"), email, dashboard.Role(c.FormValue("role")))
 	if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/dashboards/"+c.Param("id")+"?"+url.Values{"shared": {email}}.Encode()+"#share")
+	a.sessions.Put(ctx, shareNoticeKey, "shared "+email)
+	return c.Redirect(http.StatusSeeOther, "/dashboards/"+c.Param("id")+"#share")
 }
 
 func (a *App) unshareDashboardForm(c echo.Context) error {
 	email := c.FormValue("email")
-	if err := a.dashboards.Unshare(c.Request().Context(), currentUser(c), c.Param("id"), email); err != nil {
+	ctx := c.Request().Context()
+	if err := a.dashboards.Unshare(ctx, currentUser(c), c.Param("id"), email); err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/dashboards/"+c.Param("id")+"?"+url.Values{"unshared": {email}}.Encode()+"#share")
+	a.sessions.Put(ctx, shareNoticeKey, "unshared "+email)
+	return c.Redirect(http.StatusSeeOther, "/dashboards/"+c.Param("id")+"#share")
 }
 
+// shareNoticeKey holds, in the session, the share change just made, for
+// the next page to confirm once: a link cannot make a page claim it.
+const shareNoticeKey = "share_notice"
+
 // sharePanel lists whom the dashboard is shared with and confirms the
-// change just made, as the list now stands (a link cannot make the page
-// claim a share that is not there).
+// change just made, as the list now stands.
 func (a *App) sharePanel(c echo.Context, id string) ([]views.ShareRow, string, error) {
-	shares, err := a.dashboards.Shares(c.Request().Context(), currentUser(c), id)
+	ctx := c.Request().Context()
+	shares, err := a.dashboards.Shares(ctx, currentUser(c), id)
 	if err != nil {
 		return nil, "", err
 	}
 	rows := make([]views.ShareRow, len(shares))
 	notice := ""
-	shared, unshared := c.QueryParam("shared"), c.QueryParam("unshared")
+	var shared, unshared string
+	switch done, email, _ := strings.Cut(a.sessions.PopString(ctx, shareNoticeKey), " "); done {
+	case "shared":
+		shared = email
+	case "unshared":
+		unshared = email
+	}
 	for i, sh := range shares {
 		rows[i] = views.ShareRow{Email: sh.Email, Name: sh.Name, Role: string(sh.Role)}
 		if strings.EqualFold(sh.Email, shared) {

@@ -276,10 +276,13 @@ func TestTheSharePanelListsAndConfirms(t *testing.T) {
 	if _, open := page.Find(`[data-testid=dashboard-share]`).Attr("open"); !open {
 		t.Error("the share panel is folded after a change it confirms")
 	}
-	// A link cannot make the page claim a share that is not there.
-	_, forged := b.get("/dashboards/" + id + "?shared=ceo@example.com")
-	if forged.Find(`[data-testid=share-notice]`).Length() != 0 {
-		t.Error("a crafted link shows a share notice")
+	// The confirmation shows once, and a link cannot make the page say
+	// anything (the attacker's pass found ?unshared= repeated any text).
+	_, again := b.get("/dashboards/" + id)
+	lure := "Your session expired. Sign in again at https://pier-login.example"
+	_, forged := b.get("/dashboards/" + id + "?" + url.Values{"shared": {"ceo@example.com"}, "unshared": {lure}}.Encode())
+	if again.Find(`[data-testid=share-notice]`).Length() != 0 || forged.Find(`[data-testid=share-notice]`).Length() != 0 {
+		t.Error("a share notice shows twice, or from a crafted link")
 	}
 	res, _ = b.post("/dashboards/"+id+"/shares/delete", url.Values{"email": {"view@example.com"}, "_csrf": {csrfFrom(page)}})
 	_, page = b.get(res.Header.Get("Location"))

@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"maps"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/pier-analytics/pier"
 	"github.com/pier-analytics/pier/chart"
@@ -36,7 +38,8 @@ func (m Measure) display(ds *Dataset) string {
 		return "Count"
 	}
 	col := ds.label(m.Column)
-	lower := strings.ToLower(col[:1]) + col[1:]
+	r, n := utf8.DecodeRuneInString(col) // the first letter, whatever its script
+	lower := string(unicode.ToLower(r)) + col[n:]
 	switch m.Agg {
 	case "sum":
 		return col

@@ -87,3 +87,17 @@ func TestALatestWeekThatIsNotOverIsMarked(t *testing.T) {
 		t.Fatalf("by day, the last day is compared with the one before: %+v", day.Drawing.Number)
 	}
 }
+
+func TestKoreanLabelsStayWhole(t *testing.T) {
+	ds := &Dataset{Columns: []Column{{Name: "sales", Label: "매출"}, {Name: "total", Label: "Order value"}}}
+	for m, want := range map[Measure]string{
+		{Agg: "avg", Column: "sales"}:            "Average 매출",
+		{Agg: "count_distinct", Column: "sales"}: "Distinct 매출",
+		{Agg: "max", Column: "total"}:            "Highest order value",
+		{Agg: "sum", Column: "sales"}:            "매출",
+	} {
+		if got := m.display(ds); got != want {
+			t.Errorf("%v reads %q, want %q", m, got, want)
+		}
+	}
+}
