@@ -218,7 +218,9 @@ func filterControls(d *dashboard.Dashboard, v dashboard.View) ([]views.FilterCon
 	}
 	var cross []views.CrossFilter
 	for name, vals := range v.Values {
-		if slices.ContainsFunc(d.Doc.Filters, func(f dashboard.Filter) bool { return f.ID == name }) {
+		// A click sets a value too, even on a filter of the dashboard; it
+		// shows as a chip that drops it.
+		if v.From[name] == "" && slices.ContainsFunc(d.Doc.Filters, func(f dashboard.Filter) bool { return f.ID == name }) {
 			continue
 		}
 		rest := v.Query()

@@ -301,3 +301,32 @@ func TestTheSharePanelListsAndConfirms(t *testing.T) {
 		t.Error("an analyst owner is not offered to show the dashboard to everyone from the share panel")
 	}
 }
+
+// TestAClickOnAFilteredColumnLeavesTheClickedTile: when the dashboard has
+// a filter named like the column clicked (as the demo boards do), the click
+// still leaves the clicked tile whole and shows a chip that drops it.
+func TestAClickOnAFilteredColumnLeavesTheClickedTile(t *testing.T) {
+	ta := newTestApp(t)
+	ds := ta.newDataset(t)
+	other := map[string]any{"id": "count", "title": "Orders", "type": "table", "chart": map[string]any{}, "dataset": ds, "dimensions": []any{"status"}}
+	status, d := ta.call(t, auth.TierAnalyze, "POST", "/api/v1/dashboards", map[string]any{"title": "Sales", "tiles": []any{statusTile(ds), other},
+		"filters": []any{map[string]any{"id": "status", "label": "Status", "kind": "values", "column": "status"}}})
+	if status != http.StatusCreated {
+		t.Fatalf("%d %v", status, d)
+	}
+	id := d["id"].(string)
+	view := "?f.status=paid&from.status=by_status"
+	rows := func(tile string) int {
+		_, out := ta.call(t, auth.TierAnalyze, "GET", "/api/v1/dashboards/"+id+"/tiles/"+tile+"/data"+view, nil)
+		return len(out["rows"].([]any))
+	}
+	if clicked, others := rows("by_status"), rows("count"); clicked < 2 || others != 1 {
+		t.Fatalf("the clicked tile has %d rows (want all), the other %d (want 1)", clicked, others)
+	}
+	b := ta.browser(t)
+	b.signIn("analyze@example.com")
+	_, page := b.get("/dashboards/" + id + view)
+	if chip := page.Find(`[data-testid=cross-filter]`).Text(); !strings.Contains(chip, "status = paid") {
+		t.Errorf("no chip for the click: %q", chip)
+	}
+}

@@ -159,13 +159,13 @@ func (d *Dashboard) viewConditions(t Tile, v View, cols []Column, timeColumn str
 	for _, name := range slices.Sorted(maps.Keys(values)) {
 		vals := values[name]
 		f, declared := d.filter(name)
+		if !declared && !d.anyTileHas(name) {
+			return nil, pier.Errorf(pier.EInvalid, "This dashboard has no filter or column %q to filter on.", name)
+		}
+		if v.From[name] == t.ID {
+			continue // the tile that was clicked keeps showing every value
+		}
 		if !declared {
-			if !d.anyTileHas(name) {
-				return nil, pier.Errorf(pier.EInvalid, "This dashboard has no filter or column %q to filter on.", name)
-			}
-			if v.From[name] == t.ID {
-				continue // the tile that was clicked
-			}
 			f = Filter{ID: name, Kind: "values", Column: name}
 		}
 		col, ok := f.column(t, cols, timeColumn)

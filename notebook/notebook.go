@@ -9,8 +9,8 @@ import (
 
 	"github.com/pier-analytics/pier"
 	"github.com/pier-analytics/pier/chart"
-	"github.com/pier-analytics/pier/share"
 	"github.com/pier-analytics/pier/query"
+	"github.com/pier-analytics/pier/share"
 )
 
 // Kind is what a cell holds.
