@@ -23,6 +23,9 @@ type Drawing struct {
 	Number *Number        `json:"number,omitempty"`
 	Words  []Word         `json:"words,omitempty"`
 	Light  *Light         `json:"light,omitempty"`
+	// Empty: the result has nothing to draw (no rows, or none with a
+	// value), which the page says in words instead of drawing bare axes.
+	Empty bool `json:"empty,omitempty"`
 }
 
 // Number is a big-number chart: one value and what it is, and for a time
@@ -61,6 +64,10 @@ func Draw(s Spec, t Table) (*Drawing, error) {
 	g, err := pivot(s, t)
 	if err != nil {
 		return nil, err
+	}
+	if len(g.categories) == 0 {
+		d.Empty = true
+		return d, nil
 	}
 	switch s.Type {
 	case KindPie:

@@ -164,3 +164,17 @@ func TestDrawRefusesWhatCannotBeDrawn(t *testing.T) {
 		})
 	}
 }
+
+func TestAnEmptyResultSaysSoInsteadOfDrawingAxes(t *testing.T) {
+	empty := Table{Columns: sales().Columns}
+	for _, typ := range []Kind{KindBar, KindLine, KindPie, KindHeatmap, KindWordCloud} {
+		s := Spec{Type: typ, X: "day", Y: []string{"orders"}}
+		if typ == KindHeatmap {
+			s.Series = "brand"
+		}
+		d, err := Draw(s, empty)
+		if err != nil || !d.Empty || d.Option != nil {
+			t.Errorf("%s of no rows: %+v, %v", typ, d, err)
+		}
+	}
+}

@@ -197,6 +197,9 @@ func (t *Tile) validate(i int, ids map[string]bool) error {
 	if err := t.validateSource(at); err != nil {
 		return err
 	}
+	if err := t.checkPicks(at); err != nil {
+		return err
+	}
 	if t.Grain != "" && !slices.Contains(Grains, t.Grain) {
 		return pier.Errorf(pier.EInvalid, "%s: there is no time grain %q; use one of %s.", at, t.Grain, strings.Join(Grains, ", "))
 	}
@@ -204,6 +207,21 @@ func (t *Tile) validate(i int, ids map[string]bool) error {
 		return pier.Errorf(pier.EInvalid, "%s is a traffic light: give chart.good and chart.bad, two different thresholds.", at)
 	}
 	return t.Layout.validate(at)
+}
+
+// checkPicks refuses a dataset tile whose picks its chart cannot show,
+// in words that name the pick to change.
+func (t *Tile) checkPicks(at string) error {
+	if t.Dataset == "" {
+		return nil
+	}
+	if t.Type.Single() && len(t.Dimensions) > 0 {
+		return pier.Errorf(pier.EInvalid, "%s shows one number, so it cannot be grouped by %s; take the group-by out, or show it as a chart.", at, strings.Join(t.Dimensions, ", "))
+	}
+	if t.Type == chart.KindScatter && len(t.Measures) < 2 {
+		return pier.Errorf(pier.EInvalid, "%s is a scatter chart: it needs two measures, the first across and the second up.", at)
+	}
+	return nil
 }
 
 func (t *Tile) validateSource(at string) error {

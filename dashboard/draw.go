@@ -54,6 +54,9 @@ func (s *Service) ExploreView(ctx context.Context, who *auth.User, id string, x 
 	if typ == "" {
 		t.Type = chart.KindTable
 	}
+	if err := t.checkPicks("This chart"); err != nil {
+		return nil, nil, err
+	}
 	tv, err := drawTile(t, TileMeta{}, &tileQuery{dataset: ds, exploration: &x}, res, nil)
 	return b, tv, err
 }
@@ -94,7 +97,20 @@ func (t Tile) spec(m TileMeta) chart.Spec {
 	if t.Dataset != "" && len(t.axes()) == 0 && t.Type.Across() {
 		s.Type = chart.KindNumber // nothing to draw across: the answer is one value
 	}
-	if t.SQL == "" && t.TimeColumn != "" && s.X == "" {
+	switch {
+	case t.SQL != "" || s.X != "":
+	case t.Type == chart.KindScatter && len(t.Measures) >= 2:
+		// One measure against another, a point per group.
+		s.X = t.Measures[0].Label()
+		if len(s.Y) == 0 {
+			s.Y = []string{t.Measures[1].Label()}
+		}
+		if len(t.Dimensions) > 0 && s.Series == "" {
+			s.Series = t.Dimensions[0]
+		}
+	case (t.Type == chart.KindPie || t.Type == chart.KindWordCloud) && len(t.Dimensions) > 0:
+		s.X = t.Dimensions[0] // slices of the whole period
+	case t.TimeColumn != "":
 		s.X = t.TimeColumn
 		if len(t.Dimensions) == 1 && s.Series == "" && len(s.Y) <= 1 && !t.Type.Single() {
 			s.Series = t.Dimensions[0]

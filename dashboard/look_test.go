@@ -2,6 +2,8 @@ package dashboard
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/pier-analytics/pier"
@@ -99,5 +101,43 @@ func TestKoreanLabelsStayWhole(t *testing.T) {
 		if got := m.display(ds); got != want {
 			t.Errorf("%v reads %q, want %q", m, got, want)
 		}
+	}
+}
+
+// TestEveryChartTypeOfTheExplorerDrawsOrSaysWhy: the explorer's picks of
+// a time column and a group-by draw as each chart type can, and a pick a
+// type cannot show is refused naming the pick, not a control the
+// explorer does not have.
+func TestEveryChartTypeOfTheExplorerDrawsOrSaysWhy(t *testing.T) {
+	f := newFixture(t, storetest.OpenSQLite(t))
+	ctx := context.Background()
+	ds := f.orders(t)
+	picks := Exploration{TimeColumn: "dt", Grain: "day", Dimensions: []string{"status"}, Measures: []Measure{{Agg: "count"}}}
+	for _, typ := range append(slices.Clone(chart.Types), chart.TileTypes...) {
+		_, tv, err := f.s.ExploreView(ctx, f.analyst, ds.ID, picks, typ, Chart{Good: ptr(1.0), Bad: ptr(0.0)})
+		switch typ {
+		case chart.KindNumber, chart.KindTrafficLight:
+			if pier.ErrorCode(err) != pier.EInvalid || !strings.Contains(pier.ErrorMessage(err), "cannot be grouped by status") {
+				t.Errorf("%s grouped by status: %v", typ, err)
+			}
+		case chart.KindScatter:
+			if pier.ErrorCode(err) != pier.EInvalid || !strings.Contains(pier.ErrorMessage(err), "two measures") {
+				t.Errorf("a scatter of one measure: %v", err)
+			}
+		default:
+			if err != nil || tv.Drawing == nil {
+				t.Errorf("%s of count by day and status: %v", typ, err)
+			}
+		}
+	}
+	_, pie, _ := f.s.ExploreView(ctx, f.analyst, ds.ID, picks, chart.KindPie, Chart{})
+	if pie.Drawing.X != "status" || pie.Drawing.Series != "" {
+		t.Errorf("a pie over time and status slices by %q, series %q", pie.Drawing.X, pie.Drawing.Series)
+	}
+	two := picks
+	two.Measures = []Measure{{Agg: "count"}, {Agg: "sum", Column: "total"}}
+	_, sc, err := f.s.ExploreView(ctx, f.analyst, ds.ID, two, chart.KindScatter, Chart{})
+	if err != nil || sc.Drawing.X != "count" || sc.Drawing.Series != "status" {
+		t.Errorf("a scatter of two measures: %+v %v", sc, err)
 	}
 }

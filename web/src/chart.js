@@ -50,6 +50,7 @@ export async function showDrawing(el, d, { onPick, timeColumn } = {}) {
   const format = d.formats?.[d.y?.[0]];
   if (d.number) return showNumber(el, d.number, format);
   if (d.light) return showLight(el, d.light, format);
+  if (d.empty) return showEmpty(el);
   if (d.words) return showWords(el, d);
   const echarts = await loadECharts();
   clear(el); // another draw may have finished while the library loaded
@@ -85,9 +86,14 @@ export async function showTileView(el, view, opts) {
   showTable(el, view);
 }
 
+function showEmpty(el) {
+  el.classList.add("tile-words");
+  fill(el, h("p", { class: "empty", testid: "no-data" }, "No data for this view. Widen the period or drop a filter."));
+}
+
 function showNumber(el, n, format) {
   el.classList.add("tile-number");
-  const parts = [h("div", { class: "big-number", testid: "big-number" }, formatValue(n.value, format)), h("div", { class: "big-label" }, n.label)];
+  const parts = [h("div", { class: "big-number", testid: "big-number" }, formatValue(n.value, format)), h("div", { class: "big-label" }, n.value === null || n.value === undefined ? `${n.label} · no data for this view` : n.label)];
   if (n.change !== undefined && n.change !== null) {
     const dir = n.change > 0 ? "up" : n.change < 0 ? "down" : "flat";
     const arrow = { up: "▲", down: "▼", flat: "■" }[dir];

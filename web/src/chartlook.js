@@ -75,7 +75,7 @@ export function polish(d, width) {
   o.grid = { left: 8, right: 16, top: 36, bottom: 8, containLabel: true, ...o.grid };
   // Each series reads in its column's format, in the tooltip and on its axis.
   const axisFormat = [];
-  for (const s of list(o.series)) {
+  for (const s of list(o.series).filter(Boolean)) {
     const f = formatOf(s.pierColumn);
     s.tooltip = { ...s.tooltip, valueFormatter: (v) => formatValue(v, f) };
     axisFormat[s.yAxisIndex ?? 0] ??= f;
