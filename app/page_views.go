@@ -46,6 +46,9 @@ func cell(v any, col query.ResultColumn) views.Cell {
 	case nil:
 		return views.Cell{Null: true}
 	case string:
+		if strings.HasPrefix(strings.ToUpper(col.Type), "TIMESTAMP") {
+			return views.Cell{Text: chart.TimeLabel(x, col.Type, "")}
+		}
 		if numeric {
 			return views.Cell{Text: views.FormatNumber(x, col.Type, col.Name), Numeric: true}
 		}

@@ -144,7 +144,7 @@ func pivot(s Spec, t Table) (grid, error) {
 		return nil
 	}
 	for _, row := range t.Rows {
-		cat := label(row[xi])
+		cat := TimeLabel(label(row[xi]), t.Columns[xi].Type, s.Grain)
 		if s.Series != "" {
 			if err := add(cat, label(row[t.index(s.Series)]), row[t.index(s.Y[0])]); err != nil {
 				return g, err

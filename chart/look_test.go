@@ -82,3 +82,19 @@ func TestFormatsAreChecked(t *testing.T) {
 		}
 	}
 }
+
+func TestTimesReadAsDaysAndPeriods(t *testing.T) {
+	for _, c := range []struct{ v, typ, grain, want string }{
+		{"2025-12-29T00:00:00", "TIMESTAMP", "", "2025-12-29"},
+		{"2025-12-29T13:45:10.5", "TIMESTAMP", "", "2025-12-29 13:45"},
+		{"2026-01-01", "DATE", "month", "2026-01"},
+		{"2026-04-01", "DATE", "quarter", "2026 Q2"},
+		{"2026-01-01", "DATE", "year", "2026"},
+		{"2026-01-05", "DATE", "week", "2026-01-05"},
+		{"2026-01-05", "VARCHAR", "month", "2026-01-05"},
+	} {
+		if got := TimeLabel(c.v, c.typ, c.grain); got != c.want {
+			t.Errorf("TimeLabel(%q, %s, %s) = %q, want %q", c.v, c.typ, c.grain, got, c.want)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package chart
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -101,4 +102,34 @@ func (n *Number) comparable(s Spec, label string) bool {
 		return false
 	}
 	return true
+}
+
+// TimeLabel is how a moment reads on an axis: a timestamp at midnight as
+// its day, any other without its seconds' T, and a day that starts a
+// period as that period (2026-01 for a month, 2026 Q1, 2026).
+func TimeLabel(v, typ, grain string) string {
+	base, _, _ := strings.Cut(strings.ToUpper(typ), "(")
+	if base != "DATE" && !strings.HasPrefix(base, "TIMESTAMP") {
+		return v
+	}
+	if day, rest, ok := strings.Cut(v, "T"); ok {
+		if strings.TrimRight(strings.TrimSuffix(rest, "Z"), "0:.") == "" {
+			v = day
+		} else {
+			return day + " " + rest[:min(len(rest), 5)]
+		}
+	}
+	d, err := time.Parse(time.DateOnly, v)
+	if err != nil {
+		return v
+	}
+	switch grain {
+	case "month":
+		return d.Format("2006-01")
+	case "quarter":
+		return fmt.Sprintf("%d Q%d", d.Year(), (int(d.Month())+2)/3)
+	case "year":
+		return d.Format("2006")
+	}
+	return v
 }

@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"time"
@@ -76,6 +77,9 @@ func drawTile(t Tile, m TileMeta, q *tileQuery, res *query.Cached, cov *periods)
 	spec := t.spec(m)
 	if q.dataset != nil && q.exploration != nil {
 		spec = withLook(spec, q.dataset, *q.exploration)
+		if q.exploration.TimeColumn != "" {
+			spec.Grain = cmp.Or(q.exploration.Grain, "day")
+		}
 	}
 	if cov != nil {
 		spec.Grain, spec.Coverage = cov.grain, cov.covered

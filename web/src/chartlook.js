@@ -56,6 +56,11 @@ const identifier = /^(id|dt|year|month)$|_id$/i;
 export function formatCell(v, column = {}) {
   if (v === null || v === undefined) return "NULL";
   if (typeof v === "object") return JSON.stringify(v);
+  if (typeof v === "string" && /^TIMESTAMP/i.test(column.type ?? "")) {
+    // As package chart's TimeLabel: midnight reads as its day.
+    const [day, time = ""] = v.split("T");
+    return /^[0:.]*Z?$/.test(time) ? day : `${day} ${time.replace(/Z$/, "")}`;
+  }
   const n = asNumber(v);
   if (n === null || !numericType.test(column.type ?? "") || identifier.test(column.name ?? "")) return String(v);
   const scale = /^DECIMAL\(\d+,\s*(\d+)\)/i.exec(column.type)?.[1];
