@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -394,5 +395,35 @@ func TestBrowserSmallLinksAreReadable(t *testing.T) {
 	}
 	if ratio < 4.5 {
 		t.Errorf("the tile's CSV link has a contrast of %.2f:1, under WCAG AA's 4.5:1", ratio)
+	}
+}
+
+// TestBrowserNoPageScrollsSidewaysOnAPhone: every page a person reaches
+// from the menu, at 400 px, fits its width; wide tables scroll inside
+// their own box.
+func TestBrowserNoPageScrollsSidewaysOnAPhone(t *testing.T) {
+	ta := newDemoApp(t)
+	nb, _ := ta.newNotebook(t, auth.TierAdmin, sqlCellJSON("a", "orders_by_status_and_day", "select * from act_orders"))
+	ticket := ta.fileTicket(t, auth.TierView, map[string]any{"title": "Weekly buyers by country and device, split by first purchase", "category": "analysis"})
+	ctx := newChrome(t)
+	signInBrowser(t, ctx, ta.srv.URL, "admin@example.com")
+	var wide []string
+	for _, path := range []string{"/", "/dashboards", "/notebooks", "/notebooks/" + nb, "/notebooks/" + nb + "/edit", "/notebooks/" + nb + "/revisions",
+		"/explore", "/tickets", "/tickets/new", "/tickets/" + ticket, "/tickets/answers", "/tickets/health", "/office-hours",
+		"/notifications", "/admin/people", "/settings/webhook", "/settings/account"} {
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(400, 900), chromedp.Navigate(ta.srv.URL+path), chromedp.WaitReady("main")); err != nil {
+			t.Fatal(err)
+		}
+		w, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w > 400 {
+			wide = append(wide, fmt.Sprintf("%s (%d px)", path, w))
+			screenshot(t, ctx, "wide"+strings.ReplaceAll(path, "/", "-"))
+		}
+	}
+	if len(wide) > 0 {
+		t.Errorf("at 400 px these pages scroll sideways: %s", strings.Join(wide, ", "))
 	}
 }
