@@ -60,6 +60,10 @@ func (a *App) shareDashboardForm(c echo.Context) error {
 	email := strings.TrimSpace(c.FormValue("email"))
 	ctx := c.Request().Context()
 	err := a.dashboards.Share(ctx, currentUser(c), c.Param("id"), email, dashboard.Role(c.FormValue("role")))
+	if pier.ErrorCode(err) == pier.EInvalid { // said beside the form, which stays where it was
+		a.sessions.Put(ctx, shareNoticeKey, "error "+pier.ErrorMessage(err))
+		return c.Redirect(http.StatusSeeOther, "/dashboards/"+c.Param("id")+"#share")
+	}
 	if err != nil {
 		return err
 	}
@@ -83,20 +87,22 @@ const shareNoticeKey = "share_notice"
 
 // sharePanel lists whom the dashboard is shared with and confirms the
 // change just made, as the list now stands.
-func (a *App) sharePanel(c echo.Context, id string) ([]views.ShareRow, string, error) {
+func (a *App) sharePanel(c echo.Context, id string) ([]views.ShareRow, string, string, error) {
 	ctx := c.Request().Context()
 	shares, err := a.dashboards.Shares(ctx, currentUser(c), id)
 	if err != nil {
-		return nil, "", err
+		return nil, "", "", err
 	}
 	rows := make([]views.ShareRow, len(shares))
-	notice := ""
+	notice, problem := "", ""
 	var shared, unshared string
-	switch done, email, _ := strings.Cut(a.sessions.PopString(ctx, shareNoticeKey), " "); done {
+	switch done, what, _ := strings.Cut(a.sessions.PopString(ctx, shareNoticeKey), " "); done {
 	case "shared":
-		shared = email
+		shared = what
 	case "unshared":
-		unshared = email
+		unshared = what
+	case "error":
+		problem = what
 	}
 	for i, sh := range shares {
 		rows[i] = views.ShareRow{Email: sh.Email, Name: sh.Name, Role: string(sh.Role)}
@@ -111,7 +117,7 @@ func (a *App) sharePanel(c echo.Context, id string) ([]views.ShareRow, string, e
 	if unshared != "" && !slices.ContainsFunc(shares, func(sh dashboard.Share) bool { return strings.EqualFold(sh.Email, unshared) }) {
 		notice = unshared + " no longer has access, unless the dashboard is shown to everyone."
 	}
-	return rows, notice, nil
+	return rows, notice, problem, nil
 }
 
 // pinDashboardForm pins the dashboard to the home page, or unpins it.
@@ -152,7 +158,7 @@ func (a *App) dashboardPage(c echo.Context) error {
 		CanPublish: may.Publish, NoPublish: may.NoPublish, CanCertify: may.Certify, CanWriteSQL: may.WriteSQL,
 		DataAsOf: a.dataAsOf(d.Tables), ViewQuery: v.Query().Encode()}
 	if may.Share {
-		if page.Shares, page.ShareNotice, err = a.sharePanel(c, d.ID); err != nil {
+		if page.Shares, page.ShareNotice, page.ShareProblem, err = a.sharePanel(c, d.ID); err != nil {
 			return err
 		}
 	}

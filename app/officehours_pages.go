@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -155,6 +156,13 @@ func (a *App) webhookPage(c echo.Context) error {
 	}
 	_, zone := a.zone.get()
 	page := views.WebhookPage{URL: cfg.URL, AllowPrivate: cfg.AllowPrivate, Zone: zone, ServerZone: serverZoneName()}
+	if typed, said, ok := strings.Cut(a.sessions.PopString(ctx, zoneFormKey), "\n"); ok {
+		if strings.HasPrefix(said, "Saved") {
+			page.ZoneSaved = said
+		} else {
+			page.Zone, page.ZoneProblem = typed, said
+		}
+	}
 	if err := a.fillSettingsPage(ctx, &page); err != nil {
 		return err
 	}
@@ -178,11 +186,22 @@ func (a *App) fillSettingsPage(ctx context.Context, page *views.WebhookPage) err
 
 // zoneForm sets the report time zone (admins).
 func (a *App) zoneForm(c echo.Context) error {
-	if err := a.zone.set(c.Request().Context(), c.FormValue("timezone")); err != nil {
+	ctx := c.Request().Context()
+	err := a.zone.set(ctx, c.FormValue("timezone"))
+	switch {
+	case pier.ErrorCode(err) == pier.EInvalid: // said beside the field, with what was typed
+		a.sessions.Put(ctx, zoneFormKey, c.FormValue("timezone")+"\n"+pier.ErrorMessage(err))
+	case err != nil:
 		return err
+	default:
+		a.sessions.Put(ctx, zoneFormKey, "\nSaved: every time in Pier now reads in "+a.zoneName()+".")
 	}
-	return c.Redirect(http.StatusSeeOther, "/settings/webhook")
+	return c.Redirect(http.StatusSeeOther, "/settings/webhook#zone")
 }
+
+// zoneFormKey holds, in the session, what the zone form just did: the
+// value typed and the message, for the page to show once.
+const zoneFormKey = "zone_form"
 
 func (a *App) apiGetZone(c echo.Context) error {
 	_, name := a.zone.get()

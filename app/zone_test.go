@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -77,5 +78,35 @@ func TestBrowserOfficeHoursReadOnTheReadersClock(t *testing.T) {
 	got := text(t, ctx, `[data-testid=booked-session] time`)
 	if want := start.In(ny).Format("15:04"); !strings.Contains(got, want) || !strings.Contains(got, "EST") && !strings.Contains(got, "EDT") && !strings.Contains(got, "GMT-") {
 		t.Errorf("a New York reader sees the session as %q; want %s on their clock, named", got, want)
+	}
+}
+
+// TestFormMistakesAreSaidBesideTheForm: a zone that is not one, or a share
+// with an e-mail nobody uses, brings the page back with the reason beside
+// the form instead of an error page.
+func TestFormMistakesAreSaidBesideTheForm(t *testing.T) {
+	ta := newTestApp(t)
+	admin := ta.browser(t)
+	home := admin.signIn("admin@example.com")
+	res, _ := admin.post("/settings/timezone", url.Values{"timezone": {"Seoul"}, "_csrf": {csrfFrom(home)}})
+	_, page := admin.get(res.Header.Get("Location"))
+	if got := page.Find(`[data-testid=zone-problem]`).Text(); !strings.Contains(got, "not a time zone") || page.Find(`[data-testid=zone]`).AttrOr("value", "") != "Seoul" {
+		t.Errorf("a bad zone: %q, field %q", got, page.Find(`[data-testid=zone]`).AttrOr("value", ""))
+	}
+	res, _ = admin.post("/settings/timezone", url.Values{"timezone": {"Asia/Seoul"}, "_csrf": {csrfFrom(home)}})
+	if _, page = admin.get(res.Header.Get("Location")); !strings.Contains(page.Find(`[data-testid=zone-saved]`).Text(), "Asia/Seoul") {
+		t.Error("a good zone is not confirmed")
+	}
+
+	id := ta.newDashboard(t, auth.TierAnalyze, statusTile(ta.newDataset(t)))
+	owner := ta.browser(t)
+	home = owner.signIn("analyze@example.com")
+	res, _ = owner.post("/dashboards/"+id+"/shares", url.Values{"email": {"nobody@example.com"}, "role": {"viewer"}, "_csrf": {csrfFrom(home)}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("a share to nobody: %d", res.StatusCode)
+	}
+	_, page = owner.get(res.Header.Get("Location"))
+	if got := page.Find(`[data-testid=share-problem]`).Text(); !strings.Contains(got, "nobody@example.com") || page.Find(`[data-testid=dash-grid]`).Length() != 1 {
+		t.Errorf("a share to nobody says %q on the dashboard page", got)
 	}
 }
