@@ -96,7 +96,7 @@ func (d demo) activeUsers(ctx context.Context) error {
 			{ID: "views", Title: "Page views (latest period)", Type: "number", Dataset: ds.ID, TimeColumn: "dt", Chart: says("count", "Page views"), Layout: dashboard.Layout{X: 4, W: 4, H: 3}},
 			{ID: "per_member", Title: "Views per device", Type: "pie", Dataset: ds.ID, Dimensions: []string{"device"}, Chart: says("count", "Page views"), Layout: dashboard.Layout{X: 8, W: 4, H: 3}},
 			{ID: "trend", Title: "Active users", Type: "line", Dataset: ds.ID, Measures: users, TimeColumn: "dt", Chart: activeUsers, Layout: dashboard.Layout{Y: 3, W: 12, H: 5}},
-			{ID: "by_device", Title: "Active users by device", Type: "stacked_bar", Dataset: ds.ID, Measures: users, TimeColumn: "dt", Dimensions: []string{"device"}, Chart: activeUsers, Layout: dashboard.Layout{Y: 8, W: 12, H: 5}},
+			{ID: "by_device", Title: "Active users by device", Type: "line", Dataset: ds.ID, Measures: users, TimeColumn: "dt", Dimensions: []string{"device"}, Chart: activeUsers, Layout: dashboard.Layout{Y: 8, W: 12, H: 5}},
 		},
 		Filters: []dashboard.Filter{{ID: "period", Label: "Period", Kind: "date_range"}, {ID: "device", Label: "Device", Kind: "values", Column: "device"}},
 	})

@@ -55,12 +55,15 @@ func (s *Service) weekStart(t time.Time) time.Time {
 }
 
 // healthRows reads what Health counts. A ticket the data team marked
-// answered without writing the answer counts as answered when marked.
+// answered without writing the answer counts as answered when marked. A
+// guide entry its author answered (a page of the guide written as one, as
+// the demo's are) was never a request and is not counted.
 func (s *Service) healthRows(ctx context.Context, start time.Time) ([]healthRow, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT category, created_at, COALESCE(first_response_at, 0),
 		COALESCE(answered_at, CASE WHEN status = 'answered' THEN resolved_at END, 0),
 		COALESCE(resolved_at, 0), solved_by_guide IS NOT NULL FROM tickets
-		WHERE merged_into IS NULL AND (created_at >= $1 OR resolved_at IS NULL OR resolved_at >= $1)`, start.UnixMilli())
+		WHERE merged_into IS NULL AND (created_at >= $1 OR resolved_at IS NULL OR resolved_at >= $1)
+		AND NOT (guide AND answered_by IS NOT NULL AND answered_by = requester_id)`, start.UnixMilli())
 	if err != nil {
 		return nil, fmt.Errorf("ticket: health: %w", err)
 	}

@@ -29,6 +29,10 @@ func TestHealthMeasuresTheQueue(t *testing.T) {
 
 		f.clock = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC) // Monday, this week
 		f.file(t, f.other, "d")
+		// A page of the guide the data team writes as a ticket is no request.
+		page := f.file(t, f.data, "How do I read the revenue dashboard?")
+		f.s.Answer(ctx, f.data, page.ID, Answer{Text: "Like this."})
+		f.s.SetGuide(ctx, f.data, page.ID, true)
 		h, err := f.s.Health(ctx, f.viewer, 3)
 		if err != nil {
 			t.Fatal(err)

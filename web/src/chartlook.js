@@ -90,7 +90,7 @@ export function polish(d, width) {
     if (axis.type === "value") valueAxis(axis, d.type === "scatter" ? formatOf(d.x) : axisFormat[0]);
     else categoryAxis(axis, width / Math.max(1, list(o.xAxis).length));
   }
-  if (d.type === "heatmap") o.grid.bottom = 64; // room for the colour scale under the axis
+  if (d.type === "heatmap") heatmap(o, formatOf(d.y?.[0]));
   if (d.type === "pie") pie(o, width);
   else if (o.legend?.show) {
     // The legend gets its own band under the plot.
@@ -134,5 +134,16 @@ function pie(o, width) {
     s.avoidLabelOverlap = true;
     s.label = { show: width >= 360, formatter: "{b}: {d}%", overflow: "truncate", width: 120 };
     s.labelLine = { show: width >= 360 };
+  }
+}
+
+// heatmap stands the colour scale on the right, its ends in compact
+// numbers, clear of the axis name below.
+function heatmap(o, format) {
+  o.legend = { show: false };
+  o.grid.right = 72;
+  for (const vm of list(o.visualMap)) {
+    Object.assign(vm, { orient: "vertical", right: 0, top: "middle", left: "auto", bottom: "auto", itemHeight: 120 });
+    vm.formatter = (v) => formatCompact(v, format);
   }
 }
