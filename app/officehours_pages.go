@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -169,6 +170,13 @@ func (a *App) webhookPage(c echo.Context) error {
 	return a.render(c, http.StatusOK, views.WebhookSettings(page, a.viewer(c)))
 }
 
+// auditWords are the audit log's actions as people read them.
+var auditWords = map[string]string{
+	auth.AuditUserAdded: "added a person", auth.AuditUserChanged: "changed a person", auth.AuditPasswordReset: "reset a password",
+	auth.AuditTokenRevoked: "revoked an API token", auth.AuditPasswordChanged: "changed their password", auth.AuditTokenCreated: "made an API token",
+	auth.AuditSignIn: "signed in", auth.AuditGrant: "granted access", auth.AuditGrantDeny: "denied access", auth.AuditSSOTier: "set a tier from single sign-on",
+}
+
 func (a *App) fillSettingsPage(ctx context.Context, page *views.WebhookPage) error {
 	recent, err := a.outbox.Recent(ctx, 20)
 	if err != nil {
@@ -179,7 +187,7 @@ func (a *App) fillSettingsPage(ctx context.Context, page *views.WebhookPage) err
 	}
 	log, err := a.users.AuditLog(ctx, 100)
 	for _, e := range log {
-		page.Audit = append(page.Audit, views.AuditRow{When: a.when(e.At), Actor: e.Actor, Action: e.Action, Subject: e.Subject, Detail: e.Detail, TicketID: e.TicketID})
+		page.Audit = append(page.Audit, views.AuditRow{When: a.when(e.At), Actor: e.Actor, Action: cmp.Or(auditWords[e.Action], e.Action), Subject: e.Subject, Detail: e.Detail, TicketID: e.TicketID})
 	}
 	return err
 }

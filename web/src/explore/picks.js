@@ -1,6 +1,11 @@
 // The explorer's picks over one dataset: measures, dimensions, a time
 // column and grain, filters, and how to show the answer.
 import { h, fill, option } from "../dom.js";
+import { humanize } from "../chartlook.js";
+
+// named is a column as people read it: its label in the dataset, else
+// its name in words.
+const named = (c) => c.label || humanize(c.name);
 
 const aggWords = { count: "count", count_distinct: "distinct count of", sum: "sum of", avg: "average of", min: "minimum of", max: "maximum of" };
 const typeWords = { table: "Table", bar: "Bar", line: "Line", area: "Area", stacked_bar: "Stacked bar", pie: "Pie", number: "Big number",
@@ -16,9 +21,9 @@ export class Picks {
     this.filters = [];
     const times = ds.columns.filter((c) => c.role === "time");
     this.timeSelect = h("select", { testid: "time-column", "aria-label": "Time column", onchange: () => this.changed() },
-      option("", "No time"), ...times.map((c) => option(c.name, c.name)));
+      option("", "No time"), ...times.map((c) => option(c.name, named(c))));
     this.grainSelect = h("select", { testid: "time-grain", "aria-label": "Time grain", onchange: () => this.changed() },
-      ...data.grains.map((g) => option(g, g, g === "month")));
+      ...data.grains.map((g) => option(g, humanize(g), g === "month")));
     this.typeSelect = h("select", { testid: "chart-type", "aria-label": "Show as", onchange: () => this.changedType() },
       ...data.types.map((t) => option(t, typeWords[t] ?? t, t === "bar")));
     this.good = h("input", { type: "number", testid: "good", "aria-label": "Good at", placeholder: "good at", onchange: () => this.changed() });
@@ -64,7 +69,7 @@ export class Picks {
     const agg = h("select", { testid: "measure-agg", "aria-label": "Measure", onchange: () => { m.agg = agg.value; if (m.agg === "count") m.column = ""; else if (!m.column) m.column = this.columnsFor(m.agg)[0]?.name ?? ""; this.changed(); } },
       ...this.data.aggs.map((a) => option(a, aggWords[a] ?? a, a === m.agg)));
     const col = h("select", { testid: "measure-column", "aria-label": "Column", hidden: m.agg === "count", onchange: () => { m.column = col.value; this.changed(); } },
-      ...this.columnsFor(m.agg).map((c) => option(c.name, c.name, c.name === m.column)));
+      ...this.columnsFor(m.agg).map((c) => option(c.name, named(c), c.name === m.column)));
     const drop = h("button", { type: "button", class: "quiet", "aria-label": "Remove this measure", onclick: () => { this.measures.splice(i, 1); this.changed(); } }, "×");
     return h("div", { class: "row" }, agg, col, this.measures.length > 1 ? drop : null);
   }
@@ -78,13 +83,13 @@ export class Picks {
       if (sel.value && !this.dimensions.includes(sel.value)) this.dimensions.push(sel.value);
       sel.value = "";
       this.changed();
-    } }, option("", "Add a column…"), ...this.ds.columns.filter((c) => c.role !== "measure").map((c) => option(c.name, c.name)));
+    } }, option("", "Add a column…"), ...this.ds.columns.filter((c) => c.role !== "measure").map((c) => option(c.name, named(c))));
     return sel;
   }
 
   filterRow(f, i) {
     const col = h("select", { "aria-label": "Filter column", testid: "filter-column", onchange: () => { f.column = col.value; this.onChange(); } },
-      ...this.ds.columns.map((c) => option(c.name, c.name, c.name === f.column)));
+      ...this.ds.columns.map((c) => option(c.name, named(c), c.name === f.column)));
     const op = h("select", { "aria-label": "Comparison", testid: "filter-op", onchange: () => { f.op = op.value; this.onChange(); } },
       ...this.data.ops.map((o) => option(o, o, o === f.op)));
     const value = h("input", { type: "text", "aria-label": "Value", testid: "filter-value", value: f.value, placeholder: "value; a, b for in or between",
