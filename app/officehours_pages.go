@@ -115,7 +115,7 @@ func (a *App) apiHealthChart(c echo.Context) error {
 }
 
 func healthChart(name string, h *ticket.Health) (chart.Spec, chart.Table, error) {
-	week := func(i int) string { return h.Weeks[i].Format("Jan 2") }
+	week := func(i int) string { return h.Weeks[i].Format(time.DateOnly) }
 	var t chart.Table
 	switch name {
 	case "categories":

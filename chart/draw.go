@@ -69,6 +69,9 @@ func Draw(s Spec, t Table) (*Drawing, error) {
 		d.Empty = true
 		return d, nil
 	}
+	if s.X != "" && t.index(s.X) >= 0 {
+		g.markPartial(s, t.Columns[t.index(s.X)].Type)
+	}
 	switch s.Type {
 	case KindPie:
 		d.Option = pieOption(s, g)
@@ -104,10 +107,11 @@ type grid struct {
 	categories []string
 	series     []string
 	values     [][]*float64
+	raw        map[string]string // a category's value as the result has it
 }
 
 func pivot(s Spec, t Table) (grid, error) {
-	var g grid
+	g := grid{raw: map[string]string{}}
 	cats, sers := map[string]int{}, map[string]int{}
 	xi := t.index(s.X)
 	add := func(cat, ser string, v any) error {
@@ -144,7 +148,11 @@ func pivot(s Spec, t Table) (grid, error) {
 		return nil
 	}
 	for _, row := range t.Rows {
-		cat := TimeLabel(label(row[xi]), t.Columns[xi].Type, s.Grain)
+		raw := label(row[xi])
+		cat := TimeLabel(raw, t.Columns[xi].Type, s.Grain)
+		if _, seen := g.raw[cat]; !seen {
+			g.raw[cat] = raw
+		}
 		if s.Series != "" {
 			if err := add(cat, label(row[t.index(s.Series)]), row[t.index(s.Y[0])]); err != nil {
 				return g, err

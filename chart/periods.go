@@ -133,3 +133,21 @@ func TimeLabel(v, typ, grain string) string {
 	}
 	return v
 }
+
+// markPartial names the periods on a time axis that the data does not
+// cover from end to end (the first and the last can be), so a half week
+// does not read as a drop.
+func (g *grid) markPartial(s Spec, typ string) {
+	if s.Coverage == nil || s.Grain == "" || s.Grain == "day" || s.X == "" {
+		return
+	}
+	base, _, _ := strings.Cut(strings.ToUpper(typ), "(")
+	if base != "DATE" {
+		return
+	}
+	for _, i := range []int{0, len(g.categories) - 1} {
+		if days, of, ok := s.Coverage.covered(g.raw[g.categories[i]], s.Grain); ok && days < of {
+			g.categories[i] = fmt.Sprintf("%s (%d of %d days)", g.categories[i], days, of)
+		}
+	}
+}

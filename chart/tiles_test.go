@@ -120,3 +120,16 @@ func TestAPartialPeriodIsMarkedAndNotCompared(t *testing.T) {
 		t.Fatalf("a whole February: %+v", d.Number)
 	}
 }
+
+func TestATimeAxisNamesItsPartialPeriods(t *testing.T) {
+	weeks := Table{Columns: []Column{{"week", "DATE"}, {"users", "BIGINT"}},
+		Rows: [][]any{{"2024-01-01", int64(50)}, {"2024-01-08", int64(100)}, {"2024-01-15", int64(30)}}}
+	d, err := Draw(Spec{Type: KindLine, X: "week", Y: []string{"users"}, Grain: "week", Coverage: &Coverage{From: "2024-01-04", Through: "2024-01-17"}}, weeks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := fmt.Sprint(decoded(t, d)["xAxis"].([]any)[0].(map[string]any)["data"])
+	if got != "[2024-01-01 (4 of 7 days) 2024-01-08 2024-01-15 (3 of 7 days)]" {
+		t.Errorf("the weeks read %s", got)
+	}
+}

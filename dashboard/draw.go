@@ -158,12 +158,13 @@ type periods struct {
 	covered *chart.Coverage
 }
 
-// coverage asks, for a big number of a time series at a grain longer than
-// a day, which days the data under the view covers: a week or month it
-// does not cover from end to end is partial, and not compared as whole.
+// coverage asks, for a time series at a grain longer than a day, which
+// days the data under the view covers: a week or month it does not cover
+// from end to end is partial, marked on a chart's axis and not compared as
+// whole by a big number.
 func (s *Service) coverage(ctx context.Context, plan *TilePlan) (*periods, error) {
 	x := plan.Exploration
-	if plan.Tile.Type != chart.KindNumber || x == nil || x.TimeColumn == "" || x.Grain == "" || x.Grain == "day" {
+	if plan.Tile.Type == chart.KindTable || x == nil || x.TimeColumn == "" || x.Grain == "" || x.Grain == "day" {
 		return nil, nil
 	}
 	span := Exploration{Measures: []Measure{{Agg: "min", Column: x.TimeColumn}, {Agg: "max", Column: x.TimeColumn}}, Filters: x.Filters}

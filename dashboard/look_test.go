@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -139,5 +140,18 @@ func TestEveryChartTypeOfTheExplorerDrawsOrSaysWhy(t *testing.T) {
 	_, sc, err := f.s.ExploreView(ctx, f.analyst, ds.ID, two, chart.KindScatter, Chart{})
 	if err != nil || sc.Drawing.X != "count" || sc.Drawing.Series != "status" {
 		t.Errorf("a scatter of two measures: %+v %v", sc, err)
+	}
+}
+
+func TestAWeeklyChartNamesItsPartialWeek(t *testing.T) {
+	f := newFixture(t, storetest.OpenSQLite(t))
+	ds := f.orders(t)
+	d := f.create(t, f.analyst, "Sales", Tile{ID: "l", Type: "line", Dataset: ds.ID, TimeColumn: "dt"})
+	tv, err := f.s.DrawTile(context.Background(), f.analyst, d.ID, "l", View{Grain: "week"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if axis := fmt.Sprint(tv.Drawing.Option["xAxis"]); !strings.Contains(axis, "2025-12-29 (3 of 7 days)") {
+		t.Errorf("the week axis reads %s", axis)
 	}
 }
