@@ -29,10 +29,8 @@ func (a *App) ticketPage(c echo.Context) error {
 		return err
 	}
 	page := a.ticketView(t, who)
-	page.CanTriage = a.enforcer.Authorize(who, auth.ObjTicket, auth.ActTriage) == nil
-	page.CanEdit = page.CanTriage || (who.ID == t.RequesterID && t.Status == ticket.StatusNew)
-	page.CanDecide = a.enforcer.Authorize(who, auth.ObjTicket, auth.ActGrant) == nil
-	page.CanCancel = t.Booking != nil && (page.CanTriage || who.ID == t.RequesterID || who.ID == t.Booking.BookedBy.ID)
+	may := a.tickets.Rights(who, t)
+	page.CanTriage, page.CanEdit, page.CanDecide, page.CanCancel = may.Triage, may.Edit, may.Decide, may.Cancel
 	if page.Sessions, err = a.freeSessions(ctx); err != nil {
 		return err
 	}

@@ -285,7 +285,7 @@ func (s *Service) CancelBooking(ctx context.Context, who *auth.User, id int64) e
 	if err != nil {
 		return err
 	}
-	if who.ID != b.BookedBy.ID && who.ID != t.RequesterID && !s.canTriage(who) {
+	if !mayCancel(who, t, b.BookedBy.ID, s.canTriage(who)) {
 		return pier.Errorf(pier.EForbidden, "Only whoever booked it, the requester or the data team may cancel this session.")
 	}
 	return s.db.InTx(ctx, func(tx *sql.Tx) error {
