@@ -59,7 +59,7 @@ func (a *App) apiTables(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	queryable := a.enforcer.Authorize(u, auth.ObjQuery, auth.ActRun) == nil
+	queryable := a.enforcer.Capabilities(u).Query
 	out := make([]apiTable, 0, len(visible))
 	for _, v := range visible {
 		out = append(out, toAPITable(v, queryable))

@@ -14,7 +14,6 @@ import (
 
 	"github.com/pier-analytics/pier"
 	"github.com/pier-analytics/pier/app/views"
-	"github.com/pier-analytics/pier/auth"
 	"github.com/pier-analytics/pier/chart"
 	"github.com/pier-analytics/pier/dashboard"
 )
@@ -25,9 +24,10 @@ func (a *App) dashboardsPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	can := a.enforcer.Capabilities(who)
 	page := views.DashboardList{
-		CanCreate:  a.enforcer.Authorize(who, auth.ObjDashboard, auth.ActCreate) == nil,
-		CanExplore: a.enforcer.Authorize(who, auth.ObjDataset, auth.ActRead) == nil,
+		CanCreate:  can.CreateDashboard,
+		CanExplore: can.Explore,
 	}
 	for _, s := range list {
 		page.Rows = append(page.Rows, a.dashboardRow(s))

@@ -9,7 +9,6 @@ import (
 
 	"github.com/pier-analytics/pier"
 	"github.com/pier-analytics/pier/app/views"
-	"github.com/pier-analytics/pier/auth"
 	"github.com/pier-analytics/pier/notebook"
 )
 
@@ -51,7 +50,7 @@ func (a *App) notebookEditor(c echo.Context) error {
 			data.Markdown[cell.ID] = renderMarkdown(cell.Source)
 		}
 	}
-	queryable := a.enforcer.Authorize(who, auth.ObjQuery, auth.ActRun) == nil
+	queryable := a.enforcer.Capabilities(who).Query
 	for _, v := range visible {
 		data.Tables = append(data.Tables, toAPITable(v, queryable))
 	}

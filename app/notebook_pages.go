@@ -13,7 +13,6 @@ import (
 
 	"github.com/pier-analytics/pier"
 	"github.com/pier-analytics/pier/app/views"
-	"github.com/pier-analytics/pier/auth"
 	"github.com/pier-analytics/pier/chart"
 	"github.com/pier-analytics/pier/notebook"
 )
@@ -35,7 +34,7 @@ func (a *App) notebooksPage(c echo.Context) error {
 		return err
 	}
 	page := views.NotebookList{Search: f.Search, Folder: f.Folder, Tag: f.Tag, Sort: f.Sort, Archived: f.Archived, Folders: folders,
-		CanCreate: a.enforcer.Authorize(who, auth.ObjNotebook, auth.ActCreate) == nil}
+		CanCreate: a.enforcer.Capabilities(who).CreateNotebook}
 	for _, s := range list {
 		page.Rows = append(page.Rows, views.NotebookRow{ID: s.ID, Title: s.Title, Owner: s.Owner, Folder: s.Folder, Tags: s.Tags,
 			Updated: a.when(s.UpdatedAt), LastRun: a.when(s.LastRunAt), Role: string(s.Role)})

@@ -30,7 +30,7 @@ func (a *App) officeHoursPage(c echo.Context) error {
 		return err
 	}
 	zone, _ := time.Now().Zone()
-	page := views.OfficeHoursPage{Zone: zone, CanEdit: a.enforcer.Authorize(who, auth.ObjHours, auth.ActManage) == nil}
+	page := views.OfficeHoursPage{Zone: zone, CanEdit: a.enforcer.Capabilities(who).ManageHours}
 	for _, s := range sessions {
 		row := views.SessionRow{When: sessionLabel(s.StartsAt, s.EndsAt), Free: s.Booking == nil}
 		if b := s.Booking; b != nil {
@@ -73,7 +73,7 @@ func (a *App) healthPage(c echo.Context) error {
 	}
 	page := views.HealthPage{Open: h.Open, Filed: h.Filed, Weeks: healthWeeks, MedianReply: duration(h.Medians.FirstReply),
 		MedianAnswer: duration(h.Medians.ToAnswer), GuideShare: "–",
-		Charts: a.enforcer.Authorize(who, auth.ObjTicket, auth.ActTriage) == nil}
+		Charts: a.enforcer.Capabilities(who).Triage}
 	if share := h.GuideShare(); share >= 0 {
 		page.GuideShare = fmt.Sprintf("%.0f%% (%d of %d)", share*100, h.ByGuide, h.Answered)
 	}

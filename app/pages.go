@@ -173,8 +173,9 @@ func (a *App) dashboardRows(list []dashboard.Summary) []views.DashboardRow {
 // their own; those who query the lake its tables and the SQL box.
 func (a *App) renderHome(c echo.Context, status int, box views.SQLBox) error {
 	ctx, u := c.Request().Context(), currentUser(c)
-	box.Show = a.enforcer.Authorize(u, auth.ObjQuery, auth.ActRun) == nil
-	p := views.HomePage{ShowTables: box.Show, ShowNotebooks: a.enforcer.Authorize(u, auth.ObjNotebook, auth.ActCreate) == nil}
+	can := a.enforcer.Capabilities(u)
+	box.Show = can.Query
+	p := views.HomePage{ShowTables: box.Show, ShowNotebooks: can.CreateNotebook}
 	boards, err := a.dashboards.List(ctx, u)
 	if err != nil {
 		return err

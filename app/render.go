@@ -8,7 +8,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/pier-analytics/pier/app/views"
-	"github.com/pier-analytics/pier/auth"
 )
 
 // render buffers the component, so a failed render becomes a clean error
@@ -34,8 +33,7 @@ func (a *App) viewer(c echo.Context) *views.Viewer {
 	if err != nil {
 		a.log.Warn("could not count unread notices", "err", err)
 	}
+	can := a.enforcer.Capabilities(u)
 	return &views.Viewer{Email: u.Email, Name: u.Name, Tier: string(u.Tier), CSRF: csrfToken(c), People: a.accounts.MayManagePeople(u), Unread: unread, Zone: a.zoneName(),
-		Limited: u.MustChangePassword, Section: section,
-		Explore:  a.enforcer.Authorize(u, auth.ObjDataset, auth.ActRead) == nil,
-		Settings: a.enforcer.Authorize(u, auth.ObjSettings, auth.ActManage) == nil}
+		Limited: u.MustChangePassword, Section: section, Explore: can.Explore, Settings: can.ManageSettings}
 }

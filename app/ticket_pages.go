@@ -25,7 +25,7 @@ func (a *App) ticketsPage(c echo.Context) error {
 		return err
 	}
 	page := views.TicketQueue{Filter: f, Statuses: statusOptions(), Categories: categoryOptions(), Me: who.Email,
-		DataTeam: a.enforcer.Authorize(who, auth.ObjTicket, auth.ActTriage) == nil}
+		DataTeam: a.enforcer.Capabilities(who).Triage}
 	for _, s := range list {
 		page.Rows = append(page.Rows, a.ticketRow(s))
 	}

@@ -57,7 +57,7 @@ func (a *App) similar(ctx context.Context, who *auth.User, q string) ([]suggesti
 		out = append(out, suggestion{Kind: "dashboard", Title: d.Title, URL: "/dashboards/" + d.ID,
 			Snippet: snippet(d.Description), Trusted: d.Certified, score: ticket.Score(words, d.Title, d.Description)})
 	}
-	if a.enforcer.Authorize(who, auth.ObjDataset, auth.ActRead) == nil {
+	if a.enforcer.Capabilities(who).Explore {
 		sets, err := a.dashboards.Datasets(ctx, who)
 		if err != nil {
 			return nil, err
