@@ -44,6 +44,10 @@ type apiTable struct {
 	Partitions  []string    `json:"partitions"`
 	Modified    string      `json:"modified"`
 	Columns     []apiColumn `json:"columns"`
+	// Locked: restricted, and the caller holds no grant; only its name,
+	// description and owner are given, with how to ask for it.
+	Locked  bool   `json:"locked,omitempty"`
+	Request string `json:"request,omitempty"`
 }
 
 type apiColumn struct {
@@ -59,12 +63,25 @@ func (a *App) apiTables(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	locked, err := a.lockedTables(c.Request().Context(), u)
+	if err != nil {
+		return err
+	}
 	queryable := a.enforcer.Capabilities(u).Query
-	out := make([]apiTable, 0, len(visible))
+	out := make([]apiTable, 0, len(visible)+len(locked))
 	for _, v := range visible {
 		out = append(out, toAPITable(v, queryable))
 	}
+	for _, l := range locked {
+		out = append(out, apiTable{Name: l.Name, Description: l.Description, Owner: l.Owner, Restricted: true, Locked: true,
+			Partitions: []string{}, Columns: []apiColumn{}, Request: tableRequestURL(l.Name)})
+	}
 	return c.JSON(http.StatusOK, map[string]any{"tables": out})
+}
+
+// tableRequestURL is the filing form with an access request for the table.
+func tableRequestURL(table string) string {
+	return accessRequestURL(table, "", "I need to read "+table+" for: ")
 }
 
 func toAPITable(v query.Visible, queryable bool) apiTable {
@@ -166,6 +183,14 @@ type tableAccess struct{ a *App }
 
 func (t tableAccess) VisibleTo(ctx context.Context, u *auth.User) ([]query.Visible, error) {
 	return t.a.visibleTables(ctx, u)
+}
+
+func (a *App) lockedTables(ctx context.Context, u *auth.User) ([]query.Locked, error) {
+	p, err := a.principal(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	return a.engine.Locked(ctx, p)
 }
 
 func (a *App) visibleTables(ctx context.Context, u *auth.User) ([]query.Visible, error) {

@@ -204,6 +204,13 @@ func (a *App) renderHome(c echo.Context, status int, box views.SQLBox) error {
 		for _, v := range visible {
 			p.Tables = append(p.Tables, a.tableCard(v))
 		}
+		locked, err := a.lockedTables(ctx, u)
+		if err != nil {
+			return err
+		}
+		for _, l := range locked {
+			p.Locked = append(p.Locked, views.LockedTable{Name: l.Name, Description: l.Description, Owner: l.Owner, Request: tableRequestURL(l.Name)})
+		}
 	}
 	return a.render(c, status, views.Home(a.viewer(c), p, box))
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/pier-analytics/pier/auth"
+	"github.com/pier-analytics/pier/query"
 )
 
 // The home page is what each tier is for: a viewer lands on the
@@ -50,6 +51,14 @@ func TestHomeIsWhatEachTierIsFor(t *testing.T) {
 	}
 	if analyst.Find(`[data-testid=sql]`).Length() != 1 || analyst.Find(`[data-testid=first-run-guide]`).Length() != 0 {
 		t.Fatal("the analyze tier has no SQL box, or is guided though they own dashboards")
+	}
+	// A restricted table is not a secret: it is listed, locked, with the request.
+	restricted := true
+	ta.props.Set(t.Context(), "obj_brands", query.PropChange{Restricted: &restricted})
+	analyst = ta.browser(t).signIn("analyze@example.com")
+	locked := analyst.Find(`[data-testid=locked-table][data-table=obj_brands]`)
+	if href := locked.Find(`[data-testid=request-access]`).AttrOr("href", ""); !strings.Contains(href, "access_table=obj_brands") || analyst.Find(`[data-testid=table][data-table=obj_brands]`).Length() != 0 {
+		t.Fatalf("the locked table's card: %q, request %q", locked.Text(), href)
 	}
 }
 

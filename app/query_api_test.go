@@ -112,17 +112,25 @@ func TestSlowQueriesTimeOutWith504(t *testing.T) {
 	}
 }
 
-func TestTablesListHidesRestrictedTablesAndMarksPII(t *testing.T) {
+// TestTablesListShowsLockedTablesAndMarksPII: a restricted table the
+// caller holds no grant for is listed as locked, by name, description and
+// owner with how to ask for it, and nothing of its columns or size.
+func TestTablesListShowsLockedTablesAndMarksPII(t *testing.T) {
 	ta := newTestApp(t)
 	restricted := true
-	ta.props.Set(t.Context(), "act_orders", query.PropChange{Restricted: &restricted})
+	desc := "Every order"
+	ta.props.Set(t.Context(), "act_orders", query.PropChange{Restricted: &restricted, Description: &desc})
 	res := ta.do(t, auth.TierView, "GET", "/api/v1/tables", "")
 	var got struct {
 		Tables []struct {
-			Name      string
-			Queryable bool
-			Rows      int64
-			Columns   []struct {
+			Name        string
+			Description string
+			Queryable   bool
+			Locked      bool
+			Request     string
+			Rows        int64
+			Partitions  []string
+			Columns     []struct {
 				Name string
 				PII  bool
 			}
@@ -147,8 +155,23 @@ func TestTablesListHidesRestrictedTablesAndMarksPII(t *testing.T) {
 			}
 		}
 	}
-	if names["act_orders"] || !names["obj_members"] || len(got.Tables) != 5 {
+	if !names["act_orders"] || !names["obj_members"] || len(got.Tables) != 6 {
 		t.Fatalf("tables = %v", names)
+	}
+	for _, tb := range got.Tables {
+		if tb.Locked != (tb.Name == "act_orders") {
+			t.Errorf("%s locked: %v", tb.Name, tb.Locked)
+		}
+		if tb.Name == "act_orders" && (len(tb.Columns) != 0 || tb.Rows != 0 || len(tb.Partitions) != 0 || tb.Description != desc ||
+			!strings.Contains(tb.Request, "access_table=act_orders")) {
+			t.Errorf("the locked table shows %+v", tb)
+		}
+	}
+	ta.users.AddGrant(t.Context(), "view@example.com", "act_orders", false)
+	res = ta.do(t, auth.TierView, "GET", "/api/v1/tables", "")
+	body := readAll(t, res)
+	if strings.Contains(body, `"locked"`) || !strings.Contains(body, `"name":"ordered_at"`) {
+		t.Errorf("after a grant, act_orders is still locked or shows no columns: %s", body)
 	}
 }
 

@@ -65,6 +65,31 @@ func (e *Engine) Visible(ctx context.Context, p Principal) ([]Visible, error) {
 	return out, nil
 }
 
+// Locked is a restricted table the principal may not read: known by its
+// name, description and owner, so that a person can ask for it, and
+// nothing of its columns or data.
+type Locked struct {
+	Name        string
+	Description string
+	Owner       string
+}
+
+// Locked returns the lake's restricted tables that p holds no grant for.
+func (e *Engine) Locked(ctx context.Context, p Principal) ([]Locked, error) {
+	props, err := e.props.All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("query: table properties: %w", err)
+	}
+	var out []Locked
+	for _, t := range e.cat.Tables() {
+		pr := props[t.Name]
+		if _, granted := p.Grants[t.Name]; pr.Restricted && !granted {
+			out = append(out, Locked{Name: t.Name, Description: pr.Description, Owner: pr.Owner})
+		}
+	}
+	return out, nil
+}
+
 // profile is an access profile: the exact set of views a sandbox holds.
 // Principals with equal profiles share one sandbox.
 type profile struct {
