@@ -29,6 +29,8 @@ type Summary struct {
 	// Pinned to the caller's home page; LastViewed by the caller (zero if never).
 	Pinned     bool      `json:"pinned"`
 	LastViewed time.Time `json:"last_viewed,omitzero"`
+	// Tables are the lake tables its tiles read, for "used by" on a table.
+	Tables []string `json:"-"`
 }
 
 // List returns the dashboards who may open, certified first, then the
@@ -58,6 +60,7 @@ func (s *Service) List(ctx context.Context, who *auth.User) ([]Summary, error) {
 			return nil, err
 		}
 		sm.Locked = len(missing(tables)) > 0
+		sm.Tables = tables
 		out = append(out, sm)
 	}
 	return out, rows.Err()

@@ -4,6 +4,7 @@ package views
 
 import (
 	"strconv"
+	"strings"
 )
 
 // formatCount writes n with thousands separators.
@@ -71,3 +72,5 @@ func countOf(n int64, word string) string {
 	}
 	return formatCount(n) + " " + word + "s"
 }
+
+func joinWords(words []string) string { return strings.Join(words, ", ") }

@@ -1,0 +1,159 @@
+package app
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/pier-analytics/pier"
+	"github.com/pier-analytics/pier/app/views"
+	"github.com/pier-analytics/pier/auth"
+	"github.com/pier-analytics/pier/query"
+)
+
+// tableUseDays is how far back a table page counts who read it.
+const tableUseDays = 30
+
+// apiTableDetail is one table as its page shows it (API.md, second wave).
+type apiTableDetail struct {
+	apiTable
+	Freshness  map[string]string `json:"freshness"`
+	UsedBy     []apiUse          `json:"used_by"`
+	TopUsers   []apiUser         `json:"top_users"`
+	TopQueries []apiQueryUse     `json:"top_queries,omitempty"` // the data team's only: SQL may quote data
+}
+
+type apiUse struct {
+	Kind  string `json:"kind"`
+	ID    string `json:"id"`
+	Title string `json:"title"`
+}
+
+type apiUser struct {
+	Name string `json:"name"`
+	Runs int    `json:"runs"`
+}
+
+type apiQueryUse struct {
+	SQL   string `json:"sql"`
+	Runs  int    `json:"runs"`
+	Users int    `json:"users"`
+}
+
+// tableDetail is what who may know of the named table: all of it if they
+// may read it, its name, description, owner and the access request if it
+// is restricted to others, and "no such table" otherwise.
+func (a *App) tableDetail(ctx context.Context, who *auth.User, name string) (*apiTableDetail, error) {
+	visible, err := a.visibleTables(ctx, who)
+	if err != nil {
+		return nil, err
+	}
+	i := slices.IndexFunc(visible, func(v query.Visible) bool { return v.Name == name })
+	if i < 0 {
+		return a.lockedDetail(ctx, who, name)
+	}
+	v := visible[i]
+	can := a.enforcer.Capabilities(who)
+	d := &apiTableDetail{apiTable: toAPITable(v, can.Query), Freshness: map[string]string{"as_of": v.NewestData()}}
+	if d.UsedBy, err = a.usedBy(ctx, who, name); err != nil {
+		return nil, err
+	}
+	users, queries, err := a.qlog.TableUse(ctx, name, time.Now().AddDate(0, 0, -tableUseDays), 10)
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range users {
+		person := u.UserID
+		if p, err := a.users.UserByID(ctx, u.UserID); err == nil {
+			person = p.Name
+		}
+		d.TopUsers = append(d.TopUsers, apiUser{Name: person, Runs: u.Runs})
+	}
+	if can.Triage {
+		for _, q := range queries {
+			d.TopQueries = append(d.TopQueries, apiQueryUse{SQL: q.SQL, Runs: q.Runs, Users: q.Users})
+		}
+	}
+	return d, nil
+}
+
+func (a *App) lockedDetail(ctx context.Context, who *auth.User, name string) (*apiTableDetail, error) {
+	locked, err := a.lockedTables(ctx, who)
+	if err != nil {
+		return nil, err
+	}
+	i := slices.IndexFunc(locked, func(l query.Locked) bool { return l.Name == name })
+	if i < 0 {
+		return nil, pier.Errorf(pier.ENotFound, "There is no table %q in the lake.", name)
+	}
+	l := locked[i]
+	return &apiTableDetail{apiTable: apiTable{Name: l.Name, Description: l.Description, Owner: l.Owner, Restricted: true, Locked: true,
+		Partitions: []string{}, Columns: []apiColumn{}, Request: tableRequestURL(l.Name)}, Freshness: map[string]string{}}, nil
+}
+
+// usedBy lists the dashboards and datasets that read the table, of those
+// who may open.
+func (a *App) usedBy(ctx context.Context, who *auth.User, table string) ([]apiUse, error) {
+	out := []apiUse{}
+	boards, err := a.dashboards.List(ctx, who)
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range boards {
+		if slices.Contains(b.Tables, table) {
+			out = append(out, apiUse{Kind: "dashboard", ID: b.ID, Title: b.Title})
+		}
+	}
+	if !a.enforcer.Capabilities(who).Explore {
+		return out, nil
+	}
+	sets, err := a.dashboards.Datasets(ctx, who)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range sets {
+		if slices.Contains(s.Tables, table) {
+			out = append(out, apiUse{Kind: "dataset", ID: s.ID, Title: s.Name})
+		}
+	}
+	return out, nil
+}
+
+func (a *App) apiTable(c echo.Context) error {
+	d, err := a.tableDetail(c.Request().Context(), currentUser(c), c.Param("name"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, d)
+}
+
+// tablePage shows a table: what it holds, how fresh it is, who uses it,
+// and for whom it is locked, how to ask for it.
+func (a *App) tablePage(c echo.Context) error {
+	d, err := a.tableDetail(c.Request().Context(), currentUser(c), c.Param("name"))
+	if err != nil {
+		return err
+	}
+	p := views.TablePage{Name: d.Name, Description: d.Description, Owner: d.Owner, Restricted: d.Restricted, Locked: d.Locked,
+		Request: d.Request, Rows: d.Rows, Partitions: d.Partitions, AsOf: d.Freshness["as_of"]}
+	for _, col := range d.Columns {
+		p.Columns = append(p.Columns, views.ColumnRow{Name: col.Name, Type: col.Type, PII: col.PII})
+	}
+	for _, u := range d.UsedBy {
+		href := "/dashboards/" + u.ID
+		if u.Kind == "dataset" {
+			href = "/explore?dataset=" + u.ID
+		}
+		p.UsedBy = append(p.UsedBy, views.UseRow{Kind: u.Kind, Title: u.Title, Href: href})
+	}
+	for _, u := range d.TopUsers {
+		p.TopUsers = append(p.TopUsers, views.UseRow{Title: u.Name, Runs: u.Runs})
+	}
+	for _, q := range d.TopQueries {
+		p.TopQueries = append(p.TopQueries, views.UseRow{Title: q.SQL, Runs: q.Runs})
+	}
+	return a.render(c, http.StatusOK, views.Table(p, a.viewer(c)))
+}

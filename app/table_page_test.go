@@ -1,0 +1,60 @@
+package app
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/pier-analytics/pier/auth"
+	"github.com/pier-analytics/pier/query"
+)
+
+// TestATablePageSaysWhatItHoldsWhoUsesItAndHowToAskForIt: a table's page
+// shows its columns, freshness, the dashboards and datasets that read it
+// and who queried it; the statements themselves only to the data team; a
+// restricted table shows only its name, description, owner and the
+// request to those without a grant.
+func TestATablePageSaysWhatItHoldsWhoUsesItAndHowToAskForIt(t *testing.T) {
+	ta := newTestApp(t)
+	ds := ta.newDataset(t)
+	board := ta.newDashboard(t, auth.TierAnalyze, statusTile(ds))
+	ta.call(t, auth.TierAnalyze, "POST", "/api/v1/query", map[string]any{"sql": "select count(*) from act_orders"})
+	ta.qlog.Flush()
+
+	status, d := ta.call(t, auth.TierAnalyze, "GET", "/api/v1/tables/act_orders", nil)
+	if status != http.StatusOK || len(d["columns"].([]any)) != 6 || d["freshness"].(map[string]any)["as_of"] != "2026-01-03" {
+		t.Fatalf("act_orders: %d %v", status, d)
+	}
+	used := fmt.Sprint(d["used_by"])
+	if !strings.Contains(used, board) || !strings.Contains(used, ds) {
+		t.Errorf("used by %s; want the dashboard %s and the dataset %s", used, board, ds)
+	}
+	if users := fmt.Sprint(d["top_users"]); !strings.Contains(users, "Test analyze") || d["top_queries"] != nil {
+		t.Errorf("top users %s, top queries %v (the data team's only)", users, d["top_queries"])
+	}
+	_, data := ta.call(t, auth.TierData, "GET", "/api/v1/tables/act_orders", nil)
+	if q := fmt.Sprint(data["top_queries"]); !strings.Contains(q, "select count(*) from act_orders") {
+		t.Errorf("the data team sees the top queries %s", q)
+	}
+
+	restricted, desc := true, "Every order"
+	ta.props.Set(t.Context(), "act_orders", query.PropChange{Restricted: &restricted, Description: &desc})
+	status, locked := ta.call(t, auth.TierView, "GET", "/api/v1/tables/act_orders", nil)
+	if status != http.StatusOK || locked["locked"] != true || len(locked["columns"].([]any)) != 0 || locked["used_by"] != nil || locked["description"] != desc {
+		t.Fatalf("a locked table: %d %v", status, locked)
+	}
+	if status, _ := ta.call(t, auth.TierView, "GET", "/api/v1/tables/no_such_table", nil); status != http.StatusNotFound {
+		t.Errorf("an unknown table: %d", status)
+	}
+	b := ta.browser(t)
+	b.signIn("view@example.com")
+	_, page := b.get("/tables/act_orders")
+	if href := page.Find(`[data-testid=table-locked] [data-testid=request-access]`).AttrOr("href", ""); !strings.Contains(href, "access_table=act_orders") || page.Find(`[data-testid=table-columns]`).Length() != 0 {
+		t.Errorf("the locked page: request %q, columns shown %d", href, page.Find(`[data-testid=table-columns]`).Length())
+	}
+	_, page = b.get("/tables/obj_members")
+	if page.Find(`[data-testid=table-columns] .badge.pii`).Length() != 3 {
+		t.Errorf("obj_members' page marks %d PII columns", page.Find(`[data-testid=table-columns] .badge.pii`).Length())
+	}
+}

@@ -1,0 +1,40 @@
+package query
+
+import (
+	"context"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/pier-analytics/pier/store"
+	"github.com/pier-analytics/pier/store/storetest"
+)
+
+func TestTableUseCountsWhoReadATable(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		l := NewQueryLog(db, slog.New(slog.DiscardHandler))
+		defer l.Close()
+		now := time.Now()
+		for _, e := range []LogEntry{
+			{UserID: "ana", SQL: "select * from act_orders", Tables: []string{"act_orders"}, Started: now, Status: "ok"},
+			{UserID: "ana", SQL: "select * from act_orders", Tables: []string{"act_orders", "obj_members"}, Started: now, Status: "cached"},
+			{UserID: "bo", SQL: "select 1 from act_orders", Tables: []string{"act_orders"}, Started: now, Status: "ok"},
+			{UserID: "bo", SQL: "select * from actxorders", Tables: []string{"actxorders"}, Started: now, Status: "ok"},
+			{UserID: "cy", SQL: "select * from act_orders", Tables: []string{"act_orders"}, Started: now, Status: "sql_error"},
+			{UserID: "dee", SQL: "select * from act_orders", Tables: []string{"act_orders"}, Started: now.AddDate(0, -2, 0), Status: "ok"},
+		} {
+			l.Add(e)
+		}
+		l.Flush()
+		users, queries, err := l.TableUse(context.Background(), "act_orders", now.AddDate(0, 0, -30), 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(users) != 2 || users[0] != (UserUse{"ana", 2}) || users[1] != (UserUse{"bo", 1}) {
+			t.Errorf("users %v: want ana twice and bo once (not a failed run, an old one or a look-alike table)", users)
+		}
+		if len(queries) != 2 || queries[0] != (QueryUse{"select * from act_orders", 2, 1}) {
+			t.Errorf("queries %v", queries)
+		}
+	})
+}
