@@ -2,8 +2,10 @@ package app
 
 import (
 	"context"
+	"database/sql"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -138,7 +140,8 @@ func (a *App) tablePage(c echo.Context) error {
 		return err
 	}
 	p := views.TablePage{Name: d.Name, Description: d.Description, Owner: d.Owner, Restricted: d.Restricted, Locked: d.Locked,
-		Request: d.Request, Rows: d.Rows, Partitions: d.Partitions, AsOf: d.Freshness["as_of"]}
+		Request: d.Request, Rows: d.Rows, Partitions: d.Partitions, AsOf: d.Freshness["as_of"],
+		CanManage: a.enforcer.Capabilities(currentUser(c)).ManageCatalog}
 	for _, col := range d.Columns {
 		p.Columns = append(p.Columns, views.ColumnRow{Name: col.Name, Type: col.Type, PII: col.PII})
 	}
@@ -156,4 +159,81 @@ func (a *App) tablePage(c echo.Context) error {
 		p.TopQueries = append(p.TopQueries, views.UseRow{Title: q.SQL, Runs: q.Runs})
 	}
 	return a.render(c, http.StatusOK, views.Table(p, a.viewer(c)))
+}
+
+// tableChange is what the data team changes of a table in the app.
+type tableChange struct {
+	Description *string   `json:"description"`
+	Owner       *string   `json:"owner"`
+	Restricted  *bool     `json:"restricted"`
+	PII         *[]string `json:"pii"`
+}
+
+// changeTable applies a change to a table's properties and audits it in
+// the same transaction; it takes effect on the next query, on every
+// replica, since queries read the properties from the store.
+func (a *App) changeTable(ctx context.Context, who *auth.User, name string, ch tableChange) error {
+	t, ok := a.catalog.Table(name)
+	if !ok {
+		return pier.Errorf(pier.ENotFound, "There is no table %q in the lake.", name)
+	}
+	if ch.PII != nil {
+		for _, col := range *ch.PII {
+			if !slices.ContainsFunc(t.Columns, func(c query.Column) bool { return c.Name == col }) {
+				return pier.Errorf(pier.EInvalid, "%s has no column %q to mark as personal data.", name, col)
+			}
+		}
+	}
+	var said []string
+	if ch.Description != nil {
+		said = append(said, "description")
+	}
+	if ch.Owner != nil {
+		said = append(said, "owner "+*ch.Owner)
+	}
+	switch {
+	case ch.Restricted == nil:
+	case *ch.Restricted:
+		said = append(said, "restricted")
+	default:
+		said = append(said, "open to everyone")
+	}
+	if ch.PII != nil {
+		said = append(said, "personal data: "+strings.Join(*ch.PII, ", "))
+	}
+	change := query.PropChange{Description: ch.Description, Owner: ch.Owner, Restricted: ch.Restricted, PII: ch.PII}
+	return a.props.SetWith(ctx, name, change, func(tx *sql.Tx) error {
+		return auth.WriteAudit(ctx, tx, auth.AuditEntry{Actor: who.ID, Action: auth.AuditTable, Subject: name, Detail: strings.Join(said, "; ")})
+	})
+}
+
+func (a *App) apiChangeTable(c echo.Context) error {
+	var body tableChange
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	ctx, who := c.Request().Context(), currentUser(c)
+	if err := a.changeTable(ctx, who, c.Param("name"), body); err != nil {
+		return err
+	}
+	return a.apiTable(c)
+}
+
+// tableForm is the table page's edit form (the data team).
+func (a *App) tableForm(c echo.Context) error {
+	form, err := c.FormParams()
+	if err != nil {
+		return pier.Errorf(pier.EInvalid, "The form could not be read.")
+	}
+	desc, owner := strings.TrimSpace(form.Get("description")), strings.TrimSpace(form.Get("owner"))
+	restricted := form.Get("restricted") == "true"
+	pii := form["pii"]
+	if pii == nil {
+		pii = []string{}
+	}
+	ch := tableChange{Description: &desc, Owner: &owner, Restricted: &restricted, PII: &pii}
+	if err := a.changeTable(c.Request().Context(), currentUser(c), c.Param("name"), ch); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/tables/"+c.Param("name"))
 }

@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -56,5 +57,41 @@ func TestATablePageSaysWhatItHoldsWhoUsesItAndHowToAskForIt(t *testing.T) {
 	_, page = b.get("/tables/obj_members")
 	if page.Find(`[data-testid=table-columns] .badge.pii`).Length() != 3 {
 		t.Errorf("obj_members' page marks %d PII columns", page.Find(`[data-testid=table-columns] .badge.pii`).Length())
+	}
+}
+
+// TestTheDataTeamGovernsATableInTheApp: restricting a table and tagging
+// its PII from its page applies at once and is audited; others may not,
+// and a column that is not there is refused.
+func TestTheDataTeamGovernsATableInTheApp(t *testing.T) {
+	ta := newTestApp(t)
+	if status, _ := ta.call(t, auth.TierAnalyze, "PATCH", "/api/v1/tables/act_orders", map[string]any{"restricted": true}); status != http.StatusForbidden {
+		t.Errorf("an analyst restricts a table: %d", status)
+	}
+	if status, out := ta.call(t, auth.TierData, "PATCH", "/api/v1/tables/act_orders", map[string]any{"pii": []string{"nope"}}); status != http.StatusBadRequest {
+		t.Errorf("PII on a column that is not there: %d %v", status, out)
+	}
+	status, out := ta.call(t, auth.TierData, "PATCH", "/api/v1/tables/act_orders", map[string]any{"restricted": true, "description": "Every order", "pii": []string{"member_id"}})
+	if status != http.StatusOK || out["restricted"] != true {
+		t.Fatalf("restrict: %d %v", status, out)
+	}
+	if status, q := ta.call(t, auth.TierAnalyze, "POST", "/api/v1/query", map[string]any{"sql": "select count(*) from act_orders"}); status == http.StatusOK {
+		t.Errorf("a query reads the table restricted a moment ago: %v", q)
+	}
+	if _, detail := ta.call(t, auth.TierAnalyze, "GET", "/api/v1/tables/act_orders", nil); detail["locked"] != true {
+		t.Errorf("the analyst's view of it: %v", detail)
+	}
+	_, audit := ta.call(t, auth.TierAdmin, "GET", "/api/v1/audit", nil)
+	if got := fmt.Sprint(audit["entries"]); !strings.Contains(got, auth.AuditTable) || !strings.Contains(got, "restricted") || !strings.Contains(got, "member_id") {
+		t.Errorf("the audit log: %s", got)
+	}
+	b := ta.browser(t)
+	home := b.signIn("data@example.com")
+	res, _ := b.post("/tables/act_orders", url.Values{"_csrf": {csrfFrom(home)}, "description": {"Orders"}, "owner": {"data@example.com"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the form: %d", res.StatusCode)
+	}
+	if _, q := ta.call(t, auth.TierAnalyze, "POST", "/api/v1/query", map[string]any{"sql": "select count(*) from act_orders"}); q["error"] != nil {
+		t.Errorf("unticking restricted on the form leaves the table closed: %v", q)
 	}
 }

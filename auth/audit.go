@@ -13,6 +13,7 @@ import (
 const (
 	AuditGrant     = "grant.added"
 	AuditGrantDeny = "grant.denied"
+	AuditTable     = "table.changed" // its description, owner, restriction or PII columns
 )
 
 // AuditEntry is one line of the audit log: who changed what access, and

@@ -13,6 +13,7 @@ type Capabilities struct {
 	Grant           bool // grant table access
 	ManageHours     bool // office hours
 	ManageSettings  bool
+	ManageCatalog   bool // describe, own, restrict and tag tables
 }
 
 // Capabilities reads the policy once for u.
@@ -27,5 +28,6 @@ func (e *Enforcer) Capabilities(u *User) Capabilities {
 		Grant:           can(ObjTicket, ActGrant),
 		ManageHours:     can(ObjHours, ActManage),
 		ManageSettings:  can(ObjSettings, ActManage),
+		ManageCatalog:   can(ObjCatalog, ActManage),
 	}
 }

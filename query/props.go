@@ -59,6 +59,12 @@ type PropChange struct {
 // Set applies c to the table's properties. The table need not be in the lake
 // yet, so a restriction can be in place before its data lands.
 func (s *PropStore) Set(ctx context.Context, table string, c PropChange) error {
+	return s.SetWith(ctx, table, c, nil)
+}
+
+// SetWith is Set, with then run in the same transaction (an audit line:
+// a change and its record land together or not at all).
+func (s *PropStore) SetWith(ctx context.Context, table string, c PropChange, then func(*sql.Tx) error) error {
 	if !tableName.MatchString(table) {
 		return pier.Errorf(pier.EInvalid, "%q is not a table name: use lower-case letters, digits and _", table)
 	}
@@ -73,7 +79,10 @@ func (s *PropStore) Set(ctx context.Context, table string, c PropChange) error {
 			ON CONFLICT (table_name) DO UPDATE SET description = excluded.description, owner = excluded.owner,
 				restricted = excluded.restricted, pii_columns = excluded.pii_columns, updated_at = excluded.updated_at`,
 			table, p.Description, p.Owner, p.Restricted, strings.Join(p.PII, ","), store.Now())
-		return err
+		if err != nil || then == nil {
+			return err
+		}
+		return then(tx)
 	})
 }
 
