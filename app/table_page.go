@@ -207,12 +207,77 @@ func (a *App) changeTable(ctx context.Context, who *auth.User, name string, ch t
 	})
 }
 
+// apiImpact is one thing a change to a table touches, and whether its
+// owner loses access by it (and so would see its tiles locked).
+type apiImpact struct {
+	Kind        string `json:"kind"`
+	ID          string `json:"id"`
+	Title       string `json:"title"`
+	Owner       string `json:"owner"`
+	LosesAccess bool   `json:"loses_access"`
+}
+
+// impact is what restricting the table, or marking more of its columns as
+// personal data, would do to the dashboards, datasets and notebooks that
+// read it: whose owner holds no grant (no PII grant) and so loses access.
+func (a *App) impact(ctx context.Context, name string, ch tableChange) ([]apiImpact, error) {
+	if _, ok := a.catalog.Table(name); !ok {
+		return nil, pier.Errorf(pier.ENotFound, "There is no table %q in the lake.", name)
+	}
+	props, err := a.props.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := props[name]
+	restricting := ch.Restricted != nil && *ch.Restricted && !now.Restricted
+	tagging := ch.PII != nil && slices.ContainsFunc(*ch.PII, func(c string) bool { return !slices.Contains(now.PII, c) })
+	boards, err := a.dashboards.ReadersOf(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	books, err := a.nbs.ReadersOf(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	out := []apiImpact{}
+	loses := func(ownerID string) (bool, error) {
+		grants, err := a.users.TableGrants(ctx, ownerID)
+		if err != nil {
+			return false, err
+		}
+		pii, granted := grants[name]
+		return restricting && !granted || tagging && !pii, nil
+	}
+	for _, r := range boards {
+		l, err := loses(r.OwnerID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, apiImpact{Kind: r.Kind, ID: r.ID, Title: r.Title, Owner: r.Owner, LosesAccess: l})
+	}
+	for _, r := range books {
+		l, err := loses(r.OwnerID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, apiImpact{Kind: "notebook", ID: r.ID, Title: r.Title, Owner: r.Owner, LosesAccess: l})
+	}
+	return out, nil
+}
+
 func (a *App) apiChangeTable(c echo.Context) error {
 	var body tableChange
 	if err := decodeJSON(c, &body); err != nil {
 		return err
 	}
 	ctx, who := c.Request().Context(), currentUser(c)
+	if c.QueryParam("dry_run") == "true" {
+		impact, err := a.impact(ctx, c.Param("name"), body)
+		if err != nil {
+			return err
+		}
+		return c.JSON(http.StatusOK, map[string]any{"impact": impact})
+	}
 	if err := a.changeTable(ctx, who, c.Param("name"), body); err != nil {
 		return err
 	}

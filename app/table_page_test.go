@@ -95,3 +95,33 @@ func TestTheDataTeamGovernsATableInTheApp(t *testing.T) {
 		t.Errorf("unticking restricted on the form leaves the table closed: %v", q)
 	}
 }
+
+// TestARestrictionShowsItsImpactFirst: a dry run changes nothing and says
+// which dashboards, datasets and notebooks read the table and whose owner
+// would lose access.
+func TestARestrictionShowsItsImpactFirst(t *testing.T) {
+	ta := newTestApp(t)
+	ds := ta.newDataset(t) // the analyst's, reading act_orders and obj_members
+	board := ta.newDashboard(t, auth.TierAnalyze, statusTile(ds))
+	nb, _ := ta.newNotebook(t, auth.TierData, sqlCellJSON("a", "orders", "select count(*) from act_orders"))
+	if status, out := ta.call(t, auth.TierData, "POST", "/api/v1/notebooks/"+nb+"/cells/a/run", nil); status != http.StatusOK {
+		t.Fatalf("run: %d %v", status, out)
+	}
+	ta.users.AddGrant(t.Context(), "data@example.com", "act_orders", false)
+	status, out := ta.call(t, auth.TierData, "PATCH", "/api/v1/tables/act_orders?dry_run=true", map[string]any{"restricted": true})
+	if status != http.StatusOK {
+		t.Fatalf("dry run: %d %v", status, out)
+	}
+	got := map[string]bool{}
+	for _, i := range out["impact"].([]any) {
+		m := i.(map[string]any)
+		got[m["kind"].(string)+":"+m["id"].(string)] = m["loses_access"].(bool)
+	}
+	want := map[string]bool{"dashboard:" + board: true, "dataset:" + ds: true, "notebook:" + nb: false}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("impact %v, want %v (the analyst holds no grant; the data team's owner does)", got, want)
+	}
+	if _, q := ta.call(t, auth.TierAnalyze, "POST", "/api/v1/query", map[string]any{"sql": "select count(*) from act_orders"}); q["error"] != nil {
+		t.Errorf("a dry run restricted the table: %v", q)
+	}
+}
