@@ -174,7 +174,7 @@ func (a *App) webhookPage(c echo.Context) error {
 var auditWords = map[string]string{
 	auth.AuditUserAdded: "added a person", auth.AuditUserChanged: "changed a person", auth.AuditPasswordReset: "reset a password",
 	auth.AuditTokenRevoked: "revoked an API token", auth.AuditPasswordChanged: "changed their password", auth.AuditTokenCreated: "made an API token",
-	auth.AuditSignIn: "signed in", auth.AuditGrant: "granted access", auth.AuditGrantDeny: "denied access", auth.AuditSSOTier: "set a tier from single sign-on", auth.AuditTable: "changed a table",
+	auth.AuditSignIn: "signed in", auth.AuditGrant: "granted access", auth.AuditGrantDeny: "denied access", auth.AuditSSOTier: "set a tier from single sign-on", auth.AuditTable: "changed a table", auth.AuditRevoke: "revoked access",
 }
 
 func (a *App) fillSettingsPage(ctx context.Context, page *views.WebhookPage) error {

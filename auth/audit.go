@@ -31,7 +31,7 @@ type AuditEntry struct {
 // inside tx and writes the audit line for it, so that a grant is never
 // applied without its record nor recorded without being applied.
 func GrantFor(ctx context.Context, tx *sql.Tx, userID, table string, pii bool, e AuditEntry) error {
-	_, err := tx.ExecContext(ctx, upsertGrant, userID, table, pii, store.Now())
+	_, err := tx.ExecContext(ctx, upsertGrant, userID, table, pii, store.Now(), e.Actor)
 	if err != nil {
 		return fmt.Errorf("auth: grant: %w", err)
 	}

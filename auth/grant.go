@@ -14,8 +14,8 @@ type Grant struct {
 	PII   bool
 }
 
-const upsertGrant = `INSERT INTO grants (user_id, table_name, pii, created_at) VALUES ($1, $2, $3, $4)
-	ON CONFLICT (user_id, table_name) DO UPDATE SET pii = (grants.pii OR excluded.pii)`
+const upsertGrant = `INSERT INTO grants (user_id, table_name, pii, created_at, granted_by) VALUES ($1, $2, $3, $4, $5)
+	ON CONFLICT (user_id, table_name) DO UPDATE SET pii = (grants.pii OR excluded.pii), granted_by = COALESCE(excluded.granted_by, grants.granted_by)`
 
 // AddGrant grants the user the table; granting again may add PII but never
 // takes it away.
@@ -27,7 +27,7 @@ func (s *Store) AddGrant(ctx context.Context, email, table string, pii bool) err
 	if err != nil {
 		return err
 	}
-	_, err = s.db.ExecContext(ctx, upsertGrant, u.ID, table, pii, store.Now())
+	_, err = s.db.ExecContext(ctx, upsertGrant, u.ID, table, pii, store.Now(), nil)
 	return err
 }
 

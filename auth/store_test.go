@@ -159,3 +159,32 @@ func TestThrottleStopsRepeatedAttempts(t *testing.T) {
 		t.Fatal("another account was throttled too")
 	}
 }
+
+func TestGrantsListedGivenAndRevokedWithTheirGiver(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s := NewStore(db)
+		admin := mustCreateUser(t, s, "admin@example.com", TierAdmin)
+		bo := mustCreateUser(t, s, "bo@example.com", TierAnalyze)
+		if err := s.AddGrant(ctx, bo.Email, "obj_members", false); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.GrantByAdmin(ctx, admin, "BO@example.com", "act_orders", true); err != nil {
+			t.Fatal(err)
+		}
+		all, err := s.ListGrants(ctx, "", "bo@example.com")
+		if err != nil || len(all) != 2 || all[0].Table != "act_orders" || all[0].GrantedBy != admin.Email || !all[0].PII || all[1].GrantedBy != "" {
+			t.Fatalf("grants %+v, %v", all, err)
+		}
+		if err := s.Revoke(ctx, admin, all[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		left, _ := s.ListGrants(ctx, "act_orders", "")
+		if len(left) != 0 {
+			t.Fatalf("after revoking: %+v", left)
+		}
+		if err := s.Revoke(ctx, admin, all[0].ID); pier.ErrorCode(err) != pier.ENotFound {
+			t.Fatalf("revoking again: %v", err)
+		}
+	})
+}
