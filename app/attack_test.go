@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/pier-analytics/pier/auth"
 	"github.com/pier-analytics/pier/dashboard"
+	"github.com/pier-analytics/pier/query"
 )
 
 // The app's half of the attack suite (query/attack_test.go has the
@@ -314,5 +316,85 @@ func TestALinkCannotPutWordsOnADashboardPage(t *testing.T) {
 		if strings.Contains(html, "pier-login.example") {
 			t.Errorf("?%s= puts its text on the page", key)
 		}
+	}
+}
+
+// The attacker's pass over the catalog found these; each stays closed.
+
+// TestTheDataTeamCannotOpenARestrictedTableToItself: opening a table or
+// untagging its PII gives access, which only admins grant; through the
+// API and the table page's form alike.
+func TestTheDataTeamCannotOpenARestrictedTableToItself(t *testing.T) {
+	ta := newTestApp(t)
+	restricted := true
+	ta.props.Set(t.Context(), "obj_members", query.PropChange{Restricted: &restricted})
+	for _, body := range []map[string]any{{"restricted": false}, {"restricted": false, "pii": []string{}}, {"pii": []string{}}} {
+		if status, _ := ta.call(t, auth.TierData, "PATCH", "/api/v1/tables/obj_members", body); status != http.StatusForbidden {
+			t.Errorf("PATCH %v by the data team: %d", body, status)
+		}
+	}
+	b := ta.browser(t)
+	home := b.signIn("data@example.com")
+	if res, _ := b.post("/tables/obj_members", url.Values{"_csrf": {csrfFrom(home)}}); res.StatusCode != http.StatusForbidden {
+		t.Errorf("the form with nothing ticked: %d", res.StatusCode)
+	}
+	if status, _ := ta.call(t, auth.TierData, "POST", "/api/v1/query", map[string]any{"sql": "select email from obj_members"}); status == http.StatusOK {
+		t.Error("the data team reads the restricted table after all")
+	}
+}
+
+// TestAMisspeltDryRunChangesNothing: ?dry_run=1 is a dry run; a value that
+// is not true or false is refused, never applied.
+func TestAMisspeltDryRunChangesNothing(t *testing.T) {
+	ta := newTestApp(t)
+	for _, v := range []string{"1", "True", "t", "yes", "please"} {
+		status, out := ta.call(t, auth.TierData, "PATCH", "/api/v1/tables/act_orders?dry_run="+v, map[string]any{"restricted": true})
+		if status == http.StatusOK && out["impact"] == nil {
+			t.Errorf("dry_run=%s changed the table: %v", v, out)
+		}
+	}
+	if status, q := ta.call(t, auth.TierAnalyze, "POST", "/api/v1/query", map[string]any{"sql": "select count(*) from act_orders"}); status != http.StatusOK {
+		t.Fatalf("after dry runs the table is closed: %d %v", status, q)
+	}
+}
+
+// TestTopQueriesQuoteOnlyWhatTheReaderMaySee: a statement that read a
+// table the reader may not, read personal data unhashed, or names a PII
+// column beside a literal is not shown word for word.
+func TestTopQueriesQuoteOnlyWhatTheReaderMaySee(t *testing.T) {
+	ta := newTestApp(t)
+	ta.users.AddGrant(t.Context(), "analyze@example.com", "obj_members", true)
+	for _, sql := range []string{
+		"select o.order_id, m.phone from act_orders o join obj_members m using (member_id) where m.email = 'secret@example.com'",
+		"select count(*) from act_orders where member_id in (select member_id from obj_members where name = 'Ana Kim')",
+		"select status, count(*) from act_orders group by status",
+	} {
+		if status, out := ta.call(t, auth.TierAnalyze, "POST", "/api/v1/query", map[string]any{"sql": sql}); status != http.StatusOK {
+			t.Fatalf("%s: %d %v", sql, status, out)
+		}
+	}
+	ta.qlog.Flush()
+	restricted := true
+	ta.props.Set(t.Context(), "obj_members", query.PropChange{Restricted: &restricted})
+	_, d := ta.call(t, auth.TierData, "GET", "/api/v1/tables/act_orders", nil)
+	got := fmt.Sprint(d["top_queries"])
+	if strings.Contains(got, "secret@example.com") || strings.Contains(got, "Ana Kim") || strings.Contains(got, "obj_members") || !strings.Contains(got, "group by status") {
+		t.Errorf("the top queries quote %s", got)
+	}
+}
+
+// TestATableChangeIsNoColumnOracle: someone who cannot read a table cannot
+// tag its columns, so a refusal never says which columns it has.
+func TestATableChangeIsNoColumnOracle(t *testing.T) {
+	ta := newTestApp(t)
+	restricted := true
+	ta.props.Set(t.Context(), "obj_members", query.PropChange{Restricted: &restricted})
+	var statuses []int
+	for _, col := range []string{"email", "salary"} {
+		status, _ := ta.call(t, auth.TierData, "PATCH", "/api/v1/tables/obj_members", map[string]any{"pii": []string{"name", "email", "phone", col}})
+		statuses = append(statuses, status)
+	}
+	if statuses[0] != http.StatusForbidden || statuses[1] != http.StatusForbidden {
+		t.Errorf("tagging a real and an unreal column of a locked table: %v; both must be refused alike", statuses)
 	}
 }

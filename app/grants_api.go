@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -37,8 +38,11 @@ func (a *App) apiGrant(c echo.Context) error {
 		return err
 	}
 	list, err := a.users.ListGrants(ctx, table, strings.TrimSpace(body.Email))
-	if err != nil || len(list) != 1 {
+	if err != nil {
 		return err
+	}
+	if len(list) != 1 {
+		return fmt.Errorf("app: the grant of %s to %s is not listed once but %d times", table, body.Email, len(list))
 	}
 	return c.JSON(http.StatusCreated, list[0])
 }

@@ -3,8 +3,10 @@ package app
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -76,10 +78,42 @@ func (a *App) tableDetail(ctx context.Context, who *auth.User, name string) (*ap
 	}
 	if can.Triage {
 		for _, q := range queries {
-			d.TopQueries = append(d.TopQueries, apiQueryUse{SQL: q.SQL, Runs: q.Runs, Users: q.Users})
+			if mayQuote(q, visible) {
+				d.TopQueries = append(d.TopQueries, apiQueryUse{SQL: q.SQL, Runs: q.Runs, Users: q.Users})
+			}
 		}
 	}
 	return d, nil
+}
+
+// mayQuote reports whether a statement may be shown word for word to
+// someone who reads the visible tables: it reads no table they may not,
+// read no personal data unhashed, and names no personal-data column whose
+// values they would see hashed (a literal beside it may be one).
+func mayQuote(q query.QueryUse, visible []query.Visible) bool {
+	if q.RawPII {
+		return false
+	}
+	words := identifiers(strings.ToLower(q.SQL))
+	for _, t := range q.Tables {
+		i := slices.IndexFunc(visible, func(v query.Visible) bool { return v.Name == t })
+		if i < 0 {
+			return false
+		}
+		if v := visible[i]; !v.RawPII && slices.ContainsFunc(v.PIIColumns(), func(c string) bool { return words[c] }) {
+			return false
+		}
+	}
+	return true
+}
+
+// identifiers are the words of a statement that could name a column.
+func identifiers(sql string) map[string]bool {
+	out := map[string]bool{}
+	for _, w := range strings.FieldsFunc(sql, func(r rune) bool { return !(r == '_' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9') }) {
+		out[w] = true
+	}
+	return out
 }
 
 func (a *App) lockedDetail(ctx context.Context, who *auth.User, name string) (*apiTableDetail, error) {
@@ -177,35 +211,78 @@ func (a *App) changeTable(ctx context.Context, who *auth.User, name string, ch t
 	if !ok {
 		return pier.Errorf(pier.ENotFound, "There is no table %q in the lake.", name)
 	}
-	if ch.PII != nil {
-		for _, col := range *ch.PII {
-			if !slices.ContainsFunc(t.Columns, func(c query.Column) bool { return c.Name == col }) {
-				return pier.Errorf(pier.EInvalid, "%s has no column %q to mark as personal data.", name, col)
-			}
-		}
+	props, err := a.props.All(ctx)
+	if err != nil {
+		return err
 	}
-	var said []string
-	if ch.Description != nil {
-		said = append(said, "description")
+	now := props[name]
+	visible, err := a.visibleTables(ctx, who)
+	if err != nil {
+		return err
 	}
-	if ch.Owner != nil {
-		said = append(said, "owner "+*ch.Owner)
-	}
-	switch {
-	case ch.Restricted == nil:
-	case *ch.Restricted:
-		said = append(said, "restricted")
-	default:
-		said = append(said, "open to everyone")
-	}
-	if ch.PII != nil {
-		said = append(said, "personal data: "+strings.Join(*ch.PII, ", "))
+	readable := slices.ContainsFunc(visible, func(v query.Visible) bool { return v.Name == name })
+	said, err := judgeTableChange(now, ch, a.enforcer.Capabilities(who), readable, t.Columns)
+	if err != nil {
+		return err
 	}
 	change := query.PropChange{Description: ch.Description, Owner: ch.Owner, Restricted: ch.Restricted, PII: ch.PII}
 	return a.props.SetWith(ctx, name, change, func(tx *sql.Tx) error {
 		return auth.WriteAudit(ctx, tx, auth.AuditEntry{Actor: who.ID, Action: auth.AuditTable, Subject: name, Detail: strings.Join(said, "; ")})
 	})
 }
+
+// judgeTableChange says whether a change to a table's properties may be
+// made, and what it changes in words for the audit log. The data team
+// describes, owns, restricts and tags; opening a restricted table or
+// untagging personal data gives access, so it is an admin's, as a grant
+// is. Tags are set only by someone who can read the table, so that a
+// refusal never tells of columns they cannot see.
+func judgeTableChange(now query.Props, ch tableChange, can auth.Capabilities, readable bool, cols []query.Column) ([]string, error) {
+	var said []string
+	if ch.Description != nil && *ch.Description != now.Description {
+		said = append(said, fmt.Sprintf("description %q → %q", now.Description, *ch.Description))
+	}
+	if ch.Owner != nil && *ch.Owner != now.Owner {
+		said = append(said, fmt.Sprintf("owner %q → %q", now.Owner, *ch.Owner))
+	}
+	loosens := false
+	switch {
+	case ch.Restricted == nil || *ch.Restricted == now.Restricted:
+	case *ch.Restricted:
+		said = append(said, "restricted")
+	default:
+		loosens = true
+		said = append(said, "opened to everyone")
+	}
+	if ch.PII != nil {
+		if !readable && !can.Grant { // admins may grant themselves anything
+			return nil, pier.Errorf(pier.EForbidden, "Tag personal data on a table you can read; ask an admin for a grant first.")
+		}
+		for _, col := range *ch.PII {
+			if !slices.ContainsFunc(cols, func(c query.Column) bool { return c.Name == col }) {
+				return nil, pier.Errorf(pier.EInvalid, "The table has no column %q to mark as personal data.", col)
+			}
+		}
+		added := slices.DeleteFunc(slices.Clone(*ch.PII), func(c string) bool { return slices.Contains(now.PII, c) })
+		removed := slices.DeleteFunc(slices.Clone(now.PII), func(c string) bool { return slices.Contains(*ch.PII, c) })
+		if len(added) > 0 {
+			said = append(said, "personal data added: "+strings.Join(added, ", "))
+		}
+		if len(removed) > 0 {
+			loosens = true
+			said = append(said, "personal data removed: "+strings.Join(removed, ", "))
+		}
+	}
+	if loosens && !can.Grant {
+		return nil, pier.Errorf(pier.EForbidden, "Opening a restricted table, or untagging personal data, gives people access: only an admin may, as with a grant.")
+	}
+	if len(said) == 0 {
+		return nil, errNothingToChange
+	}
+	return said, nil
+}
+
+var errNothingToChange = pier.Errorf(pier.EInvalid, "Nothing to change: the table already reads so.")
 
 // apiImpact is one thing a change to a table touches, and whether its
 // owner loses access by it (and so would see its tiles locked).
@@ -271,7 +348,11 @@ func (a *App) apiChangeTable(c echo.Context) error {
 		return err
 	}
 	ctx, who := c.Request().Context(), currentUser(c)
-	if c.QueryParam("dry_run") == "true" {
+	dry, err := dryRun(c)
+	if err != nil {
+		return err
+	}
+	if dry {
 		impact, err := a.impact(ctx, c.Param("name"), body)
 		if err != nil {
 			return err
@@ -297,8 +378,22 @@ func (a *App) tableForm(c echo.Context) error {
 		pii = []string{}
 	}
 	ch := tableChange{Description: &desc, Owner: &owner, Restricted: &restricted, PII: &pii}
-	if err := a.changeTable(c.Request().Context(), currentUser(c), c.Param("name"), ch); err != nil {
+	if err := a.changeTable(c.Request().Context(), currentUser(c), c.Param("name"), ch); err != nil && err != errNothingToChange {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/tables/"+c.Param("name"))
+}
+
+// dryRun reads ?dry_run=: any true value, and only a true or false value;
+// a misspelt dry run must never change anything for real.
+func dryRun(c echo.Context) (bool, error) {
+	v, ok := c.QueryParams()["dry_run"]
+	if !ok {
+		return false, nil
+	}
+	b, err := strconv.ParseBool(v[0])
+	if err != nil {
+		return false, pier.Errorf(pier.EInvalid, "dry_run is true or false, not %q.", v[0])
+	}
+	return b, nil
 }

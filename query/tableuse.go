@@ -15,9 +15,11 @@ type UserUse struct {
 
 // QueryUse is one statement that read a table, and how often it ran.
 type QueryUse struct {
-	SQL   string
-	Runs  int
-	Users int
+	SQL    string
+	Runs   int
+	Users  int
+	Tables []string // every table it read
+	RawPII bool     // it read personal data unhashed
 }
 
 // TableUse returns who read the table since a moment and the statements
@@ -41,7 +43,8 @@ func (q *QueryLog) TableUse(ctx context.Context, table string, since time.Time, 
 		users = append(users, u)
 	}
 	rows.Close()
-	rows, err = q.db.QueryContext(ctx, `SELECT sql_text, count(*), count(DISTINCT user_id) FROM query_log WHERE `+reads+`
+	rows, err = q.db.QueryContext(ctx, `SELECT sql_text, count(*), count(DISTINCT user_id), max(tables),
+		max(CASE WHEN pii_audit THEN 1 ELSE 0 END) FROM query_log WHERE `+reads+`
 		GROUP BY sql_text ORDER BY count(*) DESC, sql_text LIMIT $3`, since.UnixMilli(), like, top)
 	if err != nil {
 		return nil, nil, fmt.Errorf("query: table use: %w", err)
@@ -50,9 +53,12 @@ func (q *QueryLog) TableUse(ctx context.Context, table string, since time.Time, 
 	var queries []QueryUse
 	for rows.Next() {
 		var u QueryUse
-		if err := rows.Scan(&u.SQL, &u.Runs, &u.Users); err != nil {
+		var tables string
+		var raw int
+		if err := rows.Scan(&u.SQL, &u.Runs, &u.Users, &tables, &raw); err != nil {
 			return nil, nil, err
 		}
+		u.Tables, u.RawPII = strings.Split(tables, ","), raw == 1
 		queries = append(queries, u)
 	}
 	return users, queries, rows.Err()
