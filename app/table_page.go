@@ -24,6 +24,9 @@ const tableUseDays = 30
 // apiTableDetail is one table as its page shows it (API.md, second wave).
 type apiTableDetail struct {
 	apiTable
+	// Sample is its first rows, read as the caller's own query would read
+	// them (PII hashed unless granted); for those who run SQL.
+	Sample     *query.JSONResult `json:"sample,omitempty"`
 	Freshness  map[string]string `json:"freshness"`
 	UsedBy     []apiUse          `json:"used_by"`
 	TopUsers   []apiUser         `json:"top_users"`
@@ -64,6 +67,11 @@ func (a *App) tableDetail(ctx context.Context, who *auth.User, name string) (*ap
 	d := &apiTableDetail{apiTable: toAPITable(v, can.Query), Freshness: map[string]string{"as_of": v.NewestData()}}
 	if d.UsedBy, err = a.usedBy(ctx, who, name); err != nil {
 		return nil, err
+	}
+	if can.Query {
+		if d.Sample, err = a.sample(ctx, who, name); err != nil {
+			return nil, err
+		}
 	}
 	users, queries, err := a.qlog.TableUse(ctx, name, time.Now().AddDate(0, 0, -tableUseDays), 10)
 	if err != nil {
@@ -143,6 +151,19 @@ func (a *App) usedBy(ctx context.Context, who *auth.User, table string) ([]apiUs
 			out = append(out, apiUse{Kind: "dashboard", ID: b.ID, Title: b.Title})
 		}
 	}
+	books, err := a.nbs.ReadersOf(ctx, table)
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range books {
+		switch _, err := a.nbs.Get(ctx, who, b.ID); pier.ErrorCode(err) {
+		case "":
+			out = append(out, apiUse{Kind: "notebook", ID: b.ID, Title: b.Title})
+		case pier.ENotFound, pier.EForbidden:
+		default:
+			return nil, err
+		}
+	}
 	if !a.enforcer.Capabilities(who).Explore {
 		return out, nil
 	}
@@ -156,6 +177,23 @@ func (a *App) usedBy(ctx context.Context, who *auth.User, table string) ([]apiUs
 		}
 	}
 	return out, nil
+}
+
+// sampleRows is how many rows a table page shows.
+const sampleRows = 10
+
+// sample reads the table's first rows through the engine as who, exactly
+// as their own query would: the sandbox, grants and PII hashing apply.
+func (a *App) sample(ctx context.Context, who *auth.User, table string) (*query.JSONResult, error) {
+	p, err := a.principal(ctx, who)
+	if err != nil {
+		return nil, err
+	}
+	res, err := a.engine.QueryCached(ctx, p, query.Request{SQL: fmt.Sprintf(`SELECT * FROM "%s" LIMIT %d`, table, sampleRows), Wait: true})
+	if err != nil {
+		return nil, err
+	}
+	return res.Result, nil
 }
 
 func (a *App) apiTable(c echo.Context) error {
@@ -179,10 +217,16 @@ func (a *App) tablePage(c echo.Context) error {
 	for _, col := range d.Columns {
 		p.Columns = append(p.Columns, views.ColumnRow{Name: col.Name, Type: col.Type, PII: col.PII})
 	}
+	if d.Sample != nil {
+		p.Sample = resultTable(d.Sample)
+	}
 	for _, u := range d.UsedBy {
 		href := "/dashboards/" + u.ID
-		if u.Kind == "dataset" {
+		switch u.Kind {
+		case "dataset":
 			href = "/explore?dataset=" + u.ID
+		case "notebook":
+			href = "/notebooks/" + u.ID
 		}
 		p.UsedBy = append(p.UsedBy, views.UseRow{Kind: u.Kind, Title: u.Title, Href: href})
 	}

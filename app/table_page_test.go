@@ -136,3 +136,33 @@ func TestARestrictionShowsItsImpactFirst(t *testing.T) {
 		t.Errorf("a dry run restricted the table: %v", q)
 	}
 }
+
+// TestATablePageShowsSampleRowsAsTheReaderWouldQueryThem: sample rows
+// come through the reader's own sandbox (PII hashed without a grant), only
+// for those who run SQL; notebooks that read the table are "used by".
+func TestATablePageShowsSampleRowsAsTheReaderWouldQueryThem(t *testing.T) {
+	ta := newTestApp(t)
+	nb, _ := ta.newNotebook(t, auth.TierAnalyze, sqlCellJSON("a", "members", "select count(*) from obj_members"))
+	if status, out := ta.call(t, auth.TierAnalyze, "POST", "/api/v1/notebooks/"+nb+"/cells/a/run", nil); status != http.StatusOK {
+		t.Fatalf("run: %d %v", status, out)
+	}
+	_, d := ta.call(t, auth.TierAnalyze, "GET", "/api/v1/tables/obj_members", nil)
+	sample, _ := d["sample"].(map[string]any)
+	if sample == nil || len(sample["rows"].([]any)) != 10 {
+		t.Fatalf("sample %v", d["sample"])
+	}
+	if got := fmt.Sprint(sample["rows"]); strings.Contains(got, "@example.com") {
+		t.Errorf("the sample shows e-mails unhashed to someone without a PII grant: %s", got)
+	}
+	if used := fmt.Sprint(d["used_by"]); !strings.Contains(used, nb) {
+		t.Errorf("used by %s; want the notebook %s", used, nb)
+	}
+	if _, v := ta.call(t, auth.TierView, "GET", "/api/v1/tables/obj_members", nil); v["sample"] != nil || strings.Contains(fmt.Sprint(v["used_by"]), nb) {
+		t.Errorf("the view tier gets sample rows or someone else's notebook: %v", v)
+	}
+	ta.users.AddGrant(t.Context(), "analyze@example.com", "obj_members", true)
+	_, d = ta.call(t, auth.TierAnalyze, "GET", "/api/v1/tables/obj_members", nil)
+	if got := fmt.Sprint(d["sample"].(map[string]any)["rows"]); !strings.Contains(got, "@example.com") {
+		t.Errorf("with a PII grant the sample still hashes e-mails: %s", got)
+	}
+}
