@@ -59,11 +59,7 @@ type apiColumn struct {
 
 func (a *App) apiTables(c echo.Context) error {
 	u := currentUser(c)
-	visible, err := a.visibleTables(c.Request().Context(), u)
-	if err != nil {
-		return err
-	}
-	locked, err := a.lockedTables(c.Request().Context(), u)
+	visible, locked, err := a.tablesOf(c.Request().Context(), u)
 	if err != nil {
 		return err
 	}
@@ -73,8 +69,7 @@ func (a *App) apiTables(c echo.Context) error {
 		out = append(out, toAPITable(v, queryable))
 	}
 	for _, l := range locked {
-		out = append(out, apiTable{Name: l.Name, Description: l.Description, Owner: l.Owner, Restricted: true, Locked: true,
-			Partitions: []string{}, Columns: []apiColumn{}, Request: tableRequestURL(l.Name)})
+		out = append(out, lockedAPITable(l))
 	}
 	return c.JSON(http.StatusOK, map[string]any{"tables": out})
 }
@@ -185,12 +180,21 @@ func (t tableAccess) VisibleTo(ctx context.Context, u *auth.User) ([]query.Visib
 	return t.a.visibleTables(ctx, u)
 }
 
-func (a *App) lockedTables(ctx context.Context, u *auth.User) ([]query.Locked, error) {
+// tablesOf splits the lake's tables into those u may read and those
+// restricted to others.
+func (a *App) tablesOf(ctx context.Context, u *auth.User) ([]query.Visible, []query.Locked, error) {
 	p, err := a.principal(ctx, u)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return a.engine.Locked(ctx, p)
+	return a.engine.Tables(ctx, p)
+}
+
+// lockedAPITable is a table restricted to others, as the API shows it:
+// what it is and how to ask for it, nothing of its columns or size.
+func lockedAPITable(l query.Locked) apiTable {
+	return apiTable{Name: l.Name, Description: l.Description, Owner: l.Owner, Restricted: true, Locked: true,
+		Partitions: []string{}, Columns: []apiColumn{}, Request: tableRequestURL(l.Name)}
 }
 
 func (a *App) visibleTables(ctx context.Context, u *auth.User) ([]query.Visible, error) {

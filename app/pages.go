@@ -197,16 +197,12 @@ func (a *App) renderHome(c echo.Context, status int, box views.SQLBox) error {
 	}
 	p.Guide = !owns && len(boards) > 0
 	if p.ShowTables {
-		visible, err := a.visibleTables(ctx, u)
+		visible, locked, err := a.tablesOf(ctx, u)
 		if err != nil {
 			return err
 		}
 		for _, v := range visible {
 			p.Tables = append(p.Tables, a.tableCard(v))
-		}
-		locked, err := a.lockedTables(ctx, u)
-		if err != nil {
-			return err
 		}
 		for _, l := range locked {
 			p.Locked = append(p.Locked, views.LockedTable{Name: l.Name, Description: l.Description, Owner: l.Owner, Request: tableRequestURL(l.Name)})

@@ -54,18 +54,18 @@ type apiQueryUse struct {
 // may read it, its name, description, owner and the access request if it
 // is restricted to others, and "no such table" otherwise.
 func (a *App) tableDetail(ctx context.Context, who *auth.User, name string) (*apiTableDetail, error) {
-	visible, err := a.visibleTables(ctx, who)
+	visible, locked, err := a.tablesOf(ctx, who)
 	if err != nil {
 		return nil, err
 	}
 	i := slices.IndexFunc(visible, func(v query.Visible) bool { return v.Name == name })
 	if i < 0 {
-		return a.lockedDetail(ctx, who, name)
+		return lockedDetail(locked, name)
 	}
 	v := visible[i]
 	can := a.enforcer.Capabilities(who)
 	d := &apiTableDetail{apiTable: toAPITable(v, can.Query), Freshness: map[string]string{"as_of": v.NewestData()}}
-	if d.UsedBy, err = a.usedBy(ctx, who, name); err != nil {
+	if d.UsedBy, err = a.usedBy(ctx, who, can, name); err != nil {
 		return nil, err
 	}
 	if can.Query {
@@ -124,23 +124,17 @@ func identifiers(sql string) map[string]bool {
 	return out
 }
 
-func (a *App) lockedDetail(ctx context.Context, who *auth.User, name string) (*apiTableDetail, error) {
-	locked, err := a.lockedTables(ctx, who)
-	if err != nil {
-		return nil, err
-	}
+func lockedDetail(locked []query.Locked, name string) (*apiTableDetail, error) {
 	i := slices.IndexFunc(locked, func(l query.Locked) bool { return l.Name == name })
 	if i < 0 {
 		return nil, pier.Errorf(pier.ENotFound, "There is no table %q in the lake.", name)
 	}
-	l := locked[i]
-	return &apiTableDetail{apiTable: apiTable{Name: l.Name, Description: l.Description, Owner: l.Owner, Restricted: true, Locked: true,
-		Partitions: []string{}, Columns: []apiColumn{}, Request: tableRequestURL(l.Name)}, Freshness: map[string]string{}}, nil
+	return &apiTableDetail{apiTable: lockedAPITable(locked[i]), Freshness: map[string]string{}}, nil
 }
 
 // usedBy lists the dashboards and datasets that read the table, of those
 // who may open.
-func (a *App) usedBy(ctx context.Context, who *auth.User, table string) ([]apiUse, error) {
+func (a *App) usedBy(ctx context.Context, who *auth.User, can auth.Capabilities, table string) ([]apiUse, error) {
 	out := []apiUse{}
 	boards, err := a.dashboards.List(ctx, who)
 	if err != nil {
@@ -164,7 +158,7 @@ func (a *App) usedBy(ctx context.Context, who *auth.User, table string) ([]apiUs
 			return nil, err
 		}
 	}
-	if !a.enforcer.Capabilities(who).Explore {
+	if !can.Explore {
 		return out, nil
 	}
 	sets, err := a.dashboards.Datasets(ctx, who)

@@ -168,20 +168,26 @@ func applyDatasetChange(ds *Dataset, c DatasetChange) error {
 // Explore runs an exploration of a dataset with who's own rights and
 // returns the SQL Pier wrote with the answer.
 func (s *Service) Explore(ctx context.Context, who *auth.User, id string, x Exploration) (*Built, *query.Cached, error) {
+	_, b, res, err := s.explore(ctx, who, id, x)
+	return b, res, err
+}
+
+// explore is Explore, also answering the dataset it read.
+func (s *Service) explore(ctx context.Context, who *auth.User, id string, x Exploration) (*Dataset, *Built, *query.Cached, error) {
 	ds, err := s.Dataset(ctx, who, id)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	b, err := x.Build(ds)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	p, err := s.principal(ctx, who.ID)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	res, err := s.engine.QueryCached(ctx, p, datasetRequest(ds, b))
-	return b, res, err
+	return ds, b, res, err
 }
 
 // datasetRequest is built SQL over ds, which it reads as "dataset".

@@ -43,11 +43,7 @@ func (s *Service) DrawTile(ctx context.Context, who *auth.User, id, tileID strin
 // ExploreView runs an exploration as Explore does and draws it as a tile
 // of that type and chart would be drawn.
 func (s *Service) ExploreView(ctx context.Context, who *auth.User, id string, x Exploration, typ chart.Kind, c Chart) (*Built, *TileView, error) {
-	b, res, err := s.Explore(ctx, who, id, x)
-	if err != nil {
-		return nil, nil, err
-	}
-	ds, err := s.getDataset(ctx, id) // Explore checked who may read it
+	ds, b, res, err := s.explore(ctx, who, id, x)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -64,7 +60,7 @@ func (s *Service) ExploreView(ctx context.Context, who *auth.User, id string, x 
 
 // drawTile draws a tile's result; q says, for a dataset tile, how its
 // columns read.
-func drawTile(t Tile, m TileMeta, q *tileQuery, res *query.Cached, cov *periods) (*TileView, error) {
+func drawTile(t Tile, m TileMeta, q *tileQuery, res *query.Cached, cov *chart.Coverage) (*TileView, error) {
 	r := res.Result
 	tv := &TileView{Columns: r.Columns, Rows: r.Rows, RowCount: r.RowCount, Truncated: r.Truncated, Cached: res.Hit, RanAt: res.RanAt}
 	if len(tv.Rows) > tableRows {
@@ -81,9 +77,7 @@ func drawTile(t Tile, m TileMeta, q *tileQuery, res *query.Cached, cov *periods)
 			spec.Grain = cmp.Or(q.exploration.Grain, "day")
 		}
 	}
-	if cov != nil {
-		spec.Grain, spec.Coverage = cov.grain, cov.covered
-	}
+	spec.Coverage = cov
 	if tv.Drawing, err = chart.Draw(spec, chartTable(r)); err != nil {
 		return nil, err
 	}
@@ -151,18 +145,11 @@ func chartTable(r *query.JSONResult) chart.Table {
 	return t
 }
 
-// periods is the grain of a big number's time series and the days its
-// data covers.
-type periods struct {
-	grain   string
-	covered *chart.Coverage
-}
-
 // coverage asks, for a time series at a grain longer than a day, which
 // days the data under the view covers: a week or month it does not cover
 // from end to end is partial, marked on a chart's axis and not compared as
 // whole by a big number.
-func (s *Service) coverage(ctx context.Context, plan *TilePlan) (*periods, error) {
+func (s *Service) coverage(ctx context.Context, plan *TilePlan) (*chart.Coverage, error) {
 	x := plan.Exploration
 	if plan.Tile.Type == chart.KindTable || x == nil || x.TimeColumn == "" || x.Grain == "" || x.Grain == "day" {
 		return nil, nil
@@ -179,7 +166,10 @@ func (s *Service) coverage(ctx context.Context, plan *TilePlan) (*periods, error
 	if len(res.Result.Rows) == 0 || res.Result.Rows[0][0] == nil {
 		return nil, nil
 	}
-	day := func(v any) string { return fmt.Sprint(v)[:min(len(fmt.Sprint(v)), len(time.DateOnly))] }
+	day := func(v any) string {
+		s := fmt.Sprint(v)
+		return s[:min(len(s), len(time.DateOnly))]
+	}
 	row := res.Result.Rows[0]
-	return &periods{grain: x.Grain, covered: &chart.Coverage{From: day(row[0]), Through: day(row[1])}}, nil
+	return &chart.Coverage{From: day(row[0]), Through: day(row[1])}, nil
 }

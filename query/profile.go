@@ -49,20 +49,29 @@ func (v Visible) hiddenPII() []string {
 // restricted ones granted to p. Properties and grants are read afresh, so a
 // revocation takes effect on the next call.
 func (e *Engine) Visible(ctx context.Context, p Principal) ([]Visible, error) {
+	visible, _, err := e.Tables(ctx, p)
+	return visible, err
+}
+
+// Tables splits the lake's tables into those p may read and those
+// restricted to others, reading the tables' properties once.
+func (e *Engine) Tables(ctx context.Context, p Principal) ([]Visible, []Locked, error) {
 	props, err := e.props.All(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("query: table properties: %w", err)
+		return nil, nil, fmt.Errorf("query: table properties: %w", err)
 	}
-	var out []Visible
+	var visible []Visible
+	var locked []Locked
 	for _, t := range e.cat.Tables() {
 		pr := props[t.Name]
 		rawPII, granted := p.Grants[t.Name]
 		if pr.Restricted && !granted {
+			locked = append(locked, Locked{Name: t.Name, Description: pr.Description, Owner: pr.Owner})
 			continue
 		}
-		out = append(out, Visible{Table: t, Props: pr, RawPII: rawPII})
+		visible = append(visible, Visible{Table: t, Props: pr, RawPII: rawPII})
 	}
-	return out, nil
+	return visible, locked, nil
 }
 
 // Locked is a restricted table the principal may not read: known by its
@@ -72,22 +81,6 @@ type Locked struct {
 	Name        string
 	Description string
 	Owner       string
-}
-
-// Locked returns the lake's restricted tables that p holds no grant for.
-func (e *Engine) Locked(ctx context.Context, p Principal) ([]Locked, error) {
-	props, err := e.props.All(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("query: table properties: %w", err)
-	}
-	var out []Locked
-	for _, t := range e.cat.Tables() {
-		pr := props[t.Name]
-		if _, granted := p.Grants[t.Name]; pr.Restricted && !granted {
-			out = append(out, Locked{Name: t.Name, Description: pr.Description, Owner: pr.Owner})
-		}
-	}
-	return out, nil
 }
 
 // profile is an access profile: the exact set of views a sandbox holds.
