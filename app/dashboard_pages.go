@@ -61,13 +61,13 @@ func (a *App) shareDashboardForm(c echo.Context) error {
 	ctx := c.Request().Context()
 	err := a.dashboards.Share(ctx, currentUser(c), c.Param("id"), email, dashboard.Role(c.FormValue("role")))
 	if pier.ErrorCode(err) == pier.EInvalid { // said beside the form, which stays where it was
-		a.sessions.Put(ctx, shareNoticeKey, "error "+pier.ErrorMessage(err))
+		a.putFlash(ctx, shareFlash, flash{"error", pier.ErrorMessage(err)})
 		return c.Redirect(http.StatusSeeOther, "/dashboards/"+c.Param("id")+"#share")
 	}
 	if err != nil {
 		return err
 	}
-	a.sessions.Put(ctx, shareNoticeKey, "shared "+email)
+	a.putFlash(ctx, shareFlash, flash{"shared", email})
 	return c.Redirect(http.StatusSeeOther, "/dashboards/"+c.Param("id")+"#share")
 }
 
@@ -77,13 +77,9 @@ func (a *App) unshareDashboardForm(c echo.Context) error {
 	if err := a.dashboards.Unshare(ctx, currentUser(c), c.Param("id"), email); err != nil {
 		return err
 	}
-	a.sessions.Put(ctx, shareNoticeKey, "unshared "+email)
+	a.putFlash(ctx, shareFlash, flash{"unshared", email})
 	return c.Redirect(http.StatusSeeOther, "/dashboards/"+c.Param("id")+"#share")
 }
-
-// shareNoticeKey holds, in the session, the share change just made, for
-// the next page to confirm once: a link cannot make a page claim it.
-const shareNoticeKey = "share_notice"
 
 // sharePanel lists whom the dashboard is shared with and confirms the
 // change just made, as the list now stands.
@@ -96,13 +92,13 @@ func (a *App) sharePanel(c echo.Context, id string) ([]views.ShareRow, string, s
 	rows := make([]views.ShareRow, len(shares))
 	notice, problem := "", ""
 	var shared, unshared string
-	switch done, what, _ := strings.Cut(a.sessions.PopString(ctx, shareNoticeKey), " "); done {
+	switch f := a.popFlash(ctx, shareFlash); f.What {
 	case "shared":
-		shared = what
+		shared = f.Text
 	case "unshared":
-		unshared = what
+		unshared = f.Text
 	case "error":
-		problem = what
+		problem = f.Text
 	}
 	for i, sh := range shares {
 		rows[i] = views.ShareRow{Email: sh.Email, Name: sh.Name, Role: string(sh.Role)}

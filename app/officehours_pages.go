@@ -157,12 +157,12 @@ func (a *App) webhookPage(c echo.Context) error {
 	}
 	_, zone := a.zone.get()
 	page := views.WebhookPage{URL: cfg.URL, AllowPrivate: cfg.AllowPrivate, Zone: zone, ServerZone: serverZoneName()}
-	if typed, said, ok := strings.Cut(a.sessions.PopString(ctx, zoneFormKey), "\n"); ok {
-		if strings.HasPrefix(said, "Saved") {
-			page.ZoneSaved = said
-		} else {
-			page.Zone, page.ZoneProblem = typed, said
-		}
+	switch f := a.popFlash(ctx, zoneFlash); f.What {
+	case "saved":
+		page.ZoneSaved = f.Text
+	case "error":
+		typed, said, _ := strings.Cut(f.Text, "\n")
+		page.Zone, page.ZoneProblem = typed, said
 	}
 	if err := a.fillSettingsPage(ctx, &page); err != nil {
 		return err
@@ -198,18 +198,14 @@ func (a *App) zoneForm(c echo.Context) error {
 	err := a.zone.set(ctx, c.FormValue("timezone"))
 	switch {
 	case pier.ErrorCode(err) == pier.EInvalid: // said beside the field, with what was typed
-		a.sessions.Put(ctx, zoneFormKey, c.FormValue("timezone")+"\n"+pier.ErrorMessage(err))
+		a.putFlash(ctx, zoneFlash, flash{"error", c.FormValue("timezone") + "\n" + pier.ErrorMessage(err)})
 	case err != nil:
 		return err
 	default:
-		a.sessions.Put(ctx, zoneFormKey, "\nSaved: every time in Pier now reads in "+a.zoneName()+".")
+		a.putFlash(ctx, zoneFlash, flash{"saved", "Saved: every time in Pier now reads in " + a.zoneName() + "."})
 	}
 	return c.Redirect(http.StatusSeeOther, "/settings/webhook#zone")
 }
-
-// zoneFormKey holds, in the session, what the zone form just did: the
-// value typed and the message, for the page to show once.
-const zoneFormKey = "zone_form"
 
 func (a *App) apiGetZone(c echo.Context) error {
 	_, name := a.zone.get()
