@@ -171,7 +171,7 @@ func (a *App) dashboardPage(c echo.Context) error {
 	page.Filters, page.CrossFilters = filterControls(d, v)
 	page.FilterColumns = filterColumns(d)
 	page.RefreshMinutes = d.RefreshMinutes
-	page.TileTypes = kindNames(dashboard.TileTypes)
+	page.TileTypes = chart.Strings(dashboard.TileTypes)
 	// In reading order, which is also the order of the one column a phone
 	// shows.
 	tiles := slices.Clone(d.Doc.Tiles)

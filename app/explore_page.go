@@ -51,13 +51,4 @@ func (a *App) explorePage(c echo.Context) error {
 
 // explorerTypes are the tile types an exploration can be shown as: all
 // but text, table first.
-var explorerTypes = kindNames(slices.Concat([]chart.Kind{chart.KindTable}, chart.Types, chart.TileTypes))
-
-// kindNames lists kinds as a page's pickers offer them.
-func kindNames(ks []chart.Kind) []string {
-	out := make([]string, len(ks))
-	for i, k := range ks {
-		out[i] = string(k)
-	}
-	return out
-}
+var explorerTypes = chart.Strings(slices.Concat([]chart.Kind{chart.KindTable}, chart.Types, chart.TileTypes))

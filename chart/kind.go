@@ -50,10 +50,13 @@ func (k Kind) Splits() bool {
 }
 
 // Names lists kinds for a message: "line, area, bar".
-func Names(ks []Kind) string {
+func Names(ks []Kind) string { return strings.Join(Strings(ks), ", ") }
+
+// Strings are the kinds' names, as pickers offer them.
+func Strings(ks []Kind) []string {
 	out := make([]string, len(ks))
 	for i, k := range ks {
 		out[i] = string(k)
 	}
-	return strings.Join(out, ", ")
+	return out
 }
