@@ -23,6 +23,9 @@ type Drawing struct {
 	Number *Number        `json:"number,omitempty"`
 	Words  []Word         `json:"words,omitempty"`
 	Light  *Light         `json:"light,omitempty"`
+	// SeriesColumns names the result column each series of Option shows,
+	// so that the page formats it as that column.
+	SeriesColumns []string `json:"series_columns,omitempty"`
 	// Empty: the result has nothing to draw (no rows, or none with a
 	// value), which the page says in words instead of drawing bare axes.
 	Empty bool `json:"empty,omitempty"`
@@ -84,7 +87,7 @@ func Draw(s Spec, t Table) (*Drawing, error) {
 		d.Option = rectOption(s, g)
 	}
 	if err == nil {
-		d.Option = dress(s, g, d.Option)
+		d.Option, d.SeriesColumns = dress(s, g, d.Option)
 	}
 	return d, err
 }
@@ -147,9 +150,13 @@ func pivot(s Spec, t Table) (grid, error) {
 		}
 		return nil
 	}
+	timed := isTime(t.Columns[xi].Type)
 	for _, row := range t.Rows {
 		raw := label(row[xi])
-		cat := TimeLabel(raw, t.Columns[xi].Type, s.Grain)
+		cat := raw
+		if timed {
+			cat = TimeLabel(raw, t.Columns[xi].Type, s.Grain)
+		}
 		if _, seen := g.raw[cat]; !seen {
 			g.raw[cat] = raw
 		}

@@ -8,6 +8,9 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+
 	"github.com/pier-analytics/pier"
 )
 
@@ -85,41 +88,41 @@ func (s Spec) named() Spec {
 }
 
 // dress gives an ECharts option what every chart of Pier shares: the
-// palette, value axes in whole steps when every value is whole, and each
-// series' column so the page formats it. Two measures of different size
-// get an axis each.
-func dress(s Spec, g grid, option map[string]any) map[string]any {
-	o := plain(option)
+// palette, and value axes in whole steps when every value is whole; two
+// measures of different size get an axis each. It answers too the result
+// column each series shows, for the page to format it. It runs on every
+// tile drawn, so it changes go-echarts' typed option in place and turns
+// only the small axis list into plain maps.
+func dress(s Spec, g grid, o map[string]any) (map[string]any, []string) {
 	o["color"] = Palette
-	series, _ := o["series"].([]any)
 	columns := seriesColumns(s, g)
-	for i, sr := range series {
-		if m, ok := sr.(map[string]any); ok && i < len(columns) {
-			m["pierColumn"] = columns[i]
-		}
+	series, _ := o["series"].(charts.MultiSeries)
+	typed, _ := o["yAxis"].([]opts.YAxis)
+	if len(typed) == 0 || s.Type == KindHeatmap || s.Type == KindPie {
+		return o, columns
 	}
-	axes, _ := o["yAxis"].([]any)
-	if len(axes) == 0 || s.Type == KindHeatmap || s.Type == KindPie {
-		return o
-	}
+	axes := plainAxes(typed)
 	if split := secondAxis(s, g); split > 0 {
-		axes = twoAxes(s, axes[0].(map[string]any), series, split)
-		o["yAxis"] = axes
+		axes = twoAxes(s, axes[0], split)
+		for i := split; i < len(series); i++ {
+			series[i].YAxisIndex = 1
+		}
 	}
 	for ai, a := range axes {
-		if whole(g, func(si int) bool { return axisOf(series, si) == ai }) {
-			a.(map[string]any)["minInterval"] = 1
+		if whole(g, func(si int) bool { return si < len(series) && series[si].YAxisIndex == ai }) {
+			a["minInterval"] = 1
 		}
 	}
-	return o
+	o["yAxis"] = axes
+	return o, columns
 }
 
-// plain turns go-echarts' typed option into plain maps, to adjust.
-func plain(option map[string]any) map[string]any {
-	b, _ := json.Marshal(option)
-	var o map[string]any
-	json.Unmarshal(b, &o)
-	return o
+// plainAxes turns go-echarts' typed axes into plain maps, to adjust.
+func plainAxes(typed []opts.YAxis) []map[string]any {
+	b, _ := json.Marshal(typed)
+	var axes []map[string]any
+	json.Unmarshal(b, &axes)
+	return axes
 }
 
 // seriesColumns names the result column each series of the grid shows.
@@ -159,28 +162,14 @@ func largest(vs []*float64) float64 {
 	return m
 }
 
-func twoAxes(s Spec, left map[string]any, series []any, split int) []any {
+func twoAxes(s Spec, left map[string]any, split int) []map[string]any {
 	right := map[string]any{}
 	for k, v := range left {
 		right[k] = v
 	}
 	left["name"], right["name"] = s.Name(s.Y[0]), s.Name(s.Y[split])
 	right["position"], right["splitLine"] = "right", map[string]any{"show": false}
-	for i, sr := range series {
-		if i >= split {
-			sr.(map[string]any)["yAxisIndex"] = 1
-		}
-	}
-	return []any{left, right}
-}
-
-func axisOf(series []any, i int) int {
-	if i < len(series) {
-		if n, ok := series[i].(map[string]any)["yAxisIndex"].(int); ok {
-			return n
-		}
-	}
-	return 0
+	return []map[string]any{left, right}
 }
 
 // whole reports whether every value of the series picked is a whole

@@ -60,7 +60,7 @@ func TestMeasuresOfDifferentSizeGetAnAxisEach(t *testing.T) {
 		t.Fatalf("axes %v", axes)
 	}
 	ss := seriesOf(t, d)
-	if ss[0]["yAxisIndex"] != nil || ss[1]["yAxisIndex"] != 1.0 || ss[1]["pierColumn"] != "revenue" {
+	if ss[0]["yAxisIndex"] != nil || ss[1]["yAxisIndex"] != 1.0 || d.SeriesColumns[1] != "revenue" {
 		t.Fatalf("series %v", ss)
 	}
 	if axes[0].(map[string]any)["minInterval"] != 1.0 {

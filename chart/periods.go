@@ -108,8 +108,7 @@ func (n *Number) comparable(s Spec, label string) bool {
 // its day, any other without its seconds' T, and a day that starts a
 // period as that period (2026-01 for a month, 2026 Q1, 2026).
 func TimeLabel(v, typ, grain string) string {
-	base, _, _ := strings.Cut(strings.ToUpper(typ), "(")
-	if base != "DATE" && !strings.HasPrefix(base, "TIMESTAMP") {
+	if !isTime(typ) {
 		return v
 	}
 	if day, rest, ok := strings.Cut(v, "T"); ok {
@@ -150,4 +149,10 @@ func (g *grid) markPartial(s Spec, typ string) {
 			g.categories[i] = fmt.Sprintf("%s (%d of %d days)", g.categories[i], days, of)
 		}
 	}
+}
+
+// isTime reports whether a column of this type holds moments.
+func isTime(typ string) bool {
+	base, _, _ := strings.Cut(strings.ToUpper(typ), "(")
+	return base == "DATE" || strings.HasPrefix(base, "TIMESTAMP")
 }

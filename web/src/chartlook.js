@@ -80,11 +80,12 @@ export function polish(d, width) {
   o.grid = { left: 8, right: 16, top: 36, bottom: 8, containLabel: true, ...o.grid };
   // Each series reads in its column's format, in the tooltip and on its axis.
   const axisFormat = [];
-  for (const s of list(o.series).filter(Boolean)) {
-    const f = formatOf(s.pierColumn);
+  list(o.series).forEach((s, i) => {
+    if (!s) return;
+    const f = formatOf(d.series_columns?.[i]);
     s.tooltip = { ...s.tooltip, valueFormatter: (v) => formatValue(v, f) };
     axisFormat[s.yAxisIndex ?? 0] ??= f;
-  }
+  });
   list(o.yAxis).forEach((axis, i) => axis.type !== "category" && valueAxis(axis, axisFormat[i]));
   for (const axis of list(o.xAxis)) {
     if (axis.type === "value") valueAxis(axis, d.type === "scatter" ? formatOf(d.x) : axisFormat[0]);
