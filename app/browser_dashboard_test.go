@@ -323,4 +323,7 @@ func TestBrowserASQLTilePicksItsChart(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the tile does not draw a line per status: %v", err)
 	}
+	if height, ink := drawn(t, ctx, `[data-tile=rev] .tile-body`); height < 150 || ink < 0.01 {
+		t.Errorf("the tile's lines are %v px tall with %.3f of its pixels drawn", height, ink)
+	}
 }
