@@ -90,7 +90,7 @@ func toAPITable(v query.Visible, queryable bool) apiTable {
 		pii[c] = true
 	}
 	for _, col := range v.Columns {
-		t.Columns = append(t.Columns, apiColumn{Name: col.Name, Type: col.Type, PII: pii[col.Name]})
+		t.Columns = append(t.Columns, apiColumn{Name: col.Name, Type: col.Type, PII: pii[col.Name], Description: v.Props.Notes[col.Name]})
 	}
 	return t
 }

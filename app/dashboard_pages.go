@@ -2,6 +2,7 @@ package app
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -153,6 +154,9 @@ func (a *App) dashboardPage(c echo.Context) error {
 		CanEdit: may.Edit, CanShare: may.Share, Version: d.Version, Grain: v.Grain, CanDuplicate: may.Duplicate,
 		CanPublish: may.Publish, NoPublish: may.NoPublish, CanCertify: may.Certify, CanWriteSQL: may.WriteSQL,
 		DataAsOf: a.dataAsOf(d.Tables), ViewQuery: v.Query().Encode()}
+	if page.LateTables, err = a.lateTables(ctx, d.Tables); err != nil {
+		return err
+	}
 	if may.Share {
 		if page.Shares, page.ShareNotice, page.ShareProblem, err = a.sharePanel(c, d.ID); err != nil {
 			return err
@@ -199,6 +203,22 @@ func (a *App) dataAsOf(tables []string) string {
 		}
 	}
 	return oldest
+}
+
+// lateTables are those of the tables whose newest data is older than
+// their owners promise.
+func (a *App) lateTables(ctx context.Context, tables []string) ([]string, error) {
+	props, err := a.props.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var late []string
+	for _, name := range tables {
+		if t, ok := a.catalog.Table(name); ok && props[name].Late(t, time.Now()) {
+			late = append(late, name)
+		}
+	}
+	return late, nil
 }
 
 func filterControls(d *dashboard.Dashboard, v dashboard.View) ([]views.FilterControl, []views.CrossFilter) {

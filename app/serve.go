@@ -45,6 +45,7 @@ func (a *App) serveOn(ctx context.Context, ln net.Listener) error {
 	go a.sweepSessions(base)
 	go a.refreshDashboards(base)
 	go a.outbox.Run(base)
+	go a.watchFreshness(base)
 	select {
 	case <-ctx.Done():
 	case err := <-errs:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -27,10 +28,21 @@ type apiTableDetail struct {
 	// Sample is its first rows, read as the caller's own query would read
 	// them (PII hashed unless granted); for those who run SQL.
 	Sample     *query.JSONResult `json:"sample,omitempty"`
-	Freshness  map[string]string `json:"freshness"`
+	Freshness  apiFreshness      `json:"freshness"`
 	UsedBy     []apiUse          `json:"used_by"`
 	TopUsers   []apiUser         `json:"top_users"`
 	TopQueries []apiQueryUse     `json:"top_queries,omitempty"` // the data team's only: SQL may quote data
+}
+
+// apiFreshness is how new a table's data is, and whether it is late.
+type apiFreshness struct {
+	AsOf        string `json:"as_of,omitempty"`
+	ExpectEvery string `json:"expect_every,omitempty"`
+	Late        bool   `json:"late"`
+}
+
+func freshnessOf(v query.Visible, now time.Time) apiFreshness {
+	return apiFreshness{AsOf: v.NewestData(), ExpectEvery: query.FormatEvery(v.Props.ExpectEvery), Late: v.Props.Late(v.Table, now)}
 }
 
 type apiUse struct {
@@ -64,7 +76,7 @@ func (a *App) tableDetail(ctx context.Context, who *auth.User, name string) (*ap
 	}
 	v := visible[i]
 	can := a.enforcer.Capabilities(who)
-	d := &apiTableDetail{apiTable: toAPITable(v, can.Query), Freshness: map[string]string{"as_of": v.NewestData()}}
+	d := &apiTableDetail{apiTable: toAPITable(v, can.Query), Freshness: freshnessOf(v, time.Now())}
 	if d.UsedBy, err = a.usedBy(ctx, who, can, name); err != nil {
 		return nil, err
 	}
@@ -129,7 +141,7 @@ func lockedDetail(locked []query.Locked, name string) (*apiTableDetail, error) {
 	if i < 0 {
 		return nil, pier.Errorf(pier.ENotFound, "There is no table %q in the lake.", name)
 	}
-	return &apiTableDetail{apiTable: lockedAPITable(locked[i]), Freshness: map[string]string{}}, nil
+	return &apiTableDetail{apiTable: lockedAPITable(locked[i])}, nil
 }
 
 // usedBy lists the dashboards and datasets that read the table, of those
@@ -206,10 +218,11 @@ func (a *App) tablePage(c echo.Context) error {
 		return err
 	}
 	p := views.TablePage{Name: d.Name, Description: d.Description, Owner: d.Owner, Restricted: d.Restricted, Locked: d.Locked,
-		Request: d.Request, Rows: d.Rows, Partitions: d.Partitions, AsOf: d.Freshness["as_of"],
+		Request: d.Request, Rows: d.Rows, Partitions: d.Partitions, AsOf: d.Freshness.AsOf,
+		ExpectEvery: d.Freshness.ExpectEvery, Late: d.Freshness.Late,
 		CanManage: a.enforcer.Capabilities(currentUser(c)).ManageCatalog}
 	for _, col := range d.Columns {
-		p.Columns = append(p.Columns, views.ColumnRow{Name: col.Name, Type: col.Type, PII: col.PII})
+		p.Columns = append(p.Columns, views.ColumnRow{Name: col.Name, Type: col.Type, PII: col.PII, Description: col.Description})
 	}
 	if d.Sample != nil {
 		p.Sample = resultTable(d.Sample)
@@ -235,11 +248,21 @@ func (a *App) tablePage(c echo.Context) error {
 
 // tableChange is what the data team changes of a table in the app.
 type tableChange struct {
-	Description *string   `json:"description"`
-	Owner       *string   `json:"owner"`
-	Restricted  *bool     `json:"restricted"`
-	PII         *[]string `json:"pii"`
+	Description *string               `json:"description"`
+	Owner       *string               `json:"owner"`
+	Restricted  *bool                 `json:"restricted"`
+	PII         *[]string             `json:"pii"`
+	Columns     map[string]columnNote `json:"columns"`
+	ExpectEvery *string               `json:"expect_every"`
 }
+
+type columnNote struct {
+	Description string `json:"description"`
+}
+
+// maxNote is the longest description of a table or column, which is a
+// sentence or a paragraph, not a document.
+const maxNote = 2000
 
 // changeTable applies a change to a table's properties and audits it in
 // the same transaction; it takes effect on the next query, on every
@@ -259,11 +282,10 @@ func (a *App) changeTable(ctx context.Context, who *auth.User, name string, ch t
 		return err
 	}
 	readable := slices.ContainsFunc(visible, func(v query.Visible) bool { return v.Name == name })
-	said, err := judgeTableChange(now, ch, a.enforcer.Capabilities(who), readable, t.Columns)
+	change, said, err := judgeTableChange(now, ch, a.enforcer.Capabilities(who), readable, t.Columns)
 	if err != nil {
 		return err
 	}
-	change := query.PropChange{Description: ch.Description, Owner: ch.Owner, Restricted: ch.Restricted, PII: ch.PII}
 	return a.props.SetWith(ctx, name, change, func(tx *sql.Tx) error {
 		return auth.WriteAudit(ctx, tx, auth.AuditEntry{Actor: who.ID, Action: auth.AuditTable, Subject: name, Detail: strings.Join(said, "; ")})
 	})
@@ -275,8 +297,15 @@ func (a *App) changeTable(ctx context.Context, who *auth.User, name string, ch t
 // untagging personal data gives access, so it is an admin's, as a grant
 // is. Tags are set only by someone who can read the table, so that a
 // refusal never tells of columns they cannot see.
-func judgeTableChange(now query.Props, ch tableChange, can auth.Capabilities, readable bool, cols []query.Column) ([]string, error) {
-	var said []string
+func judgeTableChange(now query.Props, ch tableChange, can auth.Capabilities, readable bool, cols []query.Column) (query.PropChange, []string, error) {
+	change := query.PropChange{Description: ch.Description, Owner: ch.Owner, Restricted: ch.Restricted, PII: ch.PII}
+	said, err := judgeLooks(now, ch, &change, readable || can.Grant, cols)
+	if err != nil {
+		return change, nil, err
+	}
+	if ch.Description != nil && len(*ch.Description) > maxNote {
+		return change, nil, pier.Errorf(pier.EInvalid, "A description is at most %d characters.", maxNote)
+	}
 	if ch.Description != nil && *ch.Description != now.Description {
 		said = append(said, fmt.Sprintf("description %q → %q", now.Description, *ch.Description))
 	}
@@ -294,11 +323,11 @@ func judgeTableChange(now query.Props, ch tableChange, can auth.Capabilities, re
 	}
 	if ch.PII != nil {
 		if !readable && !can.Grant { // admins may grant themselves anything
-			return nil, pier.Errorf(pier.EForbidden, "Tag personal data on a table you can read; ask an admin for a grant first.")
+			return change, nil, pier.Errorf(pier.EForbidden, "Tag personal data on a table you can read; ask an admin for a grant first.")
 		}
 		for _, col := range *ch.PII {
 			if !slices.ContainsFunc(cols, func(c query.Column) bool { return c.Name == col }) {
-				return nil, pier.Errorf(pier.EInvalid, "The table has no column %q to mark as personal data.", col)
+				return change, nil, pier.Errorf(pier.EInvalid, "The table has no column %q to mark as personal data.", col)
 			}
 		}
 		added := slices.DeleteFunc(slices.Clone(*ch.PII), func(c string) bool { return slices.Contains(now.PII, c) })
@@ -312,10 +341,48 @@ func judgeTableChange(now query.Props, ch tableChange, can auth.Capabilities, re
 		}
 	}
 	if loosens && !can.Grant {
-		return nil, pier.Errorf(pier.EForbidden, "Opening a restricted table, or untagging personal data, gives people access: only an admin may, as with a grant.")
+		return change, nil, pier.Errorf(pier.EForbidden, "Opening a restricted table, or untagging personal data, gives people access: only an admin may, as with a grant.")
 	}
 	if len(said) == 0 {
-		return nil, errNothingToChange
+		return change, nil, errNothingToChange
+	}
+	return change, said, nil
+}
+
+// judgeLooks checks the column descriptions and the expected freshness of
+// a change, puts them in it, and says what they change. Columns are
+// described only by someone who can read the table, as they are tagged.
+func judgeLooks(now query.Props, ch tableChange, change *query.PropChange, mayName bool, cols []query.Column) ([]string, error) {
+	var said []string
+	if ch.ExpectEvery != nil {
+		every, err := query.ParseEvery(*ch.ExpectEvery)
+		if err != nil {
+			return nil, err
+		}
+		change.ExpectEvery = &every
+		if every != now.ExpectEvery {
+			said = append(said, fmt.Sprintf("expected every %q → %q", query.FormatEvery(now.ExpectEvery), query.FormatEvery(every)))
+		}
+	}
+	if len(ch.Columns) > 0 && !mayName {
+		return nil, pier.Errorf(pier.EForbidden, "Describe the columns of a table you can read; ask an admin for a grant first.")
+	}
+	names := slices.Sorted(maps.Keys(ch.Columns))
+	for _, col := range names {
+		note := strings.TrimSpace(ch.Columns[col].Description)
+		if !slices.ContainsFunc(cols, func(c query.Column) bool { return c.Name == col }) {
+			return nil, pier.Errorf(pier.EInvalid, "The table has no column %q to describe.", col)
+		}
+		if len(note) > maxNote {
+			return nil, pier.Errorf(pier.EInvalid, "A description is at most %d characters.", maxNote)
+		}
+		if note != now.Notes[col] {
+			if change.Notes == nil {
+				change.Notes = map[string]string{}
+			}
+			change.Notes[col] = note
+			said = append(said, fmt.Sprintf("column %s described %q → %q", col, now.Notes[col], note))
+		}
 	}
 	return said, nil
 }
@@ -415,7 +482,16 @@ func (a *App) tableForm(c echo.Context) error {
 	if pii == nil {
 		pii = []string{}
 	}
-	ch := tableChange{Description: &desc, Owner: &owner, Restricted: &restricted, PII: &pii}
+	every := form.Get("expect_every")
+	ch := tableChange{Description: &desc, Owner: &owner, Restricted: &restricted, PII: &pii, ExpectEvery: &every}
+	for key, vals := range form {
+		if col, ok := strings.CutPrefix(key, "note."); ok {
+			if ch.Columns == nil {
+				ch.Columns = map[string]columnNote{}
+			}
+			ch.Columns[col] = columnNote{vals[0]}
+		}
+	}
 	if err := a.changeTable(c.Request().Context(), currentUser(c), c.Param("name"), ch); err != nil && err != errNothingToChange {
 		return err
 	}

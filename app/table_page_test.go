@@ -3,9 +3,11 @@ package app
 import (
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pier-analytics/pier/auth"
 	"github.com/pier-analytics/pier/query"
@@ -164,5 +166,63 @@ func TestATablePageShowsSampleRowsAsTheReaderWouldQueryThem(t *testing.T) {
 	_, d = ta.call(t, auth.TierAnalyze, "GET", "/api/v1/tables/obj_members", nil)
 	if got := fmt.Sprint(d["sample"].(map[string]any)["rows"]); !strings.Contains(got, "@example.com") {
 		t.Errorf("with a PII grant the sample still hashes e-mails: %s", got)
+	}
+}
+
+// TestALateTableIsMarkedAndAnnouncedOnce: a table whose newest data is
+// older than its owner promises is late on its page and on the dashboards
+// that read it, and the webhook hears of it once however often it is
+// checked; a fresh table is not late, and column descriptions show.
+func TestALateTableIsMarkedAndAnnouncedOnce(t *testing.T) {
+	ta := newTestApp(t)
+	board := ta.newDashboard(t, auth.TierAnalyze, statusTile(ta.newDataset(t)))
+	for _, bad := range []map[string]any{{"expect_every": "soon"}, {"columns": map[string]any{"nope": map[string]any{"description": "x"}}}} {
+		if status, out := ta.call(t, auth.TierData, "PATCH", "/api/v1/tables/act_orders", bad); status != http.StatusBadRequest {
+			t.Errorf("%v: %d %v", bad, status, out)
+		}
+	}
+	status, out := ta.call(t, auth.TierData, "PATCH", "/api/v1/tables/act_orders",
+		map[string]any{"expect_every": "1d", "columns": map[string]any{"status": map[string]any{"description": "Where the order is"}}})
+	fresh := out["freshness"].(map[string]any)
+	if status != http.StatusOK || fresh["late"] != true || fresh["expect_every"] != "1d" || !strings.Contains(fmt.Sprint(out["columns"]), "Where the order is") {
+		t.Fatalf("act_orders (newest data 2026-01-03) expected daily: %d %v", status, out)
+	}
+	if _, out := ta.call(t, auth.TierData, "PATCH", "/api/v1/tables/obj_members", map[string]any{"expect_every": "1w"}); out["freshness"].(map[string]any)["late"] != false {
+		t.Errorf("obj_members, written a moment ago, expected weekly: %v", out["freshness"])
+	}
+
+	b := ta.browser(t)
+	b.signIn("analyze@example.com")
+	if _, page := b.get("/dashboards/" + board); !strings.Contains(page.Find(`[data-testid=dashboard-late]`).Text(), "act_orders") {
+		t.Errorf("the dashboard's late badge: %q", page.Find(`[data-testid=dashboard-late]`).Text())
+	}
+	if _, page := b.get("/tables/act_orders"); page.Find(`[data-testid=table-late]`).Length() != 1 || !strings.Contains(page.Find(`[data-testid=column-description]`).Text(), "Where the order is") {
+		t.Errorf("the table page: late badge %d, descriptions %q", page.Find(`[data-testid=table-late]`).Length(), page.Find(`[data-testid=column-description]`).Text())
+	}
+
+	receiver := httptest.NewServer(http.NotFoundHandler()) // the outbox does not run: what was queued is counted
+	defer receiver.Close()
+	hook := map[string]any{"url": receiver.URL, "allow_private": true}
+	if status, body := ta.call(t, auth.TierAdmin, "PUT", "/api/v1/settings/webhook", hook); status != http.StatusOK {
+		t.Fatalf("configure: %d %v", status, body)
+	}
+	for range 3 {
+		if err := ta.announceLate(t.Context(), time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows, err := ta.db.QueryContext(t.Context(), `SELECT payload FROM webhook_deliveries`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var sent []string
+	for rows.Next() {
+		var p string
+		rows.Scan(&p)
+		sent = append(sent, p)
+	}
+	if len(sent) != 1 || !strings.Contains(sent[0], "Table act_orders is late: its newest data is from 2026-01-03") {
+		t.Errorf("the webhook is told %q; want one message about act_orders", sent)
 	}
 }

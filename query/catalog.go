@@ -132,6 +132,16 @@ func (t *Table) NewestData() string {
 	return t.Modified.UTC().Format(time.DateOnly)
 }
 
+// DataTime is when a table's newest data ends, the time freshness is
+// measured from: the end of its newest partition day, or else when its
+// files last changed.
+func (t *Table) DataTime() time.Time {
+	if d, err := time.Parse(time.DateOnly, t.LatestPartition); err == nil {
+		return d.AddDate(0, 0, 1)
+	}
+	return t.Modified
+}
+
 // Watch refreshes the catalog every interval until ctx ends.
 func (c *Catalog) Watch(ctx context.Context, every time.Duration) {
 	tick := time.NewTicker(every)

@@ -118,13 +118,14 @@ func tablesSet(ctx context.Context, args []string, stdout io.Writer) error {
 	var cfg app.Config
 	var table string
 	var restricted optBool
-	var pii, desc, owner optString
+	var pii, desc, owner, every optString
 	fs := newFlags("tables set", &cfg)
 	fs.StringVar(&table, "table", "", "lake table")
 	fs.Var(&restricted, "restricted", "true if only users with a grant may read it")
 	fs.Var(&pii, "pii", "comma-separated PII columns (empty to clear)")
 	fs.Var(&desc, "description", "what the table holds")
 	fs.Var(&owner, "owner", "e-mail of the person who answers for it")
+	fs.Var(&every, "expect-every", "how often new data should arrive, such as 26h or 1d (empty for no expectation)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -132,6 +133,13 @@ func tablesSet(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	change := query.PropChange{Restricted: restricted.v, Description: desc.v, Owner: owner.v}
+	if every.v != nil {
+		d, err := query.ParseEvery(*every.v)
+		if err != nil {
+			return err
+		}
+		change.ExpectEvery = &d
+	}
 	if pii.v != nil {
 		cols := strings.Split(*pii.v, ",")
 		change.PII = &cols

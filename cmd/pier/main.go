@@ -25,7 +25,7 @@ const usage = `Usage:
   pier users set   --email E [--tier T] [--disabled true|false]
   pier users reset-password --email E
   pier grants add  --email E --table T [--pii]
-  pier tables set  --table T [--restricted true|false] [--pii COL,COL] [--description TEXT] [--owner EMAIL]
+  pier tables set  --table T [--restricted true|false] [--pii COL,COL] [--description TEXT] [--owner EMAIL] [--expect-every 26h]
   pier tokens create --email E [--name N]
   pier tokens list   --email E
   pier tokens revoke --id ID
