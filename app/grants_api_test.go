@@ -58,7 +58,7 @@ func TestGrantsAreGivenAndTakenInTheAppAtOnce(t *testing.T) {
 		t.Errorf("revoking twice: %d", res.StatusCode)
 	}
 	_, audit := ta.call(t, auth.TierAdmin, "GET", "/api/v1/audit", nil)
-	if got := fmt.Sprint(audit["entries"]); !strings.Contains(got, auth.AuditGrant) || !strings.Contains(got, auth.AuditRevoke) {
+	if got := fmt.Sprint(audit["events"]); !strings.Contains(got, auth.AuditGrant) || !strings.Contains(got, auth.AuditRevoke) {
 		t.Errorf("audit: %s", got)
 	}
 }

@@ -29,11 +29,22 @@ func (a *App) viewer(c echo.Context) *views.Viewer {
 	if section == "admin" || section == "settings" {
 		section = strings.TrimPrefix(c.Request().URL.Path, "/")
 	}
+	if section == "admin/grants" || section == "admin/audit" {
+		section = "admin/access"
+	}
 	unread, err := a.tickets.Unread(c.Request().Context(), u)
 	if err != nil {
 		a.log.Warn("could not count unread notices", "err", err)
 	}
 	can := a.enforcer.Capabilities(u)
 	return &views.Viewer{Email: u.Email, Name: u.Name, Tier: string(u.Tier), CSRF: csrfToken(c), People: a.accounts.MayManagePeople(u), Unread: unread, Zone: a.zoneName(),
-		Limited: u.MustChangePassword, Section: section, Explore: can.Explore, Settings: can.ManageSettings}
+		Limited: u.MustChangePassword, Section: section, Explore: can.Explore, Settings: can.ManageSettings, Access: can.Grant}
+}
+
+// pageRenderer renders a page for the person signed in. Feature handlers
+// hold one instead of the whole App.
+type pageRenderer func(c echo.Context, status int, page func(*views.Viewer) templ.Component) error
+
+func (a *App) renderPage(c echo.Context, status int, page func(*views.Viewer) templ.Component) error {
+	return a.render(c, status, page(a.viewer(c)))
 }

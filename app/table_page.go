@@ -213,6 +213,12 @@ func (a *App) apiTable(c echo.Context) error {
 // tablePage shows a table: what it holds, how fresh it is, who uses it,
 // and for whom it is locked, how to ask for it.
 func (a *App) tablePage(c echo.Context) error {
+	return a.renderTablePage(c, http.StatusOK, nil)
+}
+
+// renderTablePage shows the table's page, with more said on it by add
+// (what a change would do, why it was refused).
+func (a *App) renderTablePage(c echo.Context, status int, add func(*views.TablePage)) error {
 	d, err := a.tableDetail(c.Request().Context(), currentUser(c), c.Param("name"))
 	if err != nil {
 		return err
@@ -228,14 +234,7 @@ func (a *App) tablePage(c echo.Context) error {
 		p.Sample = resultTable(d.Sample)
 	}
 	for _, u := range d.UsedBy {
-		href := "/dashboards/" + u.ID
-		switch u.Kind {
-		case "dataset":
-			href = "/explore?dataset=" + u.ID
-		case "notebook":
-			href = "/notebooks/" + u.ID
-		}
-		p.UsedBy = append(p.UsedBy, views.UseRow{Kind: u.Kind, Title: u.Title, Href: href})
+		p.UsedBy = append(p.UsedBy, views.UseRow{Kind: u.Kind, Title: u.Title, Href: useHref(u.Kind, u.ID)})
 	}
 	for _, u := range d.TopUsers {
 		p.TopUsers = append(p.TopUsers, views.UseRow{Title: u.Name, Runs: u.Runs})
@@ -243,7 +242,21 @@ func (a *App) tablePage(c echo.Context) error {
 	for _, q := range d.TopQueries {
 		p.TopQueries = append(p.TopQueries, views.UseRow{Title: q.SQL, Runs: q.Runs})
 	}
-	return a.render(c, http.StatusOK, views.Table(p, a.viewer(c)))
+	if add != nil {
+		add(&p)
+	}
+	return a.render(c, status, views.Table(p, a.viewer(c)))
+}
+
+// useHref is the page of something that reads a table.
+func useHref(kind, id string) string {
+	switch kind {
+	case "dataset":
+		return "/explore?dataset=" + id
+	case "notebook":
+		return "/notebooks/" + id
+	}
+	return "/dashboards/" + id
 }
 
 // tableChange is what the data team changes of a table in the app.
@@ -287,7 +300,7 @@ func (a *App) changeTable(ctx context.Context, who *auth.User, name string, ch t
 		return err
 	}
 	return a.props.SetWith(ctx, name, change, func(tx *sql.Tx) error {
-		return auth.WriteAudit(ctx, tx, auth.AuditEntry{Actor: who.ID, Action: auth.AuditTable, Subject: name, Detail: strings.Join(said, "; ")})
+		return auth.WriteAudit(ctx, tx, auth.AuditEntry{Actor: who.ID, Action: auth.AuditTable, Subject: name, Table: name, Detail: strings.Join(said, "; ")})
 	})
 }
 
@@ -468,34 +481,6 @@ func (a *App) apiChangeTable(c echo.Context) error {
 		return err
 	}
 	return a.apiTable(c)
-}
-
-// tableForm is the table page's edit form (the data team).
-func (a *App) tableForm(c echo.Context) error {
-	form, err := c.FormParams()
-	if err != nil {
-		return pier.Errorf(pier.EInvalid, "The form could not be read.")
-	}
-	desc, owner := strings.TrimSpace(form.Get("description")), strings.TrimSpace(form.Get("owner"))
-	restricted := form.Get("restricted") == "true"
-	pii := form["pii"]
-	if pii == nil {
-		pii = []string{}
-	}
-	every := form.Get("expect_every")
-	ch := tableChange{Description: &desc, Owner: &owner, Restricted: &restricted, PII: &pii, ExpectEvery: &every}
-	for key, vals := range form {
-		if col, ok := strings.CutPrefix(key, "note."); ok {
-			if ch.Columns == nil {
-				ch.Columns = map[string]columnNote{}
-			}
-			ch.Columns[col] = columnNote{vals[0]}
-		}
-	}
-	if err := a.changeTable(c.Request().Context(), currentUser(c), c.Param("name"), ch); err != nil && err != errNothingToChange {
-		return err
-	}
-	return c.Redirect(http.StatusSeeOther, "/tables/"+c.Param("name"))
 }
 
 // dryRun reads ?dry_run=: any true value, and only a true or false value;

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"github.com/pier-analytics/pier/auth"
 	"github.com/pier-analytics/pier/query"
 )
@@ -84,7 +86,7 @@ func TestTheDataTeamGovernsATableInTheApp(t *testing.T) {
 		t.Errorf("the analyst's view of it: %v", detail)
 	}
 	_, audit := ta.call(t, auth.TierAdmin, "GET", "/api/v1/audit", nil)
-	if got := fmt.Sprint(audit["entries"]); !strings.Contains(got, auth.AuditTable) || !strings.Contains(got, "restricted") || !strings.Contains(got, "member_id") {
+	if got := fmt.Sprint(audit["events"]); !strings.Contains(got, auth.AuditTable) || !strings.Contains(got, "restricted") || !strings.Contains(got, "member_id") {
 		t.Errorf("the audit log: %s", got)
 	}
 	// Opening a table again gives access: an admin's to do, as a grant is
@@ -224,5 +226,45 @@ func TestALateTableIsMarkedAndAnnouncedOnce(t *testing.T) {
 	}
 	if len(sent) != 1 || !strings.Contains(sent[0], "Table act_orders is late: its newest data is from 2026-01-03") {
 		t.Errorf("the webhook is told %q; want one message about act_orders", sent)
+	}
+}
+
+// TestTheTableFormShowsTheImpactFirstAndKeepsOwnersWithAGrant: saving a
+// restriction that closes an analyst's dashboard first shows it, changes
+// nothing, and applying it with "keep" grants the owner in the same step.
+func TestTheTableFormShowsTheImpactFirstAndKeepsOwnersWithAGrant(t *testing.T) {
+	ta := newTestApp(t)
+	board := ta.newDashboard(t, auth.TierAnalyze, statusTile(ta.newDataset(t)))
+	b := ta.browser(t)
+	home := b.signIn("admin@example.com")
+	fields := url.Values{"_csrf": {csrfFrom(home)}, "description": {"Orders"}, "owner": {""}, "restricted": {"true"}, "expect_every": {""}}
+	res, page := b.post("/tables/act_orders", fields)
+	impact := page.Find(`[data-testid=impact-list]`).Text()
+	if res.StatusCode != http.StatusOK || !strings.Contains(impact, "analyze@example.com") || !strings.Contains(impact, "loses access") {
+		t.Fatalf("the first save: %d, impact %q", res.StatusCode, impact)
+	}
+	if _, d := ta.call(t, auth.TierView, "GET", "/api/v1/tables/act_orders", nil); d["restricted"] == true {
+		t.Fatal("showing the impact restricted the table")
+	}
+	confirm := url.Values{}
+	page.Find(`[data-testid=table-impact] input[type=hidden]`).Each(func(_ int, s *goquery.Selection) {
+		confirm.Add(s.AttrOr("name", ""), s.AttrOr("value", ""))
+	})
+	confirm.Add("keep", page.Find(`[data-testid=keep-owner]`).First().AttrOr("value", ""))
+	if res, _ := b.post("/tables/act_orders", confirm); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("apply: %d", res.StatusCode)
+	}
+	if _, d := ta.call(t, auth.TierView, "GET", "/api/v1/tables/act_orders", nil); d["locked"] != true {
+		t.Errorf("after applying, a viewer sees %v", d)
+	}
+	if status, q := ta.call(t, auth.TierAnalyze, "POST", "/api/v1/query", map[string]any{"sql": "select count(*) from act_orders"}); status != http.StatusOK {
+		t.Errorf("the kept owner cannot read it: %d %v", status, q)
+	}
+	if status, _ := ta.call(t, auth.TierAnalyze, "GET", "/api/v1/dashboards/"+board, nil); status != http.StatusOK {
+		t.Errorf("the owner's dashboard: %d", status)
+	}
+	bad := url.Values{"_csrf": {csrfFrom(home)}, "description": {"Orders"}, "restricted": {"true"}, "expect_every": {"soon"}}
+	if res, page := b.post("/tables/act_orders", bad); res.StatusCode != http.StatusBadRequest || !strings.Contains(page.Find(`[data-testid=table-problem]`).Text(), "soon") {
+		t.Errorf("a bad expectation: %d %q", res.StatusCode, page.Find(`[data-testid=table-problem]`).Text())
 	}
 }

@@ -85,24 +85,3 @@ func (a *App) apiSetWebhook(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, b)
 }
-
-type apiAuditEntry struct {
-	Actor   string    `json:"actor"`
-	Action  string    `json:"action"`
-	Subject string    `json:"subject"`
-	Detail  string    `json:"detail"`
-	Ticket  int64     `json:"ticket,omitempty"`
-	At      time.Time `json:"at"`
-}
-
-func (a *App) apiAudit(c echo.Context) error {
-	log, err := a.users.AuditLog(c.Request().Context(), 200)
-	if err != nil {
-		return err
-	}
-	out := []apiAuditEntry{}
-	for _, e := range log {
-		out = append(out, apiAuditEntry{Actor: e.Actor, Action: e.Action, Subject: e.Subject, Detail: e.Detail, Ticket: e.TicketID, At: e.At})
-	}
-	return c.JSON(http.StatusOK, map[string]any{"entries": out})
-}

@@ -168,12 +168,12 @@ func TestApprovedAccessRequestLetsTheAnalystQuery(t *testing.T) {
 	if status, res := ta.call(t, auth.TierAnalyze, "POST", "/api/v1/query", q); status != http.StatusOK {
 		t.Errorf("after approval the analyst still cannot query: %d %v", status, res)
 	}
-	_, audit := ta.call(t, auth.TierAdmin, "GET", "/api/v1/audit", nil)
-	entries := audit["entries"].([]any)
+	_, audit := ta.call(t, auth.TierAdmin, "GET", "/api/v1/audit?kind=grant", nil)
+	entries := audit["events"].([]any)
 	if len(entries) != 1 {
 		t.Fatalf("audit %v", audit)
 	}
-	if e := entries[0].(map[string]any); e["action"] != auth.AuditGrant || e["ticket"] != float64(1) || e["subject"] != "analyze@example.com" || e["actor"] != "admin@example.com" {
+	if e := entries[0].(map[string]any); e["kind"] != "grant" || e["ticket"] != float64(1) || e["object"] != "analyze@example.com" || e["table"] != "obj_members" || e["actor"] != "admin@example.com" {
 		t.Errorf("audit entry %v", e)
 	}
 }
@@ -204,5 +204,43 @@ func TestOfficeHoursAPI(t *testing.T) {
 	}
 	if status, s := ta.call(t, auth.TierData, "POST", "/api/v1/office-hours", map[string]any{"weekday": 5, "start": "16:00", "minutes": 30}); status != http.StatusCreated || s["label"] != "Friday 16:00–16:30" {
 		t.Errorf("the data team adds office hours: %d %v", status, s)
+	}
+}
+
+// TestApprovingARequestFromADashboardChecksItsOwner: the dashboard a
+// request came from runs its tiles with its owner's access; an approver
+// is told the owner lacks the table and, asking, grants both at once, so
+// the requester's dashboard opens.
+func TestApprovingARequestFromADashboardChecksItsOwner(t *testing.T) {
+	ta := newTestApp(t)
+	board := ta.newDashboard(t, auth.TierAnalyze, statusTile(ta.newDataset(t)))
+	if status, res := ta.call(t, auth.TierAnalyze, "POST", "/api/v1/dashboards/"+board+"/shares", map[string]any{"email": "view@example.com", "role": "viewer"}); status >= 300 {
+		t.Fatalf("share: %d %v", status, res)
+	}
+	restricted := true
+	ta.props.Set(t.Context(), "act_orders", query.PropChange{Restricted: &restricted})
+	tile := "/api/v1/dashboards/" + board + "/tiles/by_status/data"
+	if status, _ := ta.call(t, auth.TierView, "GET", tile, nil); status == http.StatusOK {
+		t.Fatal("the tile answers from a restricted table")
+	}
+	id := ta.fileTicket(t, auth.TierView, map[string]any{"title": "Access to act_orders", "category": "data_access",
+		"access": map[string]any{"table": "act_orders"}, "links": []any{map[string]any{"kind": "dashboard", "ref": board}}})
+
+	b := ta.browser(t)
+	b.signIn("admin@example.com")
+	_, page := b.get("/tickets/" + id)
+	if gap := page.Find(`[data-testid=owner-gap]`).Text(); !strings.Contains(gap, "analyze@example.com") || page.Find(`[data-testid=grant-owner]`).Length() != 1 {
+		t.Fatalf("the approver is not told the owner lacks the table: %q", gap)
+	}
+	status, out := ta.call(t, auth.TierAdmin, "POST", "/api/v1/tickets/"+id+"/access", map[string]any{"approve": true, "grant_owner": true})
+	if status != http.StatusOK {
+		t.Fatalf("approve: %d %v", status, out)
+	}
+	if status, res := ta.call(t, auth.TierView, "GET", tile, nil); status != http.StatusOK {
+		t.Errorf("after the approval the requester's dashboard tile: %d %v", status, res)
+	}
+	_, grants := ta.call(t, auth.TierAdmin, "GET", "/api/v1/grants?table=act_orders", nil)
+	if got := fmt.Sprint(grants["grants"]); !strings.Contains(got, "analyze@example.com") || !strings.Contains(got, "view@example.com") {
+		t.Errorf("grants %s: want the requester and the dashboard's owner", got)
 	}
 }

@@ -31,6 +31,15 @@ func (a *App) ticketPage(c echo.Context) error {
 	page := a.ticketView(t, who)
 	may := a.tickets.Rights(who, t)
 	page.CanTriage, page.CanEdit, page.CanDecide, page.CanCancel = may.Triage, may.Edit, may.Decide, may.Cancel
+	if may.Decide {
+		gaps, err := a.ownerGaps(ctx, who, t)
+		if err != nil {
+			return err
+		}
+		for _, g := range gaps {
+			page.Access.OwnerGaps = append(page.Access.OwnerGaps, views.OwnerGap(g))
+		}
+	}
 	if page.Sessions, err = a.freeSessions(ctx); err != nil {
 		return err
 	}
@@ -255,7 +264,8 @@ func (a *App) mergeTicketForm(c echo.Context) error {
 
 func (a *App) decideAccessForm(c echo.Context) error {
 	return a.ticketForm(c, func(ctx context.Context, who *auth.User, id int64) error {
-		_, err := a.tickets.DecideAccess(ctx, who, id, ticket.Decision{Approve: c.FormValue("decision") == "approve", Note: c.FormValue("note")})
+		_, err := a.decideAccess(ctx, who, id, ticket.Decision{Approve: c.FormValue("decision") == "approve", Note: c.FormValue("note")},
+			c.FormValue("grant_owner") == "true")
 		return err
 	})
 }

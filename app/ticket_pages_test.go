@@ -178,9 +178,9 @@ func TestAccessAndBookingForms(t *testing.T) {
 	if !strings.Contains(page.Find(`[data-testid=access-decision]`).Text(), "Approved") || page.Find(`[data-testid=comment]`).Length() != 1 {
 		t.Error("the page does not show the approval and its note")
 	}
-	_, settings := admin.get("/settings/webhook")
-	if !strings.Contains(settings.Find(`[data-testid=audit-log]`).Text(), "obj_members with PII unhashed, asked in #1") {
-		t.Errorf("audit log on the settings page: %q", settings.Find(`[data-testid=audit-log]`).Text())
+	_, audit := admin.get("/admin/audit?kind=grant&table=obj_members")
+	if !strings.Contains(audit.Find(`[data-testid=audit-log]`).Text(), "obj_members with PII unhashed, asked in #1") {
+		t.Errorf("the audit page: %q", audit.Find(`[data-testid=audit-log]`).Text())
 	}
 
 	other := ta.fileTicket(t, auth.TierView, map[string]any{"title": "Funnel help", "category": "analysis"})

@@ -22,6 +22,7 @@ type AuditEntry struct {
 	Actor    string // e-mail when read; the user id when written
 	Action   string
 	Subject  string // whose access, e.g. the grantee's e-mail
+	Table    string // the table it is about, if any
 	Detail   string
 	TicketID int64
 	At       time.Time
@@ -35,6 +36,7 @@ func GrantFor(ctx context.Context, tx *sql.Tx, userID, table string, pii bool, e
 	if err != nil {
 		return fmt.Errorf("auth: grant: %w", err)
 	}
+	e.Table = table
 	return WriteAudit(ctx, tx, e)
 }
 
@@ -44,31 +46,10 @@ func WriteAudit(ctx context.Context, tx *sql.Tx, e AuditEntry) error {
 	if e.TicketID > 0 {
 		ticket = e.TicketID
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO audit_log (id, actor_id, action, subject, detail, ticket_id, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, store.NewID(), e.Actor, e.Action, e.Subject, e.Detail, ticket, store.Now())
+	_, err := tx.ExecContext(ctx, `INSERT INTO audit_log (id, actor_id, action, subject, detail, ticket_id, table_name, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, store.NewID(), e.Actor, e.Action, e.Subject, e.Detail, ticket, e.Table, store.Now())
 	if err != nil {
 		return fmt.Errorf("auth: audit: %w", err)
 	}
 	return nil
-}
-
-// AuditLog returns the newest entries first, at most limit of them.
-func (s *Store) AuditLog(ctx context.Context, limit int) ([]AuditEntry, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT u.email, a.action, a.subject, a.detail, COALESCE(a.ticket_id, 0), a.created_at
-		FROM audit_log a JOIN users u ON u.id = a.actor_id ORDER BY a.created_at DESC, a.id LIMIT $1`, limit)
-	if err != nil {
-		return nil, fmt.Errorf("auth: audit log: %w", err)
-	}
-	defer rows.Close()
-	var out []AuditEntry
-	for rows.Next() {
-		var e AuditEntry
-		var at int64
-		if err := rows.Scan(&e.Actor, &e.Action, &e.Subject, &e.Detail, &e.TicketID, &at); err != nil {
-			return nil, err
-		}
-		e.At = time.UnixMilli(at).UTC()
-		out = append(out, e)
-	}
-	return out, rows.Err()
 }

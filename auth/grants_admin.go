@@ -86,6 +86,6 @@ func (s *Store) Revoke(ctx context.Context, actor *User, id string) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM grants WHERE user_id = $1 AND table_name = $2`, userID, table); err != nil {
 			return fmt.Errorf("auth: revoke: %w", err)
 		}
-		return WriteAudit(ctx, tx, AuditEntry{Actor: actor.ID, Action: AuditRevoke, Subject: email, Detail: table})
+		return WriteAudit(ctx, tx, AuditEntry{Actor: actor.ID, Action: AuditRevoke, Subject: email, Table: table, Detail: table})
 	})
 }

@@ -115,6 +115,15 @@ func timestampAppender(a *array.Timestamp) csvAppender {
 // cell as a formula.
 const formulaStarts = "=+-@\t\r"
 
+// SpreadsheetSafe is a text cell for encoding/csv that a spreadsheet will
+// not run: one that would be read as a formula gets a leading quote.
+func SpreadsheetSafe(s string) string {
+	if s == "" || !strings.ContainsRune(formulaStarts, rune(s[0])) {
+		return s
+	}
+	return "'" + s
+}
+
 // appendSpreadsheetText is appendCSVText for a spreadsheet: a value that
 // would be read as a formula is quoted behind a single quote.
 func appendSpreadsheetText(b []byte, s string) []byte {

@@ -59,7 +59,7 @@ func (s *Service) decide(ctx context.Context, tx *sql.Tx, who *auth.User, t *Tic
 	if a.PII {
 		what += " with PII unhashed"
 	}
-	entry := auth.AuditEntry{Actor: who.ID, Subject: t.Requester.Email, TicketID: t.ID, Detail: fmt.Sprintf("%s, asked in #%d", what, t.ID)}
+	entry := auth.AuditEntry{Actor: who.ID, Subject: t.Requester.Email, Table: a.Table, TicketID: t.ID, Detail: fmt.Sprintf("%s, asked in #%d", what, t.ID)}
 	decision, status, answer := "denied", StatusClosed, ""
 	if approve {
 		decision, status, answer = "approved", StatusAnswered, fmt.Sprintf("Access granted: %s.", what)
@@ -85,4 +85,24 @@ func (s *Service) decide(ctx context.Context, tx *sql.Tx, who *auth.User, t *Tic
 		return nil
 	}
 	return addComment(ctx, tx, t.ID, &Comment{ID: store.NewID(), Author: Person{ID: who.ID}, Body: note, CreatedAt: s.now()})
+}
+
+// AccessDashboards returns the dashboards an access request was filed
+// from, to whoever may decide it, whether or not they may open them: the
+// decision needs to know whose access those dashboards run with.
+func (s *Service) AccessDashboards(ctx context.Context, who *auth.User, id int64) ([]string, error) {
+	if err := s.auth.Authorize(who, auth.ObjTicket, auth.ActGrant); err != nil {
+		return nil, err
+	}
+	t, err := getTicket(ctx, s.db, id)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, l := range t.Links {
+		if l.Kind == LinkDashboard {
+			out = append(out, l.Ref)
+		}
+	}
+	return out, nil
 }

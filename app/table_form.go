@@ -1,0 +1,95 @@
+package app
+
+import (
+	"maps"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/pier-analytics/pier"
+	"github.com/pier-analytics/pier/app/views"
+)
+
+// tableForm is the table page's edit form (the data team). A change that
+// closes the table, or some of its columns, to the owner of something that
+// reads it is shown first with what it closes; applying it then can grant
+// those owners (admins) so their work keeps working.
+func (a *App) tableForm(c echo.Context) error {
+	form, err := c.FormParams()
+	if err != nil {
+		return pier.Errorf(pier.EInvalid, "The form could not be read.")
+	}
+	ctx, who, name := c.Request().Context(), currentUser(c), c.Param("name")
+	ch := tableChangeOf(form)
+	if form.Get("confirm") != "true" {
+		impact, err := a.impact(ctx, name, ch)
+		if err != nil {
+			return err
+		}
+		if slices.ContainsFunc(impact, func(i apiImpact) bool { return i.LosesAccess }) {
+			return a.renderTablePage(c, http.StatusOK, func(p *views.TablePage) {
+				p.Impact, p.Pending = impactRows(impact), pendingFields(form)
+				p.CanGrant = a.enforcer.Capabilities(who).Grant
+			})
+		}
+	}
+	if err := a.changeTable(ctx, who, name, ch); err != nil && err != errNothingToChange {
+		if pier.ErrorCode(err) != pier.EInvalid && pier.ErrorCode(err) != pier.EForbidden {
+			return err
+		}
+		return a.renderTablePage(c, statusOf[pier.ErrorCode(err)], func(p *views.TablePage) { p.Problem = pier.ErrorMessage(err) })
+	}
+	tagging := ch.PII != nil && len(*ch.PII) > 0
+	for _, email := range slices.Compact(slices.Sorted(slices.Values(form["keep"]))) {
+		if _, err := a.grants().grant(ctx, who, email, name, tagging); err != nil {
+			return err
+		}
+	}
+	return c.Redirect(http.StatusSeeOther, "/tables/"+name)
+}
+
+// tableChangeOf reads the edit form: every field is sent, so each is set.
+func tableChangeOf(form url.Values) tableChange {
+	desc, owner := strings.TrimSpace(form.Get("description")), strings.TrimSpace(form.Get("owner"))
+	restricted := form.Get("restricted") == "true"
+	pii := form["pii"]
+	if pii == nil {
+		pii = []string{}
+	}
+	every := form.Get("expect_every")
+	ch := tableChange{Description: &desc, Owner: &owner, Restricted: &restricted, PII: &pii, ExpectEvery: &every}
+	for key, vals := range form {
+		if col, ok := strings.CutPrefix(key, "note."); ok {
+			if ch.Columns == nil {
+				ch.Columns = map[string]columnNote{}
+			}
+			ch.Columns[col] = columnNote{vals[0]}
+		}
+	}
+	return ch
+}
+
+func impactRows(impact []apiImpact) []views.ImpactRow {
+	var out []views.ImpactRow
+	for _, i := range impact {
+		out = append(out, views.ImpactRow{Kind: i.Kind, Title: i.Title, Href: useHref(i.Kind, i.ID), Owner: i.Owner, LosesAccess: i.LosesAccess})
+	}
+	return out
+}
+
+// pendingFields are the form's fields to send again with the confirmation.
+func pendingFields(form url.Values) []views.Field {
+	var out []views.Field
+	for _, key := range slices.Sorted(maps.Keys(form)) {
+		if key == "_csrf" || key == "confirm" || key == "keep" {
+			continue
+		}
+		for _, v := range form[key] {
+			out = append(out, views.Field{Name: key, Value: v})
+		}
+	}
+	return out
+}
