@@ -19,6 +19,7 @@ import (
 	"github.com/pier-analytics/pier/query"
 	"github.com/pier-analytics/pier/store"
 	"github.com/pier-analytics/pier/ticket"
+	"github.com/pier-analytics/pier/search"
 	"github.com/pier-analytics/pier/webhook"
 )
 
@@ -41,6 +42,8 @@ type App struct {
 	nbs        *notebook.Service
 	dashboards *dashboard.Service
 	tickets    *ticket.Service
+	index      *search.Index
+	reindexNow chan struct{} // a write asks for the search index to catch up
 	outbox     *webhook.Outbox
 	metrics    *metrics
 	zone       *reportZone
@@ -102,11 +105,15 @@ func (a *App) build(ctx context.Context) error {
 	a.nbs = notebook.NewService(a.db, a.enforcer, a.users, tableAccess{a})
 	a.dashboards = dashboard.NewService(a.db, a.enforcer, a.users, a.engine)
 	a.outbox = webhook.New(a.db, a.log, a.cfg.Webhook)
+	a.index, a.reindexNow = search.New(a.db), make(chan struct{}, 1)
 	a.tickets = ticket.NewService(a.db, ticket.Config{Auth: a.enforcer, People: a.users, Links: ticketLinks{a}, Notify: ticketNotifier{a}, MaxBookings: a.cfg.MaxBookings})
 	if err := a.tickets.EnsureOfficeHours(ctx); err != nil {
 		return err
 	}
 	if err := a.demoContent(ctx); err != nil {
+		return err
+	}
+	if err := a.reindex(ctx); err != nil {
 		return err
 	}
 	a.sessions = newSessions(a.db)

@@ -20,7 +20,7 @@ func (a *App) routes() *echo.Echo {
 	e.HTTPErrorHandler = a.handleError
 	e.IPExtractor = a.ipExtractor()
 	e.Use(middleware.RequestID(), a.accessLog, middleware.Recover(), securityHeaders, a.secureCookies, middleware.BodyLimit(maxBody))
-	e.Use(echo.WrapMiddleware(a.sessions.LoadAndSave), a.identify, a.passwordGate, a.csrf())
+	e.Use(echo.WrapMiddleware(a.sessions.LoadAndSave), a.identify, a.passwordGate, a.csrf(), a.nudgeIndex)
 
 	e.GET("/healthz", a.healthz)
 	e.GET("/metrics", a.metricsPage, a.require(auth.ObjMetrics, auth.ActRead))
@@ -70,6 +70,7 @@ func (a *App) routes() *echo.Echo {
 	people.POST("/:id/disabled", a.setDisabledForm)
 	people.POST("/:id/reset", a.resetPasswordForm)
 	a.ticketPages(e)
+	e.GET("/search", a.search().pageView, a.signedInPage)
 	e.GET("/admin/audit", a.audit().pageView, a.signedInPage, a.require(auth.ObjSettings, auth.ActManage))
 	access := e.Group("/admin/grants", a.signedInPage, a.require(auth.ObjTicket, auth.ActGrant))
 	access.GET("", a.grants().pageView)
@@ -78,6 +79,7 @@ func (a *App) routes() *echo.Echo {
 
 	api := e.Group("/api/v1")
 	api.GET("/me", a.apiMe, a.require(auth.ObjProfile, auth.ActRead))
+	api.GET("/search", a.search().api, a.require(auth.ObjProfile, auth.ActRead))
 	api.GET("/tables", a.apiTables, a.require(auth.ObjCatalog, auth.ActRead))
 	api.GET("/tables/:name", a.apiTable, a.require(auth.ObjCatalog, auth.ActRead))
 	api.PATCH("/tables/:name", a.apiChangeTable, a.require(auth.ObjCatalog, auth.ActManage))

@@ -46,6 +46,7 @@ func (a *App) serveOn(ctx context.Context, ln net.Listener) error {
 	go a.refreshDashboards(base)
 	go a.outbox.Run(base)
 	go a.watchFreshness(base)
+	go a.keepIndexed(base)
 	select {
 	case <-ctx.Done():
 	case err := <-errs:

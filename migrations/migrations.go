@@ -36,7 +36,7 @@ func provider(db *sql.DB, postgres bool) (*goose.Provider, error) {
 		return nil, err
 	}
 	dialect := goose.DialectSQLite3
-	var opts []goose.ProviderOption
+	opts := []goose.ProviderOption{goose.WithGoMigrations(searchMigration(postgres))}
 	if postgres {
 		dialect = goose.DialectPostgres
 		locker, err := lock.NewPostgresSessionLocker()

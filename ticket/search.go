@@ -5,33 +5,13 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"unicode"
 
 	"github.com/pier-analytics/pier/auth"
+	"github.com/pier-analytics/pier/search"
 )
 
-// stopWords are left out of a search: they match nearly every question.
-var stopWords = map[string]bool{
-	"a": true, "an": true, "and": true, "are": true, "by": true, "can": true, "do": true, "does": true, "for": true,
-	"from": true, "how": true, "i": true, "in": true, "is": true, "it": true, "many": true, "me": true, "much": true,
-	"my": true, "of": true, "on": true, "or": true, "our": true, "per": true, "the": true, "to": true, "we": true,
-	"what": true, "when": true, "where": true, "which": true, "who": true, "why": true, "with": true, "you": true,
-}
-
-// Words are the words of q worth searching for, lower-case, each once.
-func Words(q string) []string {
-	var out []string
-	for _, w := range strings.FieldsFunc(strings.ToLower(q), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
-		if len([]rune(w)) < 2 || stopWords[w] || slices.Contains(out, w) {
-			continue
-		}
-		out = append(out, w)
-		if len(out) == 8 {
-			break
-		}
-	}
-	return out
-}
+// Words are the words of q worth searching for: the search index's.
+func Words(q string) []string { return search.Words(q) }
 
 // Score says how well words match a title and a text: a word in the title
 // counts three times one in the text, and a word matches as the start of

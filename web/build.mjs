@@ -13,4 +13,5 @@ await build({ ...common, entryPoints: ["src/charts-page.js"], outfile: out + "pi
 await build({ ...common, entryPoints: ["src/dashboard/main.js"], outfile: out + "pier-dashboard.js" });
 await build({ ...common, entryPoints: ["src/explore/main.js"], outfile: out + "pier-explore.js" });
 await build({ ...common, entryPoints: ["src/tickets.js"], outfile: out + "pier-tickets.js" });
+await build({ ...common, entryPoints: ["src/search.js"], outfile: out + "pier-search.js" });
 copyFileSync("node_modules/echarts/dist/echarts.min.js", out + "echarts.min.js");

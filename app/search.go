@@ -1,0 +1,167 @@
+package app
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/a-h/templ"
+	"github.com/labstack/echo/v4"
+
+	"github.com/pier-analytics/pier"
+	"github.com/pier-analytics/pier/app/views"
+	"github.com/pier-analytics/pier/auth"
+	"github.com/pier-analytics/pier/dashboard"
+	"github.com/pier-analytics/pier/notebook"
+	"github.com/pier-analytics/pier/query"
+	"github.com/pier-analytics/pier/search"
+)
+
+// searchHandlers serve search from the header: the index finds, and each
+// hit is shown only if the service that owns it lets the caller open it.
+type searchHandlers struct {
+	index      *search.Index
+	dashboards *dashboard.Service
+	nbs        *notebook.Service
+	tables     func(context.Context, *auth.User) ([]query.Visible, []query.Locked, error)
+	can        func(*auth.User) auth.Capabilities
+	page       pageRenderer
+}
+
+func (a *App) search() *searchHandlers {
+	return &searchHandlers{index: a.index, dashboards: a.dashboards, nbs: a.nbs, tables: a.tablesOf,
+		can: a.enforcer.Capabilities, page: a.renderPage}
+}
+
+// apiResult is one thing found, as API.md gives it.
+type apiResult struct {
+	Kind      string `json:"kind"`
+	ID        string `json:"id"`
+	Title     string `json:"title"`
+	Snippet   string `json:"snippet"`
+	URL       string `json:"url"`
+	Certified bool   `json:"certified,omitempty"`
+	Locked    bool   `json:"locked,omitempty"` // a restricted table: found by name, opened by a request
+}
+
+const (
+	searchResults    = 30
+	searchCandidates = 300 // hits weighed for one page of results
+	maxQuery         = 200
+)
+
+// find returns what matches q among what who may open, best first.
+func (h *searchHandlers) find(ctx context.Context, who *auth.User, q, kind string) ([]apiResult, error) {
+	if kind != "" && !slices.Contains(searchKinds, kind) {
+		return nil, pier.Errorf(pier.EInvalid, "There is nothing of the kind %q to search; the kinds are %s.", kind, strings.Join(searchKinds, ", "))
+	}
+	if len(q) > maxQuery {
+		return nil, pier.Errorf(pier.EInvalid, "A search is at most %d characters.", maxQuery)
+	}
+	var kinds []string
+	if kind != "" {
+		kinds = []string{kind}
+	}
+	hits, err := h.index.Search(ctx, q, kinds, searchCandidates)
+	if err != nil || len(hits) == 0 {
+		return []apiResult{}, err
+	}
+	visible, locked, err := h.tables(ctx, who)
+	if err != nil {
+		return nil, err
+	}
+	may := opener{h: h, who: who, can: h.can(who), visible: visible, locked: locked}
+	out := []apiResult{}
+	for _, hit := range hits {
+		r, ok, err := may.open(ctx, hit)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, r)
+		}
+		if len(out) == searchResults {
+			break
+		}
+	}
+	return out, nil
+}
+
+// opener decides, hit by hit, whether the caller may open it, asking the
+// service that owns it.
+type opener struct {
+	h       *searchHandlers
+	who     *auth.User
+	can     auth.Capabilities
+	visible []query.Visible
+	locked  []query.Locked
+}
+
+func (o opener) open(ctx context.Context, hit search.Hit) (apiResult, bool, error) {
+	r := apiResult{Kind: hit.Kind, ID: hit.ID, Title: hit.Title, Snippet: hit.Snippet, Certified: hit.Certified, URL: useHref(hit.Kind, hit.ID)}
+	var err error
+	switch hit.Kind {
+	case kindDashboard:
+		_, err = o.h.dashboards.Get(ctx, o.who, hit.ID)
+	case kindNotebook:
+		_, err = o.h.nbs.Get(ctx, o.who, hit.ID)
+	case kindDataset:
+		if !o.can.Explore {
+			return r, false, nil
+		}
+		_, err = o.h.dashboards.Dataset(ctx, o.who, hit.ID)
+	case kindAnswer:
+		r.URL = "/tickets/" + hit.ID // the queue and its answers are open to everyone signed in
+	case kindTable:
+		r.URL = "/tables/" + hit.ID
+		if !o.readable(hit.ID) {
+			r.Locked = slices.ContainsFunc(o.locked, func(l query.Locked) bool { return l.Name == hit.ID })
+			return r, r.Locked, nil
+		}
+	case kindColumn:
+		table, col, _ := strings.Cut(hit.ID, ".")
+		r.URL = "/tables/" + table + "#column-" + col
+		return r, o.readable(table), nil
+	default:
+		return r, false, nil
+	}
+	switch pier.ErrorCode(err) {
+	case "":
+		return r, true, nil
+	case pier.ENotFound, pier.EForbidden:
+		return r, false, nil
+	}
+	return r, false, err
+}
+
+func (o opener) readable(table string) bool {
+	return slices.ContainsFunc(o.visible, func(v query.Visible) bool { return v.Name == table })
+}
+
+func (h *searchHandlers) api(c echo.Context) error {
+	results, err := h.find(c.Request().Context(), currentUser(c), c.QueryParam("q"), c.QueryParam("kind"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"results": results})
+}
+
+// pageView is the results page the header's search box opens.
+func (h *searchHandlers) pageView(c echo.Context) error {
+	q, kind := c.QueryParam("q"), c.QueryParam("kind")
+	p := views.SearchPage{Query: q, Kind: kind, Kinds: searchKinds}
+	results, err := h.find(c.Request().Context(), currentUser(c), q, kind)
+	status := http.StatusOK
+	switch {
+	case pier.ErrorCode(err) == pier.EInvalid:
+		p.Problem, status = pier.ErrorMessage(err), http.StatusBadRequest
+	case err != nil:
+		return err
+	}
+	for _, r := range results {
+		p.Results = append(p.Results, views.SearchResult{Kind: r.Kind, Title: r.Title, Snippet: r.Snippet, URL: r.URL,
+			Certified: r.Certified, Locked: r.Locked})
+	}
+	return h.page(c, status, func(v *views.Viewer) templ.Component { return views.Search(p, v) })
+}

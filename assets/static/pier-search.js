@@ -1,0 +1,1 @@
+(()=>{document.addEventListener("keydown",t=>{if(t.key!=="/"||t.ctrlKey||t.metaKey||t.altKey)return;let e=t.target;if(e.isContentEditable||/^(INPUT|TEXTAREA|SELECT)$/.test(e.tagName)||e.closest?.(".cm-editor"))return;let r=document.querySelector("[data-testid=header-search]");r&&(t.preventDefault(),r.focus(),r.select())});})();
