@@ -113,6 +113,8 @@ func (o opener) open(ctx context.Context, hit search.Hit) (apiResult, bool, erro
 		_, err = o.h.dashboards.Dataset(ctx, o.who, hit.ID)
 	case kindAnswer:
 		r.URL = "/tickets/" + hit.ID // the queue and its answers are open to everyone signed in
+	case kindMetric:
+		r.URL = "/glossary#metric-" + hit.ID // definitions are open to everyone signed in
 	case kindTable:
 		r.URL = "/tables/" + hit.ID
 		if !o.readable(hit.ID) {

@@ -19,9 +19,10 @@ const (
 	kindTable     = "table"
 	kindColumn    = "column"
 	kindAnswer    = "answer"
+	kindMetric    = "metric"
 )
 
-var searchKinds = []string{kindDashboard, kindNotebook, kindDataset, kindTable, kindColumn, kindAnswer}
+var searchKinds = []string{kindDashboard, kindMetric, kindNotebook, kindDataset, kindTable, kindColumn, kindAnswer}
 
 // reindexEvery is how stale search may be: the index is brought up to date
 // from the services' own tables this often, on every replica (a sync that
@@ -79,8 +80,12 @@ func (a *App) reindex(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	metrics, err := a.dashboards.MetricDocs(ctx)
+	if err != nil {
+		return err
+	}
 	for kind, docs := range map[string][]search.Doc{kindDashboard: boards, kindDataset: sets, kindNotebook: books,
-		kindAnswer: answers, kindTable: tables, kindColumn: columns} {
+		kindAnswer: answers, kindTable: tables, kindColumn: columns, kindMetric: metrics} {
 		if err := a.index.Sync(ctx, kind, docs); err != nil {
 			return err
 		}

@@ -19,6 +19,10 @@ type Column struct {
 	// Label is its name in words for charts; Format how its numbers read.
 	Label  string        `json:"label,omitempty"`
 	Format *chart.Format `json:"format,omitempty"`
+	// Definition says in plain words what a measure means, and Agg how it
+	// is added up, for the metrics glossary and the explorer's pickers.
+	Definition string `json:"definition,omitempty"`
+	Agg        string `json:"agg,omitempty"`
 }
 
 // ColumnRole is what a column is for: measures are added up, dimensions group

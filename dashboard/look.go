@@ -3,6 +3,7 @@ package dashboard
 import (
 	"cmp"
 	"maps"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -94,9 +95,14 @@ func withLook(s chart.Spec, ds *Dataset, x Exploration) chart.Spec {
 
 // ColumnChange is a change to how one dataset column reads.
 type ColumnChange struct {
-	Label  *string       `json:"label"`
-	Format *chart.Format `json:"format"` // a format of kind "" removes it
+	Label      *string       `json:"label"`
+	Format     *chart.Format `json:"format"` // a format of kind "" removes it
+	Definition *string       `json:"definition"`
+	Agg        *string       `json:"agg"` // how the measure is added up; "" for as each chart picks
 }
+
+// maxDefinition keeps a definition to a paragraph.
+const maxDefinition = 1000
 
 // maxLabel keeps a label to what fits on an axis.
 const maxLabel = 80
@@ -113,6 +119,9 @@ func applyColumnChanges(ds *Dataset, changes map[string]ColumnChange) error {
 				return pier.Errorf(pier.EInvalid, "The label of %q is longer than %d characters.", name, maxLabel)
 			}
 			ds.Columns[i].Label = l
+		}
+		if err := applyMeaning(&ds.Columns[i], ch); err != nil {
+			return err
 		}
 		if ch.Format != nil {
 			if ch.Format.Kind == "" {
@@ -136,4 +145,22 @@ func (ds *Dataset) columnIndex(name string) int {
 		}
 	}
 	return -1
+}
+
+// applyMeaning sets what a measure means and how it is added up.
+func applyMeaning(c *Column, ch ColumnChange) error {
+	if ch.Definition != nil {
+		d := strings.TrimSpace(*ch.Definition)
+		if len([]rune(d)) > maxDefinition {
+			return pier.Errorf(pier.EInvalid, "The definition of %q is longer than %d characters.", c.Name, maxDefinition)
+		}
+		c.Definition = d
+	}
+	if ch.Agg != nil {
+		if *ch.Agg != "" && !slices.Contains(Aggs, *ch.Agg) {
+			return pier.Errorf(pier.EInvalid, "%q is not a way to add up %q; use one of %s.", *ch.Agg, c.Name, strings.Join(Aggs, ", "))
+		}
+		c.Agg = *ch.Agg
+	}
+	return nil
 }

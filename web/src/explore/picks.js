@@ -69,9 +69,12 @@ export class Picks {
     const agg = h("select", { testid: "measure-agg", "aria-label": "Measure", onchange: () => { m.agg = agg.value; if (m.agg === "count") m.column = ""; else if (!m.column) m.column = this.columnsFor(m.agg)[0]?.name ?? ""; this.changed(); } },
       ...this.data.aggs.map((a) => option(a, aggWords[a] ?? a, a === m.agg)));
     const col = h("select", { testid: "measure-column", "aria-label": "Column", hidden: m.agg === "count", onchange: () => { m.column = col.value; this.changed(); } },
-      ...this.columnsFor(m.agg).map((c) => option(c.name, named(c), c.name === m.column)));
+      ...this.columnsFor(m.agg).map((c) => { const o = option(c.name, named(c), c.name === m.column); if (c.definition) o.title = c.definition; return o; }));
     const drop = h("button", { type: "button", class: "quiet", "aria-label": "Remove this measure", onclick: () => { this.measures.splice(i, 1); this.changed(); } }, "×");
-    return h("div", { class: "row" }, agg, col, this.measures.length > 1 ? drop : null);
+    // The glossary's definition, so that "which revenue" is answered where it is picked.
+    const def = m.agg === "count" ? "" : this.ds.columns.find((c) => c.name === m.column)?.definition ?? "";
+    return h("div", { class: "measure" }, h("div", { class: "row" }, agg, col, this.measures.length > 1 ? drop : null),
+      def ? h("p", { class: "hint muted small", testid: "measure-definition" }, def) : null);
   }
 
   columnsFor(agg) {
