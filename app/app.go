@@ -44,6 +44,7 @@ type App struct {
 	tickets    *ticket.Service
 	index      *search.Index
 	reindexNow chan struct{} // a write asks for the search index to catch up
+	lineage    graphCache
 	outbox     *webhook.Outbox
 	metrics    *metrics
 	zone       *reportZone

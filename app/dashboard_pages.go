@@ -17,6 +17,7 @@ import (
 	"github.com/pier-analytics/pier/app/views"
 	"github.com/pier-analytics/pier/chart"
 	"github.com/pier-analytics/pier/dashboard"
+	"github.com/pier-analytics/pier/lineage"
 )
 
 func (a *App) dashboardsPage(c echo.Context) error {
@@ -157,6 +158,11 @@ func (a *App) dashboardPage(c echo.Context) error {
 	if page.LateTables, err = a.lateTables(ctx, d.Tables); err != nil {
 		return err
 	}
+	up, _, err := a.lineageOf(ctx, who, lineage.Node{Kind: kindDashboard, ID: d.ID})
+	if err != nil {
+		return err
+	}
+	page.Upstream = lineageSteps(up)
 	if may.Share {
 		if page.Shares, page.ShareNotice, page.ShareProblem, err = a.sharePanel(c, d.ID); err != nil {
 			return err

@@ -23,6 +23,7 @@ type apiDataset struct {
 	CertifiedBy string             `json:"certified_by,omitempty"`
 	SQL         string             `json:"sql"`
 	Tables      []string           `json:"tables"`
+	BuiltOn     []dashboard.Basis  `json:"built_on"`
 	CreatedAt   time.Time          `json:"created_at"`
 	UpdatedAt   time.Time          `json:"updated_at"`
 }
@@ -30,7 +31,7 @@ type apiDataset struct {
 func toAPIDataset(ds *dashboard.Dataset) apiDataset {
 	return apiDataset{ID: ds.ID, Name: ds.Name, Description: ds.Description, Owner: ds.Owner, Certified: ds.Certified,
 		TimeColumn: ds.TimeColumn, Columns: ds.Columns, CertifiedBy: ds.CertifiedBy, SQL: ds.SQL, Tables: ds.Tables,
-		CreatedAt: ds.CreatedAt, UpdatedAt: ds.UpdatedAt}
+		BuiltOn: append([]dashboard.Basis{}, ds.Bases...), CreatedAt: ds.CreatedAt, UpdatedAt: ds.UpdatedAt}
 }
 
 func (a *App) apiListDatasets(c echo.Context) error {
@@ -50,6 +51,9 @@ type createDatasetBody struct {
 	Description string `json:"description"`
 	SQL         string `json:"sql"`
 	TimeColumn  string `json:"time_column"`
+	// On are datasets the SQL reads, each by its name in lower case with
+	// words joined by _.
+	On []string `json:"on"`
 }
 
 func (a *App) apiCreateDataset(c echo.Context) error {
@@ -57,7 +61,7 @@ func (a *App) apiCreateDataset(c echo.Context) error {
 	if err := decodeJSON(c, &body); err != nil {
 		return err
 	}
-	return a.createDataset(c, dashboard.NewDataset{Name: body.Name, Description: body.Description, SQL: body.SQL, TimeColumn: body.TimeColumn})
+	return a.createDataset(c, dashboard.NewDataset{Name: body.Name, Description: body.Description, SQL: body.SQL, TimeColumn: body.TimeColumn, On: body.On})
 }
 
 func (a *App) createDataset(c echo.Context, in dashboard.NewDataset) error {
@@ -86,7 +90,8 @@ func (a *App) apiCellDataset(c echo.Context) error {
 		return err
 	}
 	return a.createDataset(c, dashboard.NewDataset{Name: body.Name, Description: body.Description,
-		SQL: plan.Request.SQL, Upstream: plan.Request.Upstream, TimeColumn: body.TimeColumn})
+		SQL: plan.Request.SQL, Upstream: plan.Request.Upstream, TimeColumn: body.TimeColumn,
+		From: &dashboard.Basis{Kind: "notebook", ID: c.Param("id"), Cell: c.Param("cell")}})
 }
 
 func (a *App) apiGetDataset(c echo.Context) error {

@@ -83,6 +83,7 @@ func (a *App) routes() *echo.Echo {
 	api.GET("/me", a.apiMe, a.require(auth.ObjProfile, auth.ActRead))
 	api.GET("/search", a.search().api, a.require(auth.ObjProfile, auth.ActRead))
 	api.GET("/glossary", a.glossary().api, a.require(auth.ObjProfile, auth.ActRead))
+	api.GET("/lineage", a.apiLineage, a.require(auth.ObjProfile, auth.ActRead))
 	api.GET("/tables", a.apiTables, a.require(auth.ObjCatalog, auth.ActRead))
 	api.GET("/tables/:name", a.apiTable, a.require(auth.ObjCatalog, auth.ActRead))
 	api.PATCH("/tables/:name", a.apiChangeTable, a.require(auth.ObjCatalog, auth.ActManage))

@@ -67,11 +67,10 @@ func (h *searchHandlers) find(ctx context.Context, who *auth.User, q, kind strin
 	if err != nil || len(hits) == 0 {
 		return []apiResult{}, err
 	}
-	visible, locked, err := h.tables(ctx, who)
+	may, err := h.opener(ctx, who)
 	if err != nil {
 		return nil, err
 	}
-	may := opener{h: h, who: who, can: h.can(who), visible: visible, locked: locked}
 	out := []apiResult{}
 	for _, hit := range hits {
 		r, ok, err := may.open(ctx, hit)
@@ -86,6 +85,11 @@ func (h *searchHandlers) find(ctx context.Context, who *auth.User, q, kind strin
 		}
 	}
 	return out, nil
+}
+
+func (h *searchHandlers) opener(ctx context.Context, who *auth.User) (opener, error) {
+	visible, locked, err := h.tables(ctx, who)
+	return opener{h: h, who: who, can: h.can(who), visible: visible, locked: locked}, err
 }
 
 // opener decides, hit by hit, whether the caller may open it, asking the

@@ -47,12 +47,14 @@ func (a *App) keepIndexed(ctx context.Context) {
 	}
 }
 
-// nudgeIndex asks for a sync after every request that may have changed
-// something; many writes in a row ask once.
+// nudgeIndex asks for a search index sync, and drops the lineage graph,
+// after every request that may have changed something; many writes in a
+// row ask once.
 func (a *App) nudgeIndex(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		err := next(c)
 		if m := c.Request().Method; m != http.MethodGet && m != http.MethodHead && err == nil && c.Response().Status < 400 {
+			a.lineage.drop()
 			select {
 			case a.reindexNow <- struct{}{}:
 			default:

@@ -16,6 +16,7 @@ import (
 	"github.com/pier-analytics/pier"
 	"github.com/pier-analytics/pier/app/views"
 	"github.com/pier-analytics/pier/auth"
+	"github.com/pier-analytics/pier/lineage"
 	"github.com/pier-analytics/pier/query"
 )
 
@@ -241,6 +242,13 @@ func (a *App) renderTablePage(c echo.Context, status int, add func(*views.TableP
 	}
 	for _, q := range d.TopQueries {
 		p.TopQueries = append(p.TopQueries, views.UseRow{Title: q.SQL, Runs: q.Runs})
+	}
+	if !d.Locked {
+		_, down, err := a.lineageOf(c.Request().Context(), currentUser(c), lineage.Node{Kind: kindTable, ID: d.Name})
+		if err != nil {
+			return err
+		}
+		p.Downstream = lineageSteps(down)
 	}
 	if add != nil {
 		add(&p)

@@ -25,6 +25,14 @@ type Column struct {
 	Agg        string `json:"agg,omitempty"`
 }
 
+// Basis is something a dataset was built on besides lake tables: another
+// dataset it reads by name, or the notebook cell it was saved from.
+type Basis struct {
+	Kind string `json:"kind"` // dataset or notebook
+	ID   string `json:"id"`
+	Cell string `json:"cell,omitempty"`
+}
+
 // ColumnRole is what a column is for: measures are added up, dimensions group
 // and filter, time columns are bucketed by a grain.
 type ColumnRole string
@@ -48,6 +56,7 @@ type Dataset struct {
 	TimeColumn  string
 	Columns     []Column
 	Tables      []string // the lake tables it reads
+	Bases       []Basis // the datasets or notebook cell it was built on
 	Certified   bool
 	CertifiedBy string // e-mail
 	CreatedAt   time.Time

@@ -16,10 +16,11 @@ import (
 func (s *Service) insertDataset(ctx context.Context, ds *Dataset) error {
 	cols, _ := json.Marshal(ds.Columns)
 	up, _ := json.Marshal(ds.Upstream)
+	sources, _ := json.Marshal(ds.Bases)
 	now := store.Now()
 	_, err := s.db.ExecContext(ctx, `INSERT INTO datasets (id, name, description, owner_id, sql_text, upstream,
-		time_column, columns, tables, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)`,
-		ds.ID, ds.Name, ds.Description, ds.OwnerID, ds.SQL, string(up), ds.TimeColumn, string(cols), strings.Join(ds.Tables, ","), now)
+		time_column, columns, tables, sources, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)`,
+		ds.ID, ds.Name, ds.Description, ds.OwnerID, ds.SQL, string(up), ds.TimeColumn, string(cols), strings.Join(ds.Tables, ","), string(sources), now)
 	if store.IsUniqueViolation(err) {
 		return pier.Errorf(pier.EConflict, "There is already a dataset named %q; choose another name.", ds.Name)
 	}
@@ -30,20 +31,23 @@ func (s *Service) insertDataset(ctx context.Context, ds *Dataset) error {
 }
 
 const selectDataset = `SELECT d.id, d.name, d.description, d.owner_id, o.email, d.sql_text, d.upstream, d.time_column,
-	d.columns, d.tables, COALESCE(c.email, ''), d.created_at, d.updated_at
+	d.columns, d.tables, d.sources, COALESCE(c.email, ''), d.created_at, d.updated_at
 	FROM datasets d JOIN users o ON o.id = d.owner_id LEFT JOIN users c ON c.id = d.certified_by`
 
 func scanDataset(row interface{ Scan(...any) error }) (*Dataset, error) {
 	var ds Dataset
-	var up, cols, tables string
+	var up, cols, tables, sources string
 	var created, updated int64
 	err := row.Scan(&ds.ID, &ds.Name, &ds.Description, &ds.OwnerID, &ds.Owner, &ds.SQL, &up, &ds.TimeColumn,
-		&cols, &tables, &ds.CertifiedBy, &created, &updated)
+		&cols, &tables, &sources, &ds.CertifiedBy, &created, &updated)
 	if err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(up), &ds.Upstream); err != nil {
 		return nil, fmt.Errorf("dashboard: dataset %s: stored upstream: %w", ds.ID, err)
+	}
+	if err := json.Unmarshal([]byte(sources), &ds.Bases); err != nil {
+		return nil, fmt.Errorf("dashboard: dataset %s: stored sources: %w", ds.ID, err)
 	}
 	if err := json.Unmarshal([]byte(cols), &ds.Columns); err != nil {
 		return nil, fmt.Errorf("dashboard: dataset %s: stored columns: %w", ds.ID, err)

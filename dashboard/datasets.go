@@ -18,6 +18,11 @@ type NewDataset struct {
 	SQL         string
 	Upstream    []query.Upstream
 	TimeColumn  string
+	// On are datasets its SQL reads by name (the name in lower case, words
+	// joined by _), which must be open to its creator.
+	On []string
+	// From is the notebook cell it was saved from, if any.
+	From *Basis
 }
 
 var errNoDataset = pier.Errorf(pier.ENotFound, "There is no such dataset, or it reads tables you cannot read.")
@@ -28,10 +33,15 @@ func (s *Service) CreateDataset(ctx context.Context, who *auth.User, in NewDatas
 	if err := s.auth.Authorize(who, auth.ObjDataset, auth.ActCreate); err != nil {
 		return nil, err
 	}
+	bases, err := s.readOn(ctx, who, &in)
+	if err != nil {
+		return nil, err
+	}
 	ds, err := s.describeDataset(ctx, who, in)
 	if err != nil {
 		return nil, err
 	}
+	ds.Bases = bases
 	if err := s.insertDataset(ctx, ds); err != nil {
 		return nil, err
 	}
