@@ -17,9 +17,9 @@ import (
 	"github.com/pier-analytics/pier/dashboard"
 	"github.com/pier-analytics/pier/notebook"
 	"github.com/pier-analytics/pier/query"
+	"github.com/pier-analytics/pier/search"
 	"github.com/pier-analytics/pier/store"
 	"github.com/pier-analytics/pier/ticket"
-	"github.com/pier-analytics/pier/search"
 	"github.com/pier-analytics/pier/webhook"
 )
 

@@ -26,14 +26,14 @@ func (a *App) glossary() *glossaryHandlers {
 
 // apiMetric is one glossary entry.
 type apiMetric struct {
-	ID         string `json:"id"`
-	Name       string `json:"name"`
-	Definition string `json:"definition"`
-	Expression string `json:"expression"`
-	Unit       string `json:"unit"`
-	Dataset    string `json:"dataset"`
-	DatasetID  string `json:"dataset_id"`
-	Owner      string `json:"owner"`
+	ID         string          `json:"id"`
+	Name       string          `json:"name"`
+	Definition string          `json:"definition"`
+	Expression string          `json:"expression"`
+	Unit       string          `json:"unit"`
+	Dataset    string          `json:"dataset"`
+	DatasetID  string          `json:"dataset_id"`
+	Owner      string          `json:"owner"`
 	Dashboards []dashboard.Use `json:"dashboards"`
 }
 

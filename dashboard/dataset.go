@@ -56,7 +56,7 @@ type Dataset struct {
 	TimeColumn  string
 	Columns     []Column
 	Tables      []string // the lake tables it reads
-	Bases       []Basis // the datasets or notebook cell it was built on
+	Bases       []Basis  // the datasets or notebook cell it was built on
 	Certified   bool
 	CertifiedBy string // e-mail
 	CreatedAt   time.Time

@@ -48,7 +48,7 @@ func TestSearchFindsWordsAndPrefixesRankedOnBothStores(t *testing.T) {
 			{"act_orders", nil, "table:act_orders"},
 			{"nothing-like-it", nil, ""},
 			{`" * -- ' ; ()`, nil, ""},
-			{"zzz AND orders", nil, ""}, // AND is a word here, not an operator
+			{"zzz AND orders", nil, ""},              // AND is a word here, not an operator
 			{"revenue by week", nil, "dashboard:d1"}, // "by" is a stop word
 		} {
 			hits, err := x.Search(ctx, c.q, c.kinds, 10)
