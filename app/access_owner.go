@@ -85,3 +85,20 @@ func (a *App) decideAccess(ctx context.Context, who *auth.User, id int64, d tick
 	}
 	return t, a.grantOwners(ctx, who, t, gaps)
 }
+
+// approvalOpens is what approving an access request opens for the
+// requester: the dashboards they may open that read the table.
+func (a *App) approvalOpens(ctx context.Context, t *ticket.Ticket) ([]dashboard.Summary, error) {
+	if t.Access == nil || t.Access.Decision != "" {
+		return nil, nil
+	}
+	requester, err := a.users.UserByID(ctx, t.RequesterID)
+	if err != nil {
+		return nil, err
+	}
+	boards, err := a.dashboards.List(ctx, requester)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(boards, func(b dashboard.Summary) bool { return !slices.Contains(b.Tables, t.Access.Table) }), nil
+}

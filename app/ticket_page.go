@@ -31,13 +31,20 @@ func (a *App) ticketPage(c echo.Context) error {
 	page := a.ticketView(t, who)
 	may := a.tickets.Rights(who, t)
 	page.CanTriage, page.CanEdit, page.CanDecide, page.CanCancel = may.Triage, may.Edit, may.Decide, may.Cancel
-	if may.Decide {
+	if may.Decide && page.Access != nil {
 		gaps, err := a.ownerGaps(ctx, who, t)
 		if err != nil {
 			return err
 		}
 		for _, g := range gaps {
 			page.Access.OwnerGaps = append(page.Access.OwnerGaps, views.OwnerGap(g))
+		}
+		opens, err := a.approvalOpens(ctx, t)
+		if err != nil {
+			return err
+		}
+		for _, b := range opens {
+			page.Access.Opens = append(page.Access.Opens, views.UseRow{Kind: "dashboard", Title: b.Title, Href: "/dashboards/" + b.ID})
 		}
 	}
 	if page.Sessions, err = a.freeSessions(ctx); err != nil {

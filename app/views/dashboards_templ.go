@@ -1131,7 +1131,7 @@ func Dashboard(d DashboardPage, v *Viewer) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if len(d.Upstream) > 0 {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 99, "<details class=\"card\" data-testid=\"dashboard-lineage\"><summary>Where its data comes from</summary>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 99, "<details class=\"card dash-lineage\" data-testid=\"dashboard-lineage\"><summary>Where its data comes from</summary>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
