@@ -398,3 +398,28 @@ func TestATableChangeIsNoColumnOracle(t *testing.T) {
 		t.Errorf("tagging a real and an unreal column of a locked table: %v; both must be refused alike", statuses)
 	}
 }
+
+// TestTheTableFormsKeepIsNoBackDoorToAGrant: the impact panel's "keep
+// their access" grants are an admin's; the data team sending keep= for
+// itself changes nothing and grants nothing.
+func TestTheTableFormsKeepIsNoBackDoorToAGrant(t *testing.T) {
+	ta := newTestApp(t)
+	restricted := true
+	ta.props.Set(t.Context(), "act_orders", query.PropChange{Restricted: &restricted})
+	b := ta.browser(t)
+	home := b.signIn("data@example.com")
+	for _, keep := range []string{"data@example.com", "analyze@example.com"} {
+		res, _ := b.post("/tables/act_orders", url.Values{"_csrf": {csrfFrom(home)}, "confirm": {"true"}, "restricted": {"true"},
+			"description": {"changed"}, "keep": {keep}})
+		if res.StatusCode != http.StatusForbidden {
+			t.Errorf("keep=%s from the data team: %d", keep, res.StatusCode)
+		}
+	}
+	_, grants := ta.call(t, auth.TierAdmin, "GET", "/api/v1/grants?table=act_orders", nil)
+	if n := len(grants["grants"].([]any)); n != 0 {
+		t.Errorf("the data team granted %d people", n)
+	}
+	if _, d := ta.call(t, auth.TierData, "GET", "/api/v1/tables/act_orders", nil); d["description"] == "changed" {
+		t.Error("a refused form changed the table anyway")
+	}
+}

@@ -27,6 +27,7 @@ type grantHandlers struct {
 	page    pageRenderer
 	flash   flasher
 	when    func(time.Time) string
+	can     func(*auth.User) auth.Capabilities
 }
 
 // flasher keeps what a form did for the page it redirects to.
@@ -36,7 +37,7 @@ type flasher interface {
 }
 
 func (a *App) grants() *grantHandlers {
-	return &grantHandlers{users: a.users, catalog: a.catalog, props: a.props, page: a.renderPage, flash: a, when: a.when}
+	return &grantHandlers{users: a.users, catalog: a.catalog, props: a.props, page: a.renderPage, flash: a, when: a.when, can: a.enforcer.Capabilities}
 }
 
 const grantFlash = "flash.grant"
@@ -50,7 +51,11 @@ func (h *grantHandlers) list(c echo.Context) error {
 }
 
 // grant gives a table to a person, audited; it applies to their next query.
+// Only admins grant, whichever page or request asks.
 func (h *grantHandlers) grant(ctx context.Context, who *auth.User, email, table string, pii bool) (auth.GrantRow, error) {
+	if !h.can(who).Grant {
+		return auth.GrantRow{}, pier.Errorf(pier.EForbidden, "Only an admin grants access to a table.")
+	}
 	email, table = strings.TrimSpace(email), strings.TrimSpace(table)
 	if _, ok := h.catalog.Table(table); !ok {
 		return auth.GrantRow{}, pier.Errorf(pier.EInvalid, "There is no table %q in the lake to grant.", table)

@@ -24,6 +24,10 @@ func (a *App) tableForm(c echo.Context) error {
 	}
 	ctx, who, name := c.Request().Context(), currentUser(c), c.Param("name")
 	ch := tableChangeOf(form)
+	keep := slices.Compact(slices.Sorted(slices.Values(form["keep"])))
+	if len(keep) > 0 && !a.enforcer.Capabilities(who).Grant { // checked before anything changes
+		return pier.Errorf(pier.EForbidden, "Only an admin grants access to a table; nothing was changed.")
+	}
 	if form.Get("confirm") != "true" {
 		impact, err := a.impact(ctx, name, ch)
 		if err != nil {
@@ -43,7 +47,7 @@ func (a *App) tableForm(c echo.Context) error {
 		return a.renderTablePage(c, statusOf[pier.ErrorCode(err)], func(p *views.TablePage) { p.Problem = pier.ErrorMessage(err) })
 	}
 	tagging := ch.PII != nil && len(*ch.PII) > 0
-	for _, email := range slices.Compact(slices.Sorted(slices.Values(form["keep"]))) {
+	for _, email := range keep {
 		if _, err := a.grants().grant(ctx, who, email, name, tagging); err != nil {
 			return err
 		}
