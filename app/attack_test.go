@@ -423,3 +423,24 @@ func TestTheTableFormsKeepIsNoBackDoorToAGrant(t *testing.T) {
 		t.Error("a refused form changed the table anyway")
 	}
 }
+
+// TestATablePageNamesOnlyLakeTables: a table page for a system view, a
+// quoted or path-like name answers 404 before any SQL runs for it.
+func TestATablePageNamesOnlyLakeTables(t *testing.T) {
+	ta := newTestApp(t)
+	count := func() (n int) {
+		ta.qlog.Flush()
+		ta.db.QueryRowContext(t.Context(), `SELECT count(*) FROM query_log`).Scan(&n)
+		return n
+	}
+	before := count()
+	for _, name := range []string{"information_schema.tables", "duckdb_settings()", "pg_catalog.pg_class", `act_orders" limit 1; select 1 --`,
+		"..%2F..%2Fetc%2Fpasswd", "read_csv('%2Fetc%2Fpasswd')", "ACT_ORDERS", "act_orders%00", "sqlite_master"} {
+		if status, out := ta.call(t, auth.TierAnalyze, "GET", "/api/v1/tables/"+url.PathEscape(name), nil); status != http.StatusNotFound {
+			t.Errorf("/api/v1/tables/%s: %d %v", name, status, out)
+		}
+	}
+	if after := count(); after != before {
+		t.Errorf("%d statements ran for table pages that do not exist", after-before)
+	}
+}

@@ -196,7 +196,7 @@ func (a *App) sample(ctx context.Context, who *auth.User, table string) (*query.
 	if err != nil {
 		return nil, err
 	}
-	res, err := a.engine.QueryCached(ctx, p, query.Request{SQL: fmt.Sprintf(`SELECT * FROM "%s" LIMIT %d`, table, sampleRows), Wait: true})
+	res, err := a.engine.QueryCached(ctx, p, query.Request{SQL: fmt.Sprintf(`SELECT * FROM "%s" LIMIT %d`, table, sampleRows), Wait: true, Sample: true})
 	if err != nil {
 		return nil, err
 	}

@@ -268,3 +268,26 @@ func TestTheTableFormShowsTheImpactFirstAndKeepsOwnersWithAGrant(t *testing.T) {
 		t.Errorf("a bad expectation: %d %q", res.StatusCode, page.Find(`[data-testid=table-problem]`).Text())
 	}
 }
+
+// TestATablePagesSampleIsNotUseButIsAudited: opening a table page reads
+// its first rows for the reader; that is not someone using the table, so
+// it stays out of "who reads it", yet a read of unhashed personal data
+// there is audited as any other.
+func TestATablePagesSampleIsNotUseButIsAudited(t *testing.T) {
+	ta := newTestApp(t)
+	ta.users.AddGrant(t.Context(), "analyze@example.com", "obj_members", true)
+	for range 2 {
+		if status, d := ta.call(t, auth.TierAnalyze, "GET", "/api/v1/tables/obj_members", nil); status != http.StatusOK || d["sample"] == nil {
+			t.Fatalf("the table page: %d %v", status, d)
+		}
+	}
+	ta.qlog.Flush()
+	if _, d := ta.call(t, auth.TierData, "GET", "/api/v1/tables/obj_members", nil); d["top_users"] != nil {
+		t.Errorf("opening the page counted as reading the table: %v", d["top_users"])
+	}
+	ta.qlog.Flush()
+	_, audit := ta.call(t, auth.TierAdmin, "GET", "/api/v1/audit?kind=pii_read&actor=analyze", nil)
+	if events := audit["events"].([]any); len(events) == 0 || !strings.Contains(fmt.Sprint(events[0]), "obj_members") {
+		t.Errorf("the unhashed sample is not audited: %v", audit)
+	}
+}

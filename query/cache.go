@@ -70,7 +70,7 @@ func (e *Engine) auditShared(p Principal, req Request, c *Cached) {
 		return
 	}
 	e.record(LogEntry{UserID: p.UserID, SQL: req.SQL, Tables: c.Tables, Started: time.Now(),
-		Rows: int64(c.Result.RowCount), Status: "cached", PIIAudit: true})
+		Rows: int64(c.Result.RowCount), Status: "cached", PIIAudit: true, sample: req.Sample})
 }
 
 func (e *Engine) collectFresh(ctx context.Context, p Principal, req Request) (*Cached, error) {

@@ -71,6 +71,10 @@ type Request struct {
 	// Wait queues the query when the user already has their share of
 	// queries running, instead of refusing it.
 	Wait bool
+	// Sample marks a look Pier takes for the person, such as a table
+	// page's first rows: logged and audited as any read, but as status
+	// "sample", so it does not count as use of the table.
+	Sample bool
 }
 
 // InFlight returns how many queries hold a slot right now.
@@ -91,7 +95,7 @@ func (e *Engine) Close() { e.pool.close() }
 // until then, and is logged when it closes.
 func (e *Engine) Query(ctx context.Context, p Principal, req Request) (*Rows, error) {
 	started := time.Now()
-	entry := LogEntry{UserID: p.UserID, SQL: req.SQL, Started: started}
+	entry := LogEntry{UserID: p.UserID, SQL: req.SQL, Started: started, sample: req.Sample}
 	rows, err := e.start(ctx, p, req, &entry)
 	if err != nil {
 		entry.Duration = time.Since(started)
@@ -142,6 +146,9 @@ func (e *Engine) start(ctx context.Context, p Principal, req Request, entry *Log
 }
 
 func (e *Engine) record(entry LogEntry) {
+	if entry.sample && (entry.Status == "ok" || entry.Status == "cached") {
+		entry.Status = "sample"
+	}
 	e.qlog.Add(entry)
 	if e.observe != nil {
 		e.observe(entry)

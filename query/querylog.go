@@ -18,9 +18,10 @@ type LogEntry struct {
 	Started  time.Time
 	Duration time.Duration
 	Rows     int64
-	Status   string // ok, cached, described, sql_error, throttled, timeout, cancelled, error
+	Status   string // ok, cached, sample, described, sql_error, throttled, timeout, cancelled, error
 	Error    string
 	PIIAudit bool // the query read PII columns unhashed
+	sample   bool // Request.Sample: logged as status sample when it succeeds
 }
 
 // QueryLog writes log entries to the metadata store off the request path,
