@@ -33,7 +33,7 @@ func (a *App) tableForm(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		if slices.ContainsFunc(impact, func(i apiImpact) bool { return i.LosesAccess }) {
+		if slices.ContainsFunc(impact, func(i apiImpact) bool { return i.LosesAccess || len(i.Losing) > 0 || i.Published }) {
 			return a.renderTablePage(c, http.StatusOK, func(p *views.TablePage) {
 				p.Impact, p.Pending = impactRows(impact), pendingFields(form)
 				p.CanGrant = a.enforcer.Capabilities(who).Grant
@@ -79,7 +79,8 @@ func tableChangeOf(form url.Values) tableChange {
 func impactRows(impact []apiImpact) []views.ImpactRow {
 	var out []views.ImpactRow
 	for _, i := range impact {
-		out = append(out, views.ImpactRow{Kind: i.Kind, Title: i.Title, Href: useHref(i.Kind, i.ID), Owner: i.Owner, LosesAccess: i.LosesAccess})
+		out = append(out, views.ImpactRow{Kind: i.Kind, Title: i.Title, Href: useHref(i.Kind, i.ID), Owner: i.Owner, LosesAccess: i.LosesAccess,
+			Losing: i.Losing, Published: i.Published})
 	}
 	return out
 }

@@ -410,19 +410,23 @@ func judgeLooks(now query.Props, ch tableChange, change *query.PropChange, mayNa
 
 var errNothingToChange = pier.Errorf(pier.EInvalid, "Nothing to change: the table already reads so.")
 
-// apiImpact is one thing a change to a table touches, and whether its
-// owner loses access by it (and so would see its tiles locked).
+// apiImpact is one thing a change to a table touches, and who loses
+// access by it: its owner (and so all who see it, for dashboards, whose
+// tiles run as the owner), and the people it is shared with.
 type apiImpact struct {
-	Kind        string `json:"kind"`
-	ID          string `json:"id"`
-	Title       string `json:"title"`
-	Owner       string `json:"owner"`
-	LosesAccess bool   `json:"loses_access"`
+	Kind        string   `json:"kind"`
+	ID          string   `json:"id"`
+	Title       string   `json:"title"`
+	Owner       string   `json:"owner"`
+	LosesAccess bool     `json:"loses_access"`
+	Losing      []string `json:"people_losing_access,omitempty"` // those it is shared with who lose it
+	Published   bool     `json:"published,omitempty"`            // everyone without a grant loses it too
 }
 
 // impact is what restricting the table, or marking more of its columns as
 // personal data, would do to the dashboards, datasets and notebooks that
-// read it: whose owner holds no grant (no PII grant) and so loses access.
+// read it: whose owner, and which of the people they are shared with, hold
+// no grant (no PII grant) and so lose access.
 func (a *App) impact(ctx context.Context, name string, ch tableChange) ([]apiImpact, error) {
 	if _, ok := a.catalog.Table(name); !ok {
 		return nil, pier.Errorf(pier.ENotFound, "There is no table %q in the lake.", name)
@@ -442,28 +446,46 @@ func (a *App) impact(ctx context.Context, name string, ch tableChange) ([]apiImp
 	if err != nil {
 		return nil, err
 	}
-	out := []apiImpact{}
-	loses := func(ownerID string) (bool, error) {
-		grants, err := a.users.TableGrants(ctx, ownerID)
+	loses := func(userID string) (bool, error) {
+		grants, err := a.users.TableGrants(ctx, userID)
 		if err != nil {
 			return false, err
 		}
 		pii, granted := grants[name]
 		return restricting && !granted || tagging && !pii, nil
 	}
+	judge := func(i apiImpact, ownerID string, shared []string) (apiImpact, error) {
+		var err error
+		if i.LosesAccess, err = loses(ownerID); err != nil {
+			return i, err
+		}
+		for _, email := range shared {
+			u, err := a.users.UserByEmail(ctx, email)
+			if err != nil {
+				return i, err
+			}
+			if l, err := loses(u.ID); err != nil {
+				return i, err
+			} else if l {
+				i.Losing = append(i.Losing, email)
+			}
+		}
+		return i, nil
+	}
+	out := []apiImpact{}
 	for _, r := range boards {
-		l, err := loses(r.OwnerID)
+		i, err := judge(apiImpact{Kind: r.Kind, ID: r.ID, Title: r.Title, Owner: r.Owner, Published: r.Published && (restricting || tagging)}, r.OwnerID, r.SharedWith)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, apiImpact{Kind: r.Kind, ID: r.ID, Title: r.Title, Owner: r.Owner, LosesAccess: l})
+		out = append(out, i)
 	}
 	for _, r := range books {
-		l, err := loses(r.OwnerID)
+		i, err := judge(apiImpact{Kind: "notebook", ID: r.ID, Title: r.Title, Owner: r.Owner}, r.OwnerID, r.SharedWith)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, apiImpact{Kind: "notebook", ID: r.ID, Title: r.Title, Owner: r.Owner, LosesAccess: l})
+		out = append(out, i)
 	}
 	return out, nil
 }

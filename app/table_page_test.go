@@ -123,6 +123,12 @@ func TestARestrictionShowsItsImpactFirst(t *testing.T) {
 		t.Fatalf("run: %d %v", status, out)
 	}
 	ta.users.AddGrant(t.Context(), "data@example.com", "act_orders", false)
+	ta.users.AddGrant(t.Context(), "handle@example.com", "act_orders", false)
+	for _, email := range []string{"view@example.com", "handle@example.com"} {
+		if status, res := ta.call(t, auth.TierAnalyze, "POST", "/api/v1/dashboards/"+board+"/shares", map[string]any{"email": email, "role": "viewer"}); status >= 300 {
+			t.Fatalf("share: %d %v", status, res)
+		}
+	}
 	status, out := ta.call(t, auth.TierData, "PATCH", "/api/v1/tables/act_orders?dry_run=true", map[string]any{"restricted": true})
 	if status != http.StatusOK {
 		t.Fatalf("dry run: %d %v", status, out)
@@ -135,6 +141,9 @@ func TestARestrictionShowsItsImpactFirst(t *testing.T) {
 	want := map[string]bool{"dashboard:" + board: true, "dataset:" + ds: true, "notebook:" + nb: false}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("impact %v, want %v (the analyst holds no grant; the data team's owner does)", got, want)
+	}
+	if people := fmt.Sprint(out["impact"]); !strings.Contains(people, "people_losing_access:[view@example.com]") {
+		t.Errorf("impact %s: the viewer the dashboard is shared with loses it, the granted handle tier does not", people)
 	}
 	if _, q := ta.call(t, auth.TierAnalyze, "POST", "/api/v1/query", map[string]any{"sql": "select count(*) from act_orders"}); q["error"] != nil {
 		t.Errorf("a dry run restricted the table: %v", q)

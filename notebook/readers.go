@@ -10,6 +10,7 @@ import (
 // Reader is a notebook whose cells last read a lake table, with its owner.
 type Reader struct {
 	ID, Title, OwnerID, Owner string
+	SharedWith                []string // e-mails
 }
 
 // ReadersOf lists the notebooks whose kept results read the table, for
@@ -32,5 +33,17 @@ func (s *Service) ReadersOf(ctx context.Context, table string) ([]Reader, error)
 			out = append(out, r)
 		}
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		shares, err := shareTable(s.st.db).List(ctx, out[i].ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, sh := range shares {
+			out[i].SharedWith = append(out[i].SharedWith, sh.Email)
+		}
+	}
+	return out, nil
 }
