@@ -57,7 +57,7 @@ func (x *Index) Sync(ctx context.Context, kind string, docs []Doc) error {
 			if ok && old.hash == h {
 				continue
 			}
-			if err := x.put(ctx, tx, d, h, old.docID, ok); err != nil {
+			if err := x.put(ctx, tx, d, h); err != nil {
 				return err
 			}
 		}
@@ -93,15 +93,16 @@ func (x *Index) hashes(ctx context.Context, kind string) (map[string]stored, err
 	return out, rows.Err()
 }
 
-func (x *Index) put(ctx context.Context, tx *sql.Tx, d Doc, hash string, docID int64, exists bool) error {
-	var err error
-	if exists {
-		_, err = tx.ExecContext(ctx, `UPDATE search_docs SET title = $1, body = $2, certified = $3, uses = $4, hash = $5 WHERE doc_id = $6`,
-			d.Title, d.Body, d.Certified, d.Uses, hash, docID)
-	} else {
-		err = tx.QueryRowContext(ctx, `INSERT INTO search_docs (kind, id, title, body, certified, uses, hash)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING doc_id`, d.Kind, d.ID, d.Title, d.Body, d.Certified, d.Uses, hash).Scan(&docID)
-	}
+// put writes d, inserting or replacing it: another replica may have
+// written it since the hashes were read, so the key decides, not what
+// this one saw.
+func (x *Index) put(ctx context.Context, tx *sql.Tx, d Doc, hash string) error {
+	var docID int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO search_docs (kind, id, title, body, certified, uses, hash)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)
+		ON CONFLICT (kind, id) DO UPDATE SET title = excluded.title, body = excluded.body, certified = excluded.certified,
+			uses = excluded.uses, hash = excluded.hash
+		RETURNING doc_id`, d.Kind, d.ID, d.Title, d.Body, d.Certified, d.Uses, hash).Scan(&docID)
 	if err != nil {
 		return fmt.Errorf("search: index %s %s: %w", d.Kind, d.ID, err)
 	}
