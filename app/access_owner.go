@@ -9,7 +9,7 @@ import (
 	"github.com/pier-analytics/pier/ticket"
 )
 
-// ownerGap is a dashboard an access request came from whose owner lacks
+// ownerGap is a dashboard an access request concerns whose owner lacks
 // the table too: its tiles run with the owner's access, so granting the
 // requester alone would not open it.
 type ownerGap struct {
@@ -17,88 +17,87 @@ type ownerGap struct {
 	Owner            string // e-mail
 }
 
-// ownerGaps lists, for an undecided access request, the linked dashboards
-// whose owners hold no grant for the table (or, when PII is asked, no PII
-// grant).
-func (a *App) ownerGaps(ctx context.Context, who *auth.User, t *ticket.Ticket) ([]ownerGap, error) {
+// accessView is what approving an undecided access request would do for
+// the requester's dashboards that read the table (those they may open,
+// and those the request was filed from): which open, and which stay
+// locked unless their owner is granted too.
+func (a *App) accessView(ctx context.Context, who *auth.User, t *ticket.Ticket) (opens []dashboard.Reader, gaps []ownerGap, err error) {
 	if t.Access == nil || t.Access.Decision != "" {
-		return nil, nil
+		return nil, nil, nil
 	}
-	boards, err := a.tickets.AccessDashboards(ctx, who, t.ID)
+	linked, err := a.tickets.AccessDashboards(ctx, who, t.ID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	requester, err := a.users.UserByID(ctx, t.RequesterID)
+	if err != nil {
+		return nil, nil, err
+	}
+	theirs, err := a.dashboards.List(ctx, requester)
+	if err != nil {
+		return nil, nil, err
 	}
 	readers, err := a.dashboards.ReadersOf(ctx, t.Access.Table)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	props, err := a.props.All(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	restricted := props[t.Access.Table].Restricted
-	var out []ownerGap
-	for _, board := range boards {
-		i := slices.IndexFunc(readers, func(r dashboard.Reader) bool { return r.Kind == "dashboard" && r.ID == board })
-		if i < 0 || readers[i].OwnerID == t.RequesterID {
+	for _, r := range readers {
+		concerned := slices.Contains(linked, r.ID) || slices.ContainsFunc(theirs, func(s dashboard.Summary) bool { return s.ID == r.ID })
+		if r.Kind != "dashboard" || !concerned {
 			continue
 		}
-		grants, err := a.users.TableGrants(ctx, readers[i].OwnerID)
-		if err != nil {
-			return nil, err
+		lacks := false
+		if r.OwnerID != t.RequesterID {
+			grants, err := a.users.TableGrants(ctx, r.OwnerID)
+			if err != nil {
+				return nil, nil, err
+			}
+			pii, granted := grants[t.Access.Table]
+			lacks = restricted && !granted || t.Access.PII && !pii
 		}
-		if pii, granted := grants[t.Access.Table]; restricted && !granted || t.Access.PII && !pii {
-			out = append(out, ownerGap{Dashboard: readers[i].ID, Title: readers[i].Title, Owner: readers[i].Owner})
-		}
-	}
-	return out, nil
-}
-
-// grantOwners grants the owners of the request's dashboards who lack its
-// table, as an approval that asks for it does: the admin's grant, audited.
-func (a *App) grantOwners(ctx context.Context, who *auth.User, t *ticket.Ticket, gaps []ownerGap) error {
-	for _, g := range gaps {
-		if _, err := a.grants().grant(ctx, who, g.Owner, t.Access.Table, t.Access.PII); err != nil {
-			return err
+		if lacks {
+			gaps = append(gaps, ownerGap{Dashboard: r.ID, Title: r.Title, Owner: r.Owner})
+		} else {
+			opens = append(opens, r)
 		}
 	}
-	return nil
+	return opens, gaps, nil
 }
 
-// decideAccess decides an access request and, approving it with
-// grantOwner, grants the owners of the dashboards it came from who lack
-// the table, so that the dashboard opens for the requester.
-func (a *App) decideAccess(ctx context.Context, who *auth.User, id int64, d ticket.Decision, grantOwner bool) (*ticket.Ticket, error) {
-	var gaps []ownerGap
-	if d.Approve && grantOwner {
+// decideAccess decides an access request and, approving it, grants the
+// owners named in grantOwners whose dashboards the request concerns and
+// who lack the table, so that those dashboards open for the requester.
+// Owners are judged again now, not taken from the page that was drawn.
+func (a *App) decideAccess(ctx context.Context, who *auth.User, id int64, d ticket.Decision, grantOwners []string) (*ticket.Ticket, error) {
+	var grant []string
+	if d.Approve && len(grantOwners) > 0 {
 		t, err := a.tickets.Get(ctx, who, id)
 		if err != nil {
 			return nil, err
 		}
-		if gaps, err = a.ownerGaps(ctx, who, t); err != nil {
+		_, gaps, err := a.accessView(ctx, who, t)
+		if err != nil {
 			return nil, err
+		}
+		for _, g := range gaps {
+			if slices.Contains(grantOwners, g.Owner) && !slices.Contains(grant, g.Owner) {
+				grant = append(grant, g.Owner)
+			}
 		}
 	}
 	t, err := a.tickets.DecideAccess(ctx, who, id, d)
 	if err != nil {
 		return nil, err
 	}
-	return t, a.grantOwners(ctx, who, t, gaps)
-}
-
-// approvalOpens is what approving an access request opens for the
-// requester: the dashboards they may open that read the table.
-func (a *App) approvalOpens(ctx context.Context, t *ticket.Ticket) ([]dashboard.Summary, error) {
-	if t.Access == nil || t.Access.Decision != "" {
-		return nil, nil
+	for _, email := range grant {
+		if _, err := a.grants().grant(ctx, who, email, t.Access.Table, t.Access.PII); err != nil {
+			return nil, err
+		}
 	}
-	requester, err := a.users.UserByID(ctx, t.RequesterID)
-	if err != nil {
-		return nil, err
-	}
-	boards, err := a.dashboards.List(ctx, requester)
-	if err != nil {
-		return nil, err
-	}
-	return slices.DeleteFunc(boards, func(b dashboard.Summary) bool { return !slices.Contains(b.Tables, t.Access.Table) }), nil
+	return t, nil
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"github.com/pier-analytics/pier/auth"
 	"github.com/pier-analytics/pier/dashboard"
 	"github.com/pier-analytics/pier/query"
@@ -442,5 +444,224 @@ func TestATablePageNamesOnlyLakeTables(t *testing.T) {
 	}
 	if after := count(); after != before {
 		t.Errorf("%d statements ran for table pages that do not exist", after-before)
+	}
+}
+
+// The attacker's pass over search, the glossary, lineage and access
+// approvals (session 10) found these; each stays closed.
+
+// TestAGlossaryFormPostsOnlyToItsOwnMetric: a column name is whatever the
+// dataset's SQL aliases it to, so a measure named with ../ and ? turns the
+// glossary's "Define it" form into a form that posts the admin's CSRF token
+// to any page: here the grants page, granting the analyst a restricted
+// table with PII unhashed when an admin saves a definition.
+func TestAGlossaryFormPostsOnlyToItsOwnMetric(t *testing.T) {
+	ta := newTestApp(t)
+	ta.restrictOrders(t, "data@example.com")
+	evil := `../../admin/grants?email=analyze@example.com&table=act_orders&pii=true&x=`
+	status, ds := ta.call(t, auth.TierAnalyze, "POST", "/api/v1/datasets", map[string]any{
+		"name": "Products", "sql": `select brand_id, sum(1) as "` + evil + `" from obj_products group by 1`})
+	if status != http.StatusCreated {
+		t.Fatalf("dataset: %d %v", status, ds)
+	}
+	id := ds["id"].(string)
+	if status, out := ta.call(t, auth.TierData, "PATCH", "/api/v1/datasets/"+id, map[string]any{"certified": true}); status != http.StatusOK {
+		t.Fatalf("certify: %d %v", status, out)
+	}
+	admin := ta.browser(t)
+	admin.signIn("admin@example.com")
+	_, page := admin.get("/glossary")
+	form := page.Find(`[data-testid=metric-editor] form`)
+	action, _ := form.Attr("action")
+	base, _ := url.Parse(ta.srv.URL + "/glossary")
+	target, err := base.Parse(action)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if target.Path != "/glossary/"+id || target.RawQuery != "" {
+		t.Errorf("the glossary form of %s posts to %s", id, target.RequestURI())
+	}
+	// The admin defines the metric, as the form asks; and again with the
+	// query string the column once carried, which a form post drops.
+	fields := url.Values{"_csrf": {csrfFrom(page)}, "column": {form.Find(`[name=column]`).AttrOr("value", "")}, "name": {"Units"}, "definition": {"Units sold."}, "agg": {"sum"}}
+	if res, _ := admin.post(target.RequestURI(), fields); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("defining the metric: %d", res.StatusCode)
+	}
+	admin.post("/admin/grants?email=analyze@example.com&table=act_orders&pii=true", url.Values{"_csrf": {csrfFrom(page)}})
+	if list, _ := ta.users.ListGrants(t.Context(), "act_orders", "analyze@example.com"); len(list) != 0 {
+		t.Fatalf("saving a glossary definition granted the analyst the restricted table: %+v", list)
+	}
+}
+
+// TestSearchRankingDoesNotCountWhatTheCallerCannotOpen: SQLite's bm25
+// weighs each word by how many documents in the whole index hold it,
+// documents the caller cannot open included. An analyst who writes two
+// notebooks of their own, one heavy in a probe word and one heavy in a
+// guessed word, learns from which comes first whether anyone's private
+// notebook (or a restricted table's column description, a private
+// dashboard's text) holds the guessed word, or any word it begins.
+func TestSearchRankingDoesNotCountWhatTheCallerCannotOpen(t *testing.T) {
+	ta := newTestApp(t)
+	md := func(src string) cellJSON { return cellJSON{"id": "m", "kind": "markdown", "source": src} }
+	rep := func(w string, n int) string { return strings.TrimSpace(strings.Repeat(w+" ", n)) }
+	heavyProbe, _ := ta.newNotebook(t, auth.TierAnalyze, md(rep("qzprobe", 10)+" zebracorn filler"))
+	heavyGuess, _ := ta.newNotebook(t, auth.TierAnalyze, md("qzprobe "+rep("zebracorn", 11)))
+	order := func() string {
+		t.Helper()
+		if err := ta.reindex(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		_, out := ta.call(t, auth.TierAnalyze, "GET", "/api/v1/search?q=qzprobe+zebracorn&kind=notebook", nil)
+		var ids []string
+		for _, r := range out["results"].([]any) {
+			switch id := r.(map[string]any)["id"].(string); id {
+			case heavyProbe:
+				ids = append(ids, "heavy-probe")
+			case heavyGuess:
+				ids = append(ids, "heavy-guess")
+			default:
+				ids = append(ids, "someone else's: "+id)
+			}
+		}
+		return strings.Join(ids, " ")
+	}
+	before := order()
+	// The data team's private notebook mentions the word; the analyst cannot open it.
+	ta.newNotebook(t, auth.TierData, md("Project zebracorn: the acquisition we are not announcing yet."))
+	if after := order(); after != before {
+		t.Errorf("a notebook the analyst cannot open changes the order of their own results: %q, then %q", before, after)
+	}
+}
+
+// TestTheGlossaryTellsNoColumnOfATableTheCallerCannotRead: a certified
+// dataset on a restricted table lists its measures in the glossary and in
+// search for everyone: the table's column names (the metric's name is the
+// column's, humanized, until someone labels it) and the SQL that adds
+// them up, which a locked table otherwise never shows.
+func TestTheGlossaryTellsNoColumnOfATableTheCallerCannotRead(t *testing.T) {
+	ta := newTestApp(t)
+	ta.restrictOrders(t, "data@example.com")
+	status, ds := ta.call(t, auth.TierData, "POST", "/api/v1/datasets", map[string]any{
+		"name": "Order book", "sql": `select dt, status, total as refund_liability_eur from act_orders`})
+	if status != http.StatusCreated {
+		t.Fatalf("dataset: %d %v", status, ds)
+	}
+	id := ds["id"].(string)
+	if status, out := ta.call(t, auth.TierData, "PATCH", "/api/v1/datasets/"+id, map[string]any{"certified": true}); status != http.StatusOK {
+		t.Fatalf("certify: %d %v", status, out)
+	}
+	if status, _ := ta.call(t, auth.TierHandle, "GET", "/api/v1/datasets/"+id, nil); status != http.StatusNotFound {
+		t.Fatalf("the handle tier opens the dataset: %d", status)
+	}
+	_, out := ta.call(t, auth.TierHandle, "GET", "/api/v1/glossary", nil)
+	if raw := fmt.Sprint(out); strings.Contains(raw, "refund_liability_eur") {
+		t.Errorf("the glossary names a column of act_orders to someone who cannot read it: %v", out)
+	}
+	if err := ta.reindex(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	_, found := ta.call(t, auth.TierView, "GET", "/api/v1/search?q=refund+liability", nil)
+	if r := found["results"].([]any); len(r) != 0 {
+		t.Errorf("search finds a restricted table's column through the glossary: %v", found)
+	}
+}
+
+// TestAnApproverGrantsOnlyTheOwnersTheyTicked: each dashboard owner
+// lacking the table gets an "Also grant <owner>" box, but every box is
+// the same grant_owner=true and the server grants every owner it finds
+// when it reads it. A requester links a colleague's dashboard beside the
+// real one; the admin unticks the colleague and approves; the colleague
+// is granted the restricted table anyway. (The server also recomputes the
+// owners at decision time, so a link added after the page was drawn is
+// granted unseen.)
+func TestAnApproverGrantsOnlyTheOwnersTheyTicked(t *testing.T) {
+	ta := newTestApp(t)
+	ds := ta.newDataset(t)
+	var boards []string
+	for _, tier := range []auth.Tier{auth.TierAnalyze, auth.TierHandle} {
+		board := ta.newDashboard(t, tier, statusTile(ds))
+		if status, res := ta.call(t, tier, "POST", "/api/v1/dashboards/"+board+"/shares", map[string]any{"email": "view@example.com", "role": "viewer"}); status >= 300 {
+			t.Fatalf("share: %d %v", status, res)
+		}
+		boards = append(boards, board)
+	}
+	restricted := true
+	ta.props.Set(t.Context(), "act_orders", query.PropChange{Restricted: &restricted})
+	id := ta.fileTicket(t, auth.TierView, map[string]any{"title": "Access to act_orders", "category": "data_access",
+		"access": map[string]any{"table": "act_orders"}, "links": []any{
+			map[string]any{"kind": "dashboard", "ref": boards[0]}, map[string]any{"kind": "dashboard", "ref": boards[1]}}})
+	admin := ta.browser(t)
+	admin.signIn("admin@example.com")
+	_, page := admin.get("/tickets/" + id)
+	if n := page.Find(`[data-testid=owner-gap]`).Length(); n != 2 {
+		t.Fatalf("owner gaps: %d: %q", n, page.Find(`[data-testid=decide-access]`).Text())
+	}
+	// The admin leaves "Also grant analyze@" ticked and unticks "Also grant handle@".
+	form := url.Values{"_csrf": {csrfFrom(page)}, "note": {""}, "decision": {"approve"}}
+	page.Find(`[data-testid=owner-gap]`).Each(func(_ int, gap *goquery.Selection) {
+		if strings.Contains(gap.Text(), "analyze@example.com") {
+			box := gap.Find(`[data-testid=grant-owner]`)
+			form.Add(box.AttrOr("name", ""), box.AttrOr("value", ""))
+		}
+	})
+	action := page.Find(`[data-testid=decide-access]`).AttrOr("action", "")
+	if res, _ := admin.post(action, form); res.StatusCode >= 400 {
+		t.Fatalf("decide: %d", res.StatusCode)
+	}
+	if list, _ := ta.users.ListGrants(t.Context(), "act_orders", "handle@example.com"); len(list) != 0 {
+		t.Errorf("the owner the admin unticked was granted the table: %+v", list)
+	}
+	if list, _ := ta.users.ListGrants(t.Context(), "act_orders", "analyze@example.com"); len(list) != 1 {
+		t.Errorf("the owner the admin ticked: %+v", list)
+	}
+}
+
+// TestOneDocumentCannotBreakEveryonesSearch: the snippet finds the match
+// in the lower-cased body and cuts the original at that offset; letters
+// whose lower case is longer in UTF-8 (Ⱥ is 2 bytes, ⱥ is 3) push the
+// offset past the end, and the cut panics. The snippet is made for every
+// candidate before the permission check, so one private dashboard with a
+// description of Ⱥs and common words breaks the search of everyone who
+// looks for those words.
+func TestOneDocumentCannotBreakEveryonesSearch(t *testing.T) {
+	ta := newTestApp(t)
+	status, d := ta.call(t, auth.TierHandle, "POST", "/api/v1/dashboards", map[string]any{"title": "Private notes",
+		"description": strings.Repeat("Ⱥ", 200) + " revenue orders members churn"})
+	if status != http.StatusCreated {
+		t.Fatalf("dashboard: %d %v", status, d)
+	}
+	if err := ta.reindex(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	for _, tier := range []auth.Tier{auth.TierView, auth.TierAdmin} {
+		if status, out := ta.call(t, tier, "GET", "/api/v1/search?q=revenue", nil); status != http.StatusOK {
+			t.Errorf("%s searches for revenue: %d %v", tier, status, out)
+		}
+	}
+}
+
+// TestPrivateDocumentsCannotCrowdOutOthersResults: search ranks the best
+// 300 candidates of the whole index and only then drops what the caller
+// cannot open. A handle-tier user who saves 300 private dashboards titled
+// with a word takes every candidate slot, and nobody else finds anything
+// by that word again.
+func TestPrivateDocumentsCannotCrowdOutOthersResults(t *testing.T) {
+	ta := newTestApp(t)
+	status, d := ta.call(t, auth.TierAnalyze, "POST", "/api/v1/dashboards", map[string]any{"title": "Weekly revenue", "description": "Revenue by brand and week"})
+	if status != http.StatusCreated {
+		t.Fatalf("dashboard: %d %v", status, d)
+	}
+	mine := d["id"].(string)
+	for i := range 300 {
+		if status, d := ta.call(t, auth.TierHandle, "POST", "/api/v1/dashboards", map[string]any{"title": "Revenue", "description": "revenue"}); status != http.StatusCreated {
+			t.Fatalf("dashboard %d: %d %v", i, status, d)
+		}
+	}
+	if err := ta.reindex(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	_, out := ta.call(t, auth.TierAnalyze, "GET", "/api/v1/search?q=revenue", nil)
+	if got := fmt.Sprint(out["results"]); !strings.Contains(got, mine) {
+		t.Errorf("the analyst no longer finds their own dashboard: %s", got)
 	}
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -82,12 +83,11 @@ func (h *glossaryHandlers) pageView(c echo.Context) error {
 // defineForm names and defines one metric (its dataset's owner, the data
 // team), as the dataset's column.
 func (h *glossaryHandlers) defineForm(c echo.Context) error {
-	name, def, agg := c.FormValue("name"), c.FormValue("definition"), c.FormValue("agg")
-	col := c.Param("column")
+	name, def, agg, col := c.FormValue("name"), c.FormValue("definition"), c.FormValue("agg"), c.FormValue("column")
 	_, err := h.dashboards.ChangeDataset(c.Request().Context(), currentUser(c), c.Param("dataset"), dashboard.DatasetChange{
 		Columns: map[string]dashboard.ColumnChange{col: {Label: &name, Definition: &def, Agg: &agg}}})
 	if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/glossary#metric-"+c.Param("dataset")+"."+col)
+	return c.Redirect(http.StatusSeeOther, "/glossary#metric-"+url.PathEscape(c.Param("dataset")+"."+col))
 }

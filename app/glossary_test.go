@@ -23,10 +23,10 @@ func TestTheGlossaryPageDefinesAndFindsMetrics(t *testing.T) {
 	_, page := data.get("/glossary?q=total")
 	form := page.Find(`[data-testid=metric-editor] form`)
 	action, _ := form.Attr("action")
-	if form.Length() != 1 || !strings.HasSuffix(action, "/total") {
+	if form.Length() != 1 || !strings.HasSuffix(action, "/glossary/"+ds) || form.Find(`[name=column]`).AttrOr("value", "") != "total" {
 		t.Fatalf("the data team's glossary: %q", page.Find("main").Text())
 	}
-	res, _ := data.post(action, url.Values{"_csrf": {csrfFrom(home)}, "name": {"Revenue"}, "definition": {"What members paid, before refunds."}, "agg": {"sum"}})
+	res, _ := data.post(action, url.Values{"_csrf": {csrfFrom(home)}, "column": {"total"}, "name": {"Revenue"}, "definition": {"What members paid, before refunds."}, "agg": {"sum"}})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("define: %d", res.StatusCode)
 	}

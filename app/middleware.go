@@ -177,3 +177,17 @@ func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		return next(c)
 	}
 }
+
+// formsOnlyPost makes a page form's fields come from its body alone: a
+// form's action is a plain path, so a query string on a form post is
+// someone's attempt to slip a field into a form an admin sends (a path
+// built from a name once carried one), and is dropped before anything
+// reads the form.
+func formsOnlyPost(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if r := c.Request(); r.Method == http.MethodPost && !isAPI(r.URL.Path) {
+			r.URL.RawQuery = ""
+		}
+		return next(c)
+	}
+}

@@ -19,7 +19,7 @@ func (a *App) routes() *echo.Echo {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = a.handleError
 	e.IPExtractor = a.ipExtractor()
-	e.Use(middleware.RequestID(), a.accessLog, middleware.Recover(), securityHeaders, a.secureCookies, middleware.BodyLimit(maxBody))
+	e.Use(middleware.RequestID(), a.accessLog, middleware.Recover(), securityHeaders, a.secureCookies, middleware.BodyLimit(maxBody), formsOnlyPost)
 	e.Use(echo.WrapMiddleware(a.sessions.LoadAndSave), a.identify, a.passwordGate, a.csrf(), a.nudgeIndex)
 
 	e.GET("/healthz", a.healthz)
@@ -72,7 +72,7 @@ func (a *App) routes() *echo.Echo {
 	a.ticketPages(e)
 	e.GET("/search", a.search().pageView, a.signedInPage)
 	e.GET("/glossary", a.glossary().pageView, a.signedInPage)
-	e.POST("/glossary/:dataset/:column", a.glossary().defineForm, a.signedInPage)
+	e.POST("/glossary/:dataset", a.glossary().defineForm, a.signedInPage)
 	e.GET("/admin/audit", a.audit().pageView, a.signedInPage, a.require(auth.ObjSettings, auth.ActManage))
 	access := e.Group("/admin/grants", a.signedInPage, a.require(auth.ObjTicket, auth.ActGrant))
 	access.GET("", a.grants().pageView)

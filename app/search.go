@@ -46,9 +46,10 @@ type apiResult struct {
 }
 
 const (
-	searchResults    = 30
-	searchCandidates = 300 // hits weighed for one page of results
-	maxQuery         = 200
+	searchResults = 30
+	searchPage    = 100
+	maxCandidates = 3000 // hits read for one page of results, at most
+	maxQuery      = 200
 )
 
 // find returns what matches q among what who may open, best first.
@@ -63,24 +64,34 @@ func (h *searchHandlers) find(ctx context.Context, who *auth.User, q, kind strin
 	if kind != "" {
 		kinds = []string{kind}
 	}
-	hits, err := h.index.Search(ctx, q, kinds, searchCandidates)
-	if err != nil || len(hits) == 0 {
-		return []apiResult{}, err
-	}
 	may, err := h.opener(ctx, who)
 	if err != nil {
 		return nil, err
 	}
+	// Others' documents the caller cannot open may come first; read on,
+	// page by page, up to a bound, until a page of results is found.
 	out := []apiResult{}
-	for _, hit := range hits {
-		r, ok, err := may.open(ctx, hit)
+	for offset := 0; offset < maxCandidates && len(out) < searchResults; offset += searchPage {
+		hits, err := h.index.Search(ctx, q, kinds, offset, searchPage)
 		if err != nil {
 			return nil, err
 		}
-		if ok {
-			out = append(out, r)
+		for _, hit := range hits {
+			r, ok, err := may.open(ctx, hit)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				continue
+			}
+			if r.Snippet, err = h.index.Snippet(ctx, hit, q); err != nil {
+				return nil, err
+			}
+			if out = append(out, r); len(out) == searchResults {
+				break
+			}
 		}
-		if len(out) == searchResults {
+		if len(hits) < searchPage {
 			break
 		}
 	}
@@ -103,7 +114,7 @@ type opener struct {
 }
 
 func (o opener) open(ctx context.Context, hit search.Hit) (apiResult, bool, error) {
-	r := apiResult{Kind: hit.Kind, ID: hit.ID, Title: hit.Title, Snippet: hit.Snippet, Certified: hit.Certified, URL: useHref(hit.Kind, hit.ID)}
+	r := apiResult{Kind: hit.Kind, ID: hit.ID, Title: hit.Title, Certified: hit.Certified, URL: useHref(hit.Kind, hit.ID)}
 	var err error
 	switch hit.Kind {
 	case kindDashboard:
@@ -118,7 +129,9 @@ func (o opener) open(ctx context.Context, hit search.Hit) (apiResult, bool, erro
 	case kindAnswer:
 		r.URL = "/tickets/" + hit.ID // the queue and its answers are open to everyone signed in
 	case kindMetric:
-		r.URL = "/glossary#metric-" + hit.ID // definitions are open to everyone signed in
+		r.URL = "/glossary#metric-" + hit.ID
+		ok, err := o.h.dashboards.MetricReadable(ctx, o.who, hit.ID)
+		return r, ok, err
 	case kindTable:
 		r.URL = "/tables/" + hit.ID
 		if !o.readable(hit.ID) {

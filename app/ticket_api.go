@@ -214,9 +214,9 @@ func (a *App) apiDecideAccess(c echo.Context) error {
 		return err
 	}
 	var b struct {
-		Approve    *bool  `json:"approve"`
-		Note       string `json:"note"`
-		GrantOwner bool   `json:"grant_owner"` // also grant the owners of the dashboards it came from
+		Approve     *bool    `json:"approve"`
+		Note        string   `json:"note"`
+		GrantOwners []string `json:"grant_owners"` // also grant these owners of dashboards it concerns who lack the table
 	}
 	if err := decodeJSON(c, &b); err != nil {
 		return err
@@ -224,7 +224,7 @@ func (a *App) apiDecideAccess(c echo.Context) error {
 	if b.Approve == nil {
 		return pier.Errorf(pier.EInvalid, `Say "approve": true or false.`)
 	}
-	t, err := a.decideAccess(c.Request().Context(), currentUser(c), id, ticket.Decision{Approve: *b.Approve, Note: b.Note}, b.GrantOwner)
+	t, err := a.decideAccess(c.Request().Context(), currentUser(c), id, ticket.Decision{Approve: *b.Approve, Note: b.Note}, b.GrantOwners)
 	if err != nil {
 		return err
 	}

@@ -232,7 +232,7 @@ func TestApprovingARequestFromADashboardChecksItsOwner(t *testing.T) {
 	if gap := page.Find(`[data-testid=owner-gap]`).Text(); !strings.Contains(gap, "analyze@example.com") || page.Find(`[data-testid=grant-owner]`).Length() != 1 {
 		t.Fatalf("the approver is not told the owner lacks the table: %q", gap)
 	}
-	status, out := ta.call(t, auth.TierAdmin, "POST", "/api/v1/tickets/"+id+"/access", map[string]any{"approve": true, "grant_owner": true})
+	status, out := ta.call(t, auth.TierAdmin, "POST", "/api/v1/tickets/"+id+"/access", map[string]any{"approve": true, "grant_owners": []string{"analyze@example.com"}})
 	if status != http.StatusOK {
 		t.Fatalf("approve: %d %v", status, out)
 	}

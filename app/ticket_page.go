@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -32,16 +33,13 @@ func (a *App) ticketPage(c echo.Context) error {
 	may := a.tickets.Rights(who, t)
 	page.CanTriage, page.CanEdit, page.CanDecide, page.CanCancel = may.Triage, may.Edit, may.Decide, may.Cancel
 	if may.Decide && page.Access != nil {
-		gaps, err := a.ownerGaps(ctx, who, t)
+		opens, gaps, err := a.accessView(ctx, who, t)
 		if err != nil {
 			return err
 		}
 		for _, g := range gaps {
-			page.Access.OwnerGaps = append(page.Access.OwnerGaps, views.OwnerGap(g))
-		}
-		opens, err := a.approvalOpens(ctx, t)
-		if err != nil {
-			return err
+			page.Access.OwnerGaps = append(page.Access.OwnerGaps, views.OwnerGap{Dashboard: g.Dashboard, Title: g.Title, Owner: g.Owner,
+				First: !slices.ContainsFunc(page.Access.OwnerGaps, func(o views.OwnerGap) bool { return o.Owner == g.Owner })})
 		}
 		for _, b := range opens {
 			page.Access.Opens = append(page.Access.Opens, views.UseRow{Kind: "dashboard", Title: b.Title, Href: "/dashboards/" + b.ID})
@@ -271,8 +269,9 @@ func (a *App) mergeTicketForm(c echo.Context) error {
 
 func (a *App) decideAccessForm(c echo.Context) error {
 	return a.ticketForm(c, func(ctx context.Context, who *auth.User, id int64) error {
+		form, _ := c.FormParams()
 		_, err := a.decideAccess(ctx, who, id, ticket.Decision{Approve: c.FormValue("decision") == "approve", Note: c.FormValue("note")},
-			c.FormValue("grant_owner") == "true")
+			form["grant_owner"])
 		return err
 	})
 }

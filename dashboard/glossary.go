@@ -27,6 +27,7 @@ type Metric struct {
 	Owner      string // the dataset's owner, e-mail
 	Dashboards []Use  // that chart it
 	MayEdit    bool   // the caller may define it (the dataset's owner, the data team)
+	tables     []string
 }
 
 // Use is a dashboard that shows a metric.
@@ -37,7 +38,8 @@ type Use struct {
 
 // Glossary returns the measures of certified datasets, by name, with the
 // dashboards that use each among those who may open. Definitions are not
-// data: everyone signed in reads them.
+// data: everyone signed in reads them, except those of a dataset on a
+// table restricted to the reader, whose column names it would tell.
 func (s *Service) Glossary(ctx context.Context, who *auth.User) ([]Metric, error) {
 	all, err := s.metrics(ctx)
 	if err != nil {
@@ -51,6 +53,11 @@ func (s *Service) Glossary(ctx context.Context, who *auth.User) ([]Metric, error
 	for _, sm := range open {
 		opens[sm.ID] = true
 	}
+	can, err := s.readable(ctx, who.ID)
+	if err != nil {
+		return nil, err
+	}
+	all = slices.DeleteFunc(all, func(m Metric) bool { return !can(m.tables) })
 	isData := s.auth.Authorize(who, auth.ObjDataset, auth.ActCertify) == nil
 	for i := range all {
 		m := &all[i]
@@ -84,7 +91,7 @@ func (s *Service) metrics(ctx context.Context) ([]Metric, error) {
 			agg := cmp.Or(c.Agg, u.commonAgg(), "sum")
 			out = append(out, Metric{ID: key, DatasetID: ds.ID, Dataset: ds.Name, Column: c.Name, Name: ds.label(c.Name),
 				Definition: c.Definition, Expression: fmt.Sprintf(`%s("%s")`, agg, c.Name), Unit: unitOf(c.Format),
-				Owner: ds.Owner, Dashboards: u.boards})
+				Owner: ds.Owner, Dashboards: u.boards, tables: ds.Tables})
 		}
 	}
 	slices.SortFunc(out, func(a, b Metric) int {
@@ -174,4 +181,12 @@ func (s *Service) MetricDocs(ctx context.Context) ([]search.Doc, error) {
 			Body: strings.Join([]string{m.Definition, m.Expression, m.Dataset, m.Column}, "\n")})
 	}
 	return out, nil
+}
+
+// MetricReadable reports whether who may read the glossary entry id (a
+// dataset id and column): it exists, and its dataset reads no table
+// restricted to them.
+func (s *Service) MetricReadable(ctx context.Context, who *auth.User, id string) (bool, error) {
+	all, err := s.Glossary(ctx, who)
+	return slices.ContainsFunc(all, func(m Metric) bool { return m.ID == id }), err
 }

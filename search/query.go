@@ -2,19 +2,20 @@ package search
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
-	"math"
+	"regexp"
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
-// Hit is a document that matches, with a few words around the match.
+// Hit is a document that matches.
 type Hit struct {
 	Kind, ID, Title string
-	Snippet         string
 	Certified       bool
-	Score           float64
 }
 
 // stopWords are left out of a search: they match nearly everything, and
@@ -46,74 +47,49 @@ func Words(q string) []string {
 	return out
 }
 
-// Search returns up to limit documents of the kinds (all when none) that
-// contain every word of q, each word also as the start of a longer one,
-// best first: the full-text rank, raised by a match in the title,
-// certification and recent use.
-func (x *Index) Search(ctx context.Context, q string, kinds []string, limit int) ([]Hit, error) {
+// Search returns documents of the kinds (all when none) that contain
+// every word of q, each word also as the start of a longer one, from the
+// offset-th on, in rank order: every word in the title first, then
+// certified ones, those whose title starts with the first word, the most
+// used, and the shortest titles. The rank counts nothing of other
+// documents (no word frequencies across the index), so what a reader is
+// shown never depends on documents they cannot open.
+func (x *Index) Search(ctx context.Context, q string, kinds []string, offset, limit int) ([]Hit, error) {
 	terms := Words(q)
 	if len(terms) == 0 {
 		return nil, nil
 	}
-	// Rank a wider set than asked for: the boosts below reorder it.
-	hits, err := x.match(ctx, terms, kinds, max(limit*4, 50))
-	if err != nil {
-		return nil, err
-	}
-	for i := range hits {
-		hits[i].Score *= boost(hits[i], terms)
-	}
-	slices.SortStableFunc(hits, func(a, b Hit) int {
-		return cmpFloat(b.Score, a.Score)
-	})
-	return hits[:min(len(hits), limit)], nil
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-type matchRow struct {
-	Hit
-	body string
-	uses int64
-}
-
-func (x *Index) match(ctx context.Context, terms, kinds []string, limit int) ([]Hit, error) {
 	var query string
 	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	starts := arg(likeEscape(terms[0]) + "%")
 	if x.db.Postgres {
-		prefixes := make([]string, len(terms))
+		all, title := make([]string, len(terms)), make([]string, len(terms))
 		for i, t := range terms {
-			prefixes[i] = t + ":*"
+			all[i], title[i] = t+":*", t+":*A"
 		}
-		args = append(args, strings.Join(prefixes, " & "))
-		query = `SELECT kind, id, title, body, certified, uses, ts_rank(words, q) FROM search_docs, to_tsquery('simple', $1) q WHERE words @@ q`
+		query = `SELECT kind, id, title, certified, uses, words @@ to_tsquery('simple', ` + arg(strings.Join(title, " & ")) + `),
+			lower(title) LIKE ` + starts + ` ESCAPE '!' FROM search_docs WHERE words @@ to_tsquery('simple', ` + arg(strings.Join(all, " & ")) + `)`
 	} else {
-		quoted := make([]string, len(terms))
+		all, title := make([]string, len(terms)), make([]string, len(terms))
 		for i, t := range terms {
-			quoted[i] = `"` + t + `"*`
+			all[i], title[i] = `"`+t+`"*`, `title : "`+t+`"*`
 		}
-		args = append(args, strings.Join(quoted, " "))
-		query = `SELECT d.kind, d.id, d.title, d.body, d.certified, d.uses, -bm25(search_fts, 10.0, 1.0)
-			FROM search_fts JOIN search_docs d ON d.doc_id = search_fts.rowid WHERE search_fts MATCH $1`
+		query = `SELECT kind, id, title, certified, uses, doc_id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ` + arg(strings.Join(title, " AND ")) + `),
+			lower(title) LIKE ` + starts + ` ESCAPE '!'
+			FROM search_docs WHERE doc_id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ` + arg(strings.Join(all, " ")) + `)`
 	}
 	if len(kinds) > 0 {
 		var in []string
 		for _, k := range kinds {
-			args = append(args, k)
-			in = append(in, fmt.Sprintf("$%d", len(args)))
+			in = append(in, arg(k))
 		}
 		query += " AND kind IN (" + strings.Join(in, ", ") + ")"
 	}
-	args = append(args, limit)
-	query += fmt.Sprintf(" ORDER BY 7 DESC LIMIT $%d", len(args))
+	query += ` ORDER BY 6 DESC, 4 DESC, 7 DESC, 5 DESC, length(title), kind, id LIMIT ` + arg(limit) + ` OFFSET ` + arg(offset)
 	rows, err := x.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
@@ -121,61 +97,49 @@ func (x *Index) match(ctx context.Context, terms, kinds []string, limit int) ([]
 	defer rows.Close()
 	var out []Hit
 	for rows.Next() {
-		var r matchRow
-		if err := rows.Scan(&r.Kind, &r.ID, &r.Title, &r.body, &r.Certified, &r.uses, &r.Score); err != nil {
+		var h Hit
+		var uses int64
+		var inTitle, start bool
+		if err := rows.Scan(&h.Kind, &h.ID, &h.Title, &h.Certified, &uses, &inTitle, &start); err != nil {
 			return nil, err
 		}
-		r.Snippet = snippet(r.body, terms)
-		r.Score *= 1 + math.Log1p(float64(r.uses))/4
-		out = append(out, r.Hit)
+		out = append(out, h)
 	}
 	return out, rows.Err()
 }
 
-// boost raises a hit whose title holds the words, more so one whose
-// title starts with them, and a certified one.
-func boost(h Hit, terms []string) float64 {
-	b := 1.0
-	title := strings.ToLower(h.Title)
-	if all(terms, func(t string) bool { return strings.Contains(title, t) }) {
-		b *= 3
-		if strings.HasPrefix(title, terms[0]) {
-			b *= 1.5
-		}
+// Snippet is a few words of the document's body around the first word of
+// q it holds, for a hit its reader may open.
+func (x *Index) Snippet(ctx context.Context, h Hit, q string) (string, error) {
+	var body string
+	err := x.db.QueryRowContext(ctx, `SELECT body FROM search_docs WHERE kind = $1 AND id = $2`, h.Kind, h.ID).Scan(&body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
 	}
-	if h.Certified {
-		b *= 1.5
-	}
-	return b
+	return snippet(body, Words(q)), err
 }
 
-func all(terms []string, ok func(string) bool) bool {
-	for _, t := range terms {
-		if !ok(t) {
-			return false
-		}
-	}
-	return true
+func likeEscape(s string) string {
+	return strings.NewReplacer("!", "!!", "_", "!_", "%", "!%").Replace(s)
 }
 
-// snippet is the body's words around the first match, on one line.
+// snippet is the body's words around the first match, on one line. The
+// match is found in the body itself, case-insensitively: a lower-cased
+// copy may differ in length.
 func snippet(body string, terms []string) string {
 	const before, after = 40, 120
-	lower := strings.ToLower(body)
 	at := -1
 	for _, t := range terms {
-		if i := strings.Index(lower, t); i >= 0 && (at < 0 || i < at) {
-			at = i
+		if loc := regexp.MustCompile(`(?i)` + regexp.QuoteMeta(t)).FindStringIndex(body); loc != nil && (at < 0 || loc[0] < at) {
+			at = loc[0]
 		}
 	}
-	if at < 0 {
-		at = 0
-	}
+	at = max(at, 0)
 	start, end := max(0, at-before), min(len(body), at+after)
-	for start > 0 && !utf8Start(body[start]) {
+	for start > 0 && !utf8.RuneStart(body[start]) {
 		start--
 	}
-	for end < len(body) && !utf8Start(body[end]) {
+	for end < len(body) && !utf8.RuneStart(body[end]) {
 		end++
 	}
 	s := strings.Join(strings.Fields(body[start:end]), " ")
@@ -187,5 +151,3 @@ func snippet(body string, terms []string) string {
 	}
 	return s
 }
-
-func utf8Start(b byte) bool { return b&0xC0 != 0x80 }

@@ -51,7 +51,7 @@ func TestSearchFindsWordsAndPrefixesRankedOnBothStores(t *testing.T) {
 			{"zzz AND orders", nil, ""},              // AND is a word here, not an operator
 			{"revenue by week", nil, "dashboard:d1"}, // "by" is a stop word
 		} {
-			hits, err := x.Search(ctx, c.q, c.kinds, 10)
+			hits, err := x.Search(ctx, c.q, c.kinds, 0, 10)
 			if err != nil {
 				t.Fatalf("%q: %v", c.q, err)
 			}
@@ -59,17 +59,23 @@ func TestSearchFindsWordsAndPrefixesRankedOnBothStores(t *testing.T) {
 				t.Errorf("%q %v: %q, want %q", c.q, c.kinds, got, c.want)
 			}
 		}
-		hits, _ := x.Search(ctx, "brand", nil, 10)
-		if len(hits) != 1 || !strings.Contains(hits[0].Snippet, "Revenue by brand") {
-			t.Errorf("snippet: %+v", hits)
+		hits, _ := x.Search(ctx, "brand", nil, 0, 10)
+		if len(hits) != 1 {
+			t.Fatalf("brand: %+v", hits)
+		}
+		if s, err := x.Snippet(ctx, hits[0], "brand"); err != nil || !strings.Contains(s, "Revenue by brand") {
+			t.Errorf("snippet %q, %v", s, err)
+		}
+		if page2, _ := x.Search(ctx, "revenue", nil, 2, 10); ids(page2) != "dashboard:d2" {
+			t.Errorf("from the third on: %s", ids(page2))
 		}
 		if err := x.Sync(ctx, "dashboard", []Doc{{ID: "d2", Title: "Orders and refunds", Body: ""}}); err != nil {
 			t.Fatal(err)
 		}
-		if hits, _ := x.Search(ctx, "revenue", nil, 10); len(hits) != 0 {
+		if hits, _ := x.Search(ctx, "revenue", nil, 0, 10); len(hits) != 0 {
 			t.Errorf("gone and changed documents still match: %s", ids(hits))
 		}
-		if hits, _ := x.Search(ctx, "refunds", nil, 10); ids(hits) != "dashboard:d2" {
+		if hits, _ := x.Search(ctx, "refunds", nil, 0, 10); ids(hits) != "dashboard:d2" {
 			t.Errorf("the changed title: %s", ids(hits))
 		}
 	})
@@ -101,10 +107,22 @@ func benchmarkSearch(b *testing.B, db *store.DB) {
 		}
 		b.ResetTimer()
 		for i := 0; b.Loop(); i++ {
-			hits, err := x.Search(ctx, []string{"revenue", "rev", "churn by week", "cohort retention"}[i%4], nil, 20)
+			hits, err := x.Search(ctx, []string{"revenue", "rev", "churn by week", "cohort retention"}[i%4], nil, 0, 100)
 			if err != nil || len(hits) == 0 {
 				b.Fatalf("%v %v", hits, err)
 			}
 		}
+	}
+}
+
+// TestASnippetIsCutFromTheBodyWhateverItsLetters: letters whose lower case
+// is longer than their upper case must not throw the cut off the text.
+func TestASnippetIsCutFromTheBodyWhateverItsLetters(t *testing.T) {
+	body := strings.Repeat("Ⱥ", 200) + " revenue orders"
+	if s := snippet(body, []string{"revenue"}); !strings.Contains(s, "revenue orders") {
+		t.Errorf("snippet %q", s)
+	}
+	if s := snippet("ȺȺ", []string{"zz"}); s != "ȺȺ" {
+		t.Errorf("no match: %q", s)
 	}
 }
