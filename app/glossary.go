@@ -36,6 +36,7 @@ type apiMetric struct {
 	DatasetID  string          `json:"dataset_id"`
 	Owner      string          `json:"owner"`
 	Dashboards []dashboard.Use `json:"dashboards"`
+	Restricted bool            `json:"restricted,omitempty"` // on a table closed to the caller: no column, expression or dataset
 }
 
 // metrics are the glossary's entries whose words hold q (all for none).
@@ -58,7 +59,7 @@ func (h *glossaryHandlers) api(c echo.Context) error {
 	out := make([]apiMetric, 0, len(list))
 	for _, m := range list {
 		out = append(out, apiMetric{ID: m.ID, Name: m.Name, Definition: m.Definition, Expression: m.Expression, Unit: m.Unit,
-			Dataset: m.Dataset, DatasetID: m.DatasetID, Owner: m.Owner, Dashboards: append([]dashboard.Use{}, m.Dashboards...)})
+			Dataset: m.Dataset, DatasetID: m.DatasetID, Owner: m.Owner, Dashboards: append([]dashboard.Use{}, m.Dashboards...), Restricted: m.Restricted})
 	}
 	return c.JSON(http.StatusOK, map[string]any{"metrics": out})
 }
@@ -71,7 +72,7 @@ func (h *glossaryHandlers) pageView(c echo.Context) error {
 	p := views.GlossaryPage{Query: c.QueryParam("q"), Aggs: dashboard.Aggs}
 	for _, m := range list {
 		e := views.MetricEntry{ID: m.ID, DatasetID: m.DatasetID, Column: m.Column, Name: m.Name, Definition: m.Definition,
-			Expression: m.Expression, Unit: m.Unit, Dataset: m.Dataset, Owner: m.Owner, MayEdit: m.MayEdit}
+			Expression: m.Expression, Unit: m.Unit, Dataset: m.Dataset, Owner: m.Owner, MayEdit: m.MayEdit, Restricted: m.Restricted}
 		for _, u := range m.Dashboards {
 			e.Dashboards = append(e.Dashboards, views.UseRow{Title: u.Title, Href: "/dashboards/" + u.ID})
 		}

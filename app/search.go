@@ -140,6 +140,7 @@ func (o opener) open(ctx context.Context, hit search.Hit) (apiResult, bool, erro
 		}
 	case kindColumn:
 		table, col, _ := strings.Cut(hit.ID, ".")
+		r.Title = hit.ID // the table's name and the column's
 		r.URL = "/tables/" + table + "#column-" + col
 		return r, o.readable(table), nil
 	default:

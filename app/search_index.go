@@ -29,6 +29,9 @@ var searchKinds = []string{kindDashboard, kindMetric, kindNotebook, kindDataset,
 // finds nothing changed writes nothing).
 const reindexEvery = 30 * time.Second
 
+// reindexGap is the least time between syncs a write asks for.
+const reindexGap = 2 * time.Second
+
 // keepIndexed syncs the index every reindexEvery, and soon after a write
 // on this replica, so what someone just saved is found at once.
 func (a *App) keepIndexed(ctx context.Context) {
@@ -39,6 +42,13 @@ func (a *App) keepIndexed(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-a.reindexNow:
+			// Writes come in bursts: let the burst end, and keep syncs
+			// at least this far apart.
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(reindexGap):
+			}
 		case <-tick.C:
 		}
 		if err := a.reindex(ctx); err != nil && ctx.Err() == nil {
@@ -47,13 +57,25 @@ func (a *App) keepIndexed(ctx context.Context) {
 	}
 }
 
+// changesCatalog says whether a request to the route may change what is
+// searched or what reads what: not a query, a sign-in or a notice read.
+func changesCatalog(route string) bool {
+	for _, quiet := range []string{"/api/v1/query", "/login", "/logout", "/api/v1/markdown", "/api/v1/notifications", "/notifications",
+		"/settings/account", "/api/v1/me"} {
+		if strings.HasPrefix(route, quiet) {
+			return false
+		}
+	}
+	return !strings.HasSuffix(route, "/read") && !strings.Contains(route, "/tiles/:tile/")
+}
+
 // nudgeIndex asks for a search index sync, and drops the lineage graph,
 // after every request that may have changed something; many writes in a
 // row ask once.
 func (a *App) nudgeIndex(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		err := next(c)
-		if m := c.Request().Method; m != http.MethodGet && m != http.MethodHead && err == nil && c.Response().Status < 400 {
+		if m := c.Request().Method; m != http.MethodGet && m != http.MethodHead && err == nil && c.Response().Status < 400 && changesCatalog(c.Path()) {
 			a.lineage.drop()
 			select {
 			case a.reindexNow <- struct{}{}:
@@ -108,8 +130,10 @@ func (a *App) tableDocs(ctx context.Context) (tables, columns []search.Doc, err 
 		p := props[t.Name]
 		tables = append(tables, search.Doc{ID: t.Name, Title: t.Name, Body: p.Description + "\n" + p.Owner})
 		for _, c := range t.Columns {
-			columns = append(columns, search.Doc{ID: t.Name + "." + c.Name, Title: t.Name + "." + c.Name,
-				Body: strings.Join([]string{p.Notes[c.Name], c.Type}, "\n")})
+			// Titled by the column alone, so a search for the table's name
+			// lists the table before each of its columns.
+			columns = append(columns, search.Doc{ID: t.Name + "." + c.Name, Title: c.Name,
+				Body: strings.Join([]string{t.Name, p.Notes[c.Name], c.Type}, "\n")})
 		}
 	}
 	return tables, columns, nil

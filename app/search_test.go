@@ -83,3 +83,29 @@ func TestSearchNeverShowsWhatTheCallerCannotOpen(t *testing.T) {
 		t.Errorf("the viewer's margin search: %q", page.Find("main").Text())
 	}
 }
+
+// TestOnlyChangesAskForAnIndexSync: running a query or signing in changes
+// nothing searched, so it must not set the whole index (and lineage) to
+// be read again; saving a dataset does.
+func TestOnlyChangesAskForAnIndexSync(t *testing.T) {
+	ta := newTestApp(t)
+	ds := ta.newDataset(t)
+	drain := func() bool {
+		select {
+		case <-ta.reindexNow:
+			return true
+		default:
+			return false
+		}
+	}
+	drain()
+	ta.call(t, auth.TierAnalyze, "POST", "/api/v1/query", map[string]any{"sql": "select 1"})
+	ta.browser(t).signIn("view@example.com")
+	if drain() {
+		t.Error("a query or a sign-in asked for an index sync")
+	}
+	ta.call(t, auth.TierAnalyze, "PATCH", "/api/v1/datasets/"+ds, map[string]any{"description": "Orders, paid or not"})
+	if !drain() {
+		t.Error("changing a dataset did not ask for an index sync")
+	}
+}

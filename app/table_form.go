@@ -59,12 +59,17 @@ func (a *App) tableForm(c echo.Context) error {
 func tableChangeOf(form url.Values) tableChange {
 	desc, owner := strings.TrimSpace(form.Get("description")), strings.TrimSpace(form.Get("owner"))
 	restricted := form.Get("restricted") == "true"
-	pii := form["pii"]
-	if pii == nil {
-		pii = []string{}
-	}
 	every := form.Get("expect_every")
-	ch := tableChange{Description: &desc, Owner: &owner, Restricted: &restricted, PII: &pii, ExpectEvery: &every}
+	ch := tableChange{Description: &desc, Owner: &owner, Restricted: &restricted, ExpectEvery: &every}
+	// The personal-data boxes are on the form only for those who can read
+	// the table; without them, a form must not read as "untag them all".
+	if form.Has("pii_field") {
+		pii := form["pii"]
+		if pii == nil {
+			pii = []string{}
+		}
+		ch.PII = &pii
+	}
 	for key, vals := range form {
 		if col, ok := strings.CutPrefix(key, "note."); ok {
 			if ch.Columns == nil {

@@ -102,7 +102,7 @@ func TestTheDataTeamGovernsATableInTheApp(t *testing.T) {
 	}
 	b := ta.browser(t)
 	home := b.signIn("admin@example.com")
-	res, _ := b.post("/tables/act_orders", url.Values{"_csrf": {csrfFrom(home)}, "description": {"Orders"}, "owner": {"data@example.com"}, "pii": {"member_id"}})
+	res, _ := b.post("/tables/act_orders", url.Values{"_csrf": {csrfFrom(home)}, "description": {"Orders"}, "owner": {"data@example.com"}, "pii_field": {"1"}, "pii": {"member_id"}})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("the form: %d", res.StatusCode)
 	}
@@ -298,5 +298,31 @@ func TestATablePagesSampleIsNotUseButIsAudited(t *testing.T) {
 	_, audit := ta.call(t, auth.TierAdmin, "GET", "/api/v1/audit?kind=pii_read&actor=analyze", nil)
 	if events := audit["events"].([]any); len(events) == 0 || !strings.Contains(fmt.Sprint(events[0]), "obj_members") {
 		t.Errorf("the unhashed sample is not audited: %v", audit)
+	}
+}
+
+// TestTheDataTeamGovernsATableItCannotRead: restricting a table closes it
+// to whoever holds no grant, the data team included; its page still gives
+// them the governance form, without columns, and saving it keeps the
+// personal-data tags it cannot see.
+func TestTheDataTeamGovernsATableItCannotRead(t *testing.T) {
+	ta := newTestApp(t)
+	restricted := true
+	ta.props.Set(t.Context(), "obj_members", query.PropChange{Restricted: &restricted})
+	b := ta.browser(t)
+	home := b.signIn("data@example.com")
+	_, page := b.get("/tables/obj_members")
+	editor := page.Find(`[data-testid=table-editor]`)
+	if page.Find(`[data-testid=table-locked]`).Length() != 1 || editor.Length() != 1 || editor.Find(`[name=pii]`).Length() != 0 {
+		t.Fatalf("the data team's page of a table it cannot read: locked %d, editor %d, PII boxes %d",
+			page.Find(`[data-testid=table-locked]`).Length(), editor.Length(), editor.Find(`[name=pii]`).Length())
+	}
+	res, _ := b.post("/tables/obj_members", url.Values{"_csrf": {csrfFrom(home)}, "description": {"People who signed up"}, "restricted": {"true"}, "expect_every": {"1d"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d", res.StatusCode)
+	}
+	props, _ := ta.props.All(t.Context())
+	if p := props["obj_members"]; p.Description != "People who signed up" || len(p.PII) == 0 || !p.Restricted {
+		t.Errorf("after saving the locked form: %+v (its PII tags must stay)", p)
 	}
 }

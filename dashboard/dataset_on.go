@@ -43,8 +43,12 @@ func (s *Service) readOn(ctx context.Context, who *auth.User, in *NewDataset) ([
 			return nil, pier.Errorf(pier.EInvalid, "The dataset %q cannot be read by the name %q; rename it first.", base.Name, name)
 		}
 		for _, u := range base.Upstream {
-			if !slices.ContainsFunc(in.Upstream, func(have query.Upstream) bool { return have.Name == u.Name }) {
+			i := slices.IndexFunc(in.Upstream, func(have query.Upstream) bool { return have.Name == u.Name })
+			switch {
+			case i < 0:
 				in.Upstream = append(in.Upstream, u)
+			case in.Upstream[i].SQL != u.SQL:
+				return nil, pier.Errorf(pier.EInvalid, "Two of the datasets it is built on read different queries named %q; build on one of them.", u.Name)
 			}
 		}
 		in.Upstream = append(in.Upstream, query.Upstream{Name: name, SQL: base.SQL})

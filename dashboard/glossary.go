@@ -27,7 +27,12 @@ type Metric struct {
 	Owner      string // the dataset's owner, e-mail
 	Dashboards []Use  // that chart it
 	MayEdit    bool   // the caller may define it (the dataset's owner, the data team)
+	// Restricted: its dataset reads a table the caller may not; only its
+	// label and definition are told, never its column, expression or
+	// dataset.
+	Restricted bool
 	tables     []string
+	labeled    bool
 }
 
 // Use is a dashboard that shows a metric.
@@ -38,8 +43,9 @@ type Use struct {
 
 // Glossary returns the measures of certified datasets, by name, with the
 // dashboards that use each among those who may open. Definitions are not
-// data: everyone signed in reads them, except those of a dataset on a
-// table restricted to the reader, whose column names it would tell.
+// data: everyone signed in reads them. Of a dataset on a table restricted
+// to the reader, only labelled measures are told, by label and definition:
+// its column names stay as hidden as the table's.
 func (s *Service) Glossary(ctx context.Context, who *auth.User) ([]Metric, error) {
 	all, err := s.metrics(ctx)
 	if err != nil {
@@ -57,10 +63,13 @@ func (s *Service) Glossary(ctx context.Context, who *auth.User) ([]Metric, error
 	if err != nil {
 		return nil, err
 	}
-	all = slices.DeleteFunc(all, func(m Metric) bool { return !can(m.tables) })
+	all = slices.DeleteFunc(all, func(m Metric) bool { return !can(m.tables) && !m.labeled })
 	isData := s.auth.Authorize(who, auth.ObjDataset, auth.ActCertify) == nil
 	for i := range all {
 		m := &all[i]
+		if !can(m.tables) {
+			*m = Metric{ID: m.ID, Name: m.Name, Definition: m.Definition, Owner: m.Owner, Dashboards: m.Dashboards, Restricted: true}
+		}
 		m.Dashboards = slices.DeleteFunc(m.Dashboards, func(u Use) bool { return !opens[u.ID] })
 		m.MayEdit = isData || m.Owner == who.Email
 	}
@@ -91,7 +100,7 @@ func (s *Service) metrics(ctx context.Context) ([]Metric, error) {
 			agg := cmp.Or(c.Agg, u.commonAgg(), "sum")
 			out = append(out, Metric{ID: key, DatasetID: ds.ID, Dataset: ds.Name, Column: c.Name, Name: ds.label(c.Name),
 				Definition: c.Definition, Expression: fmt.Sprintf(`%s("%s")`, agg, c.Name), Unit: unitOf(c.Format),
-				Owner: ds.Owner, Dashboards: u.boards, tables: ds.Tables})
+				Owner: ds.Owner, Dashboards: u.boards, tables: ds.Tables, labeled: c.Label != ""})
 		}
 	}
 	slices.SortFunc(out, func(a, b Metric) int {
@@ -177,15 +186,15 @@ func (s *Service) MetricDocs(ctx context.Context) ([]search.Doc, error) {
 	}
 	out := make([]search.Doc, 0, len(all))
 	for _, m := range all {
-		out = append(out, search.Doc{ID: m.ID, Title: m.Name, Certified: true,
-			Body: strings.Join([]string{m.Definition, m.Expression, m.Dataset, m.Column}, "\n")})
+		// Name and definition only: a column name in the words would let a
+		// search tell it to someone the dataset's table is closed to.
+		out = append(out, search.Doc{ID: m.ID, Title: m.Name, Certified: true, Body: m.Definition})
 	}
 	return out, nil
 }
 
 // MetricReadable reports whether who may read the glossary entry id (a
-// dataset id and column): it exists, and its dataset reads no table
-// restricted to them.
+// dataset id and column), as Glossary tells it.
 func (s *Service) MetricReadable(ctx context.Context, who *auth.User, id string) (bool, error) {
 	all, err := s.Glossary(ctx, who)
 	return slices.ContainsFunc(all, func(m Metric) bool { return m.ID == id }), err

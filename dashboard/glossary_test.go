@@ -6,6 +6,7 @@ import (
 
 	"github.com/pier-analytics/pier"
 	"github.com/pier-analytics/pier/chart"
+	"github.com/pier-analytics/pier/query"
 	"github.com/pier-analytics/pier/store"
 	"github.com/pier-analytics/pier/store/storetest"
 )
@@ -59,6 +60,14 @@ func TestTheGlossaryTellsWhichMeasureIsRight(t *testing.T) {
 		}
 		if _, err := f.s.ChangeDataset(ctx, f.analyst, ds.ID, DatasetChange{Columns: map[string]ColumnChange{"total": {Agg: ptr("median")}}}); pier.ErrorCode(err) != pier.EInvalid {
 			t.Errorf("an unknown aggregation: %v", err)
+		}
+		restricted := true
+		if err := f.props.Set(ctx, "act_orders", query.PropChange{Restricted: &restricted}); err != nil {
+			t.Fatal(err)
+		}
+		list, _ = f.s.Glossary(ctx, f.viewer)
+		if len(list) != 1 || list[0].Name != "Revenue" || !list[0].Restricted || list[0].Expression != "" || list[0].Column != "" || list[0].Dataset != "" {
+			t.Errorf("on a table restricted to the reader, only the labelled measure by label and definition: %+v", list)
 		}
 	})
 }

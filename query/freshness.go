@@ -31,7 +31,7 @@ func ParseEvery(s string) (time.Duration, error) {
 func daysOrWeeks(s string) (time.Duration, error) {
 	unit := map[byte]time.Duration{'d': 24 * time.Hour, 'w': 7 * 24 * time.Hour}[s[len(s)-1]]
 	n, err := strconv.Atoi(s[:len(s)-1])
-	if unit == 0 || err != nil || n <= 0 {
+	if unit == 0 || err != nil || n <= 0 || n > 1000 {
 		return 0, strconv.ErrSyntax
 	}
 	return time.Duration(n) * unit, nil

@@ -4,9 +4,14 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/pier-analytics/pier/search"
 )
+
+// markdownMarks are the answer's emphasis and code marks, which a snippet
+// would show as they are typed.
+var markdownMarks = strings.NewReplacer("**", "", "__", "", "`", "", "# ", "")
 
 // SearchDocs are the guide's answers as the search index keeps them: the
 // question and its answer.
@@ -24,6 +29,7 @@ func (s *Service) SearchDocs(ctx context.Context) ([]search.Doc, error) {
 			return nil, err
 		}
 		d.ID, d.Certified = strconv.FormatInt(id, 10), true // the data team put it in the guide
+		d.Body = markdownMarks.Replace(d.Body)              // snippets read as text
 		out = append(out, d)
 	}
 	return out, rows.Err()
