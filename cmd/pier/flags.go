@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"os"
 	"strconv"
@@ -43,7 +45,9 @@ func parse(fs *flag.FlagSet, args []string) error {
 	if envErr != nil {
 		return envErr
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		return helpRequested(flagList(fs))
+	} else if err != nil {
 		return pier.Errorf(pier.EInvalid, "%s: %v", fs.Name(), err)
 	}
 	if fs.NArg() > 0 {
@@ -98,4 +102,28 @@ func (o *optString) String() string {
 func (o *optString) Set(s string) error {
 	o.v = &s
 	return nil
+}
+
+// helpRequested is --help: the command's flags, for standard output.
+type helpRequested string
+
+func (h helpRequested) Error() string { return string(h) }
+
+// flagList is how --help lists a command's flags, with the environment
+// variable each may come from.
+func flagList(fs *flag.FlagSet) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "pier %s takes:\n", fs.Name())
+	fs.VisitAll(func(f *flag.Flag) {
+		fmt.Fprintf(&b, "  --%s", f.Name)
+		if f.DefValue != "" && f.DefValue != "false" {
+			fmt.Fprintf(&b, " (default %s)", f.DefValue)
+		}
+		fmt.Fprintf(&b, "\n      %s", f.Usage)
+		if fs.Name() == "serve" || storeFlags[f.Name] {
+			fmt.Fprintf(&b, "; or %s", envName(f.Name))
+		}
+		b.WriteString("\n")
+	})
+	return b.String()
 }

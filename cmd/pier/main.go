@@ -31,7 +31,8 @@ const usage = `Usage:
   pier tokens revoke --id ID
   pier demo    [--lake DIR] [--scale small|medium|large]
   pier bench   [--data DIR] [--scale small|medium|large] [--views N] [--iterations N] [--viewers N]
-Every command takes --data DIR (default ./pier-data) or --db postgres://…
+Every command takes --data DIR (default ./pier-data) or --db postgres://…;
+"pier COMMAND --help" lists all of a command's flags.
 `
 
 func main() {
@@ -39,6 +40,11 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout)
 	stop()
+	var help helpRequested
+	if errors.As(err, &help) {
+		fmt.Print(help)
+		return
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "pier: "+oneLine(err))
 		os.Exit(exitCode(err))

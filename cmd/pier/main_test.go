@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -251,4 +252,15 @@ func readStartup(t *testing.T, r io.Reader) (addr, password string) {
 	}
 	t.Fatal("serve ended before listening")
 	return "", ""
+}
+
+// TestHelpListsACommandsFlags: --help on a command lists its flags and the
+// environment variables they may come from, instead of an error.
+func TestHelpListsACommandsFlags(t *testing.T) {
+	var out bytes.Buffer
+	err := run(context.Background(), []string{"serve", "--help"}, strings.NewReader(""), &out)
+	var help helpRequested
+	if !errors.As(err, &help) || !strings.Contains(string(help), "--addr") || !strings.Contains(string(help), "PIER_QUERY_TIMEOUT") {
+		t.Errorf("serve --help: %v", err)
+	}
 }
