@@ -61,6 +61,12 @@ func labelled(label string, money bool) dashboard.ColumnChange {
 	return c
 }
 
+// defined gives a measure its glossary definition and how it is added up.
+func defined(c dashboard.ColumnChange, agg, definition string) dashboard.ColumnChange {
+	c.Agg, c.Definition = &agg, &definition
+	return c
+}
+
 // says names a tile's measures in words.
 func says(labels ...string) dashboard.Chart {
 	c := dashboard.Chart{Labels: map[string]string{}}
@@ -111,7 +117,10 @@ JOIN act_orders o USING (order_id)
 JOIN obj_products p USING (product_id)
 JOIN obj_brands b USING (brand_id)
 WHERE o.status NOT IN ('cancelled', 'refunded')`, "dt",
-		map[string]dashboard.ColumnChange{"revenue": labelled("Revenue", true), "quantity": labelled("Units", false)})
+		map[string]dashboard.ColumnChange{
+			"revenue":  defined(labelled("Revenue", true), "sum", "What members paid for what they kept: quantity times unit price, in won, over the lines of orders that were not cancelled or refunded. The shop's revenue."),
+			"quantity": defined(labelled("Units", false), "sum", "Items ordered, over the lines of orders that were not cancelled or refunded."),
+		})
 	if err != nil {
 		return err
 	}
@@ -162,7 +171,11 @@ FROM daily GROUP BY keyword ORDER BY rise DESC, keyword LIMIT 10`
 
 func (d demo) keywords(ctx context.Context) error {
 	ds, err := d.dataset(ctx, "Search keywords", "Per day and search keyword: searches, product pages the same members opened that day, and their orders.", keywordSQL, "dt",
-		map[string]dashboard.ColumnChange{"keyword_clicks": labelled("Keyword clicks", false)})
+		map[string]dashboard.ColumnChange{
+			"keyword_clicks": defined(labelled("Keyword clicks", false), "sum", "Searches for the keyword: views of the search page with it."),
+			"product_clicks": defined(labelled("Product clicks after a search", false), "sum", "Product pages opened the same day by the members who searched the keyword."),
+			"orders":         defined(labelled("Orders after a search", false), "sum", "Orders (not cancelled or refunded) placed the same day by members who searched the keyword. A member who searched two keywords counts for both, so these do not add up to the shop's orders: count those on Order lines."),
+		})
 	if err != nil {
 		return err
 	}
@@ -202,7 +215,7 @@ func (d demo) keywordLights(ctx context.Context, ds *dashboard.Dataset) ([]dashb
 	}
 	week := last.AddDate(0, 0, -6).Format(time.DateOnly) + ".." + last.Format(time.DateOnly)
 	var tiles []dashboard.Tile
-	for i, m := range []struct{ column, title string }{{"keyword_clicks", "Keyword clicks"}, {"product_clicks", "Product clicks"}, {"orders", "Orders"}} {
+	for i, m := range []struct{ column, title string }{{"keyword_clicks", "Keyword clicks"}, {"product_clicks", "Product clicks after a search"}, {"orders", "Orders after a search"}} {
 		avg, _ := row[i].(float64)
 		good, bad := math.Round(avg*1.1), math.Round(avg*0.9)
 		tiles = append(tiles, dashboard.Tile{ID: m.column, Title: m.title + " (latest day)", Type: "traffic_light", Dataset: ds.ID,
