@@ -81,11 +81,15 @@ func tableChangeOf(form url.Values) tableChange {
 	return ch
 }
 
+// impactRows are the impact as the page lists it; an owner who loses
+// access gets one box to keep it, on their first row.
 func impactRows(impact []apiImpact) []views.ImpactRow {
 	var out []views.ImpactRow
+	offered := map[string]bool{}
 	for _, i := range impact {
 		out = append(out, views.ImpactRow{Kind: i.Kind, Title: i.Title, Href: useHref(i.Kind, i.ID), Owner: i.Owner, LosesAccess: i.LosesAccess,
-			Losing: i.Losing, Published: i.Published})
+			Losing: i.Losing, Published: i.Published, OfferKeep: i.LosesAccess && !offered[i.Owner]})
+		offered[i.Owner] = offered[i.Owner] || i.LosesAccess
 	}
 	return out
 }
