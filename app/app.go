@@ -114,9 +114,6 @@ func (a *App) build(ctx context.Context) error {
 	if err := a.demoContent(ctx); err != nil {
 		return err
 	}
-	if err := a.reindex(ctx); err != nil {
-		return err
-	}
 	a.sessions = newSessions(a.db)
 	a.echo = a.routes()
 	return nil

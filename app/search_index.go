@@ -32,12 +32,16 @@ const reindexEvery = 30 * time.Second
 // reindexGap is the least time between syncs a write asks for.
 const reindexGap = 2 * time.Second
 
-// keepIndexed syncs the index every reindexEvery, and soon after a write
-// on this replica, so what someone just saved is found at once.
+// keepIndexed syncs the index when the server starts, every reindexEvery,
+// and soon after a write on this replica, so what someone just saved is
+// found at once.
 func (a *App) keepIndexed(ctx context.Context) {
 	tick := time.NewTicker(reindexEvery)
 	defer tick.Stop()
 	for {
+		if err := a.reindex(ctx); err != nil && ctx.Err() == nil {
+			a.log.Warn("search index sync failed", "err", err)
+		}
 		select {
 		case <-ctx.Done():
 			return
@@ -50,9 +54,6 @@ func (a *App) keepIndexed(ctx context.Context) {
 			case <-time.After(reindexGap):
 			}
 		case <-tick.C:
-		}
-		if err := a.reindex(ctx); err != nil && ctx.Err() == nil {
-			a.log.Warn("search index sync failed", "err", err)
 		}
 	}
 }
