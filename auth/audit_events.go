@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/pier-analytics/pier"
+	"github.com/pier-analytics/pier/store"
 )
 
 // AuditKinds groups the audit log's actions into what an admin filters by.
@@ -77,7 +78,7 @@ func (s *Store) AuditEvents(ctx context.Context, f AuditFilter) ([]AuditEntry, e
 		where = append(where, "a.action IN ("+strings.Join(in, ", ")+")")
 	}
 	if f.Actor != "" {
-		like := arg("%" + strings.ToLower(likeEscape(f.Actor)) + "%")
+		like := arg("%" + strings.ToLower(store.LikeEscape(f.Actor)) + "%")
 		where = append(where, fmt.Sprintf("(LOWER(u.email) LIKE %s ESCAPE '!' OR LOWER(u.name) LIKE %s ESCAPE '!')", like, like))
 	}
 	if f.Table != "" {
@@ -101,10 +102,6 @@ func (s *Store) AuditEvents(ctx context.Context, f AuditFilter) ([]AuditEntry, e
 		out = append(out, e)
 	}
 	return out, rows.Err()
-}
-
-func likeEscape(s string) string {
-	return strings.NewReplacer("!", "!!", "_", "!_", "%", "!%").Replace(s)
 }
 
 // AuditLog returns the newest lines of the audit log, at most limit.

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/pier-analytics/pier/store"
 )
 
 // Filter narrows and orders the notebook list.
@@ -59,13 +61,13 @@ func (s *notebookStore) list(ctx context.Context, userID string, f Filter) ([]Su
 		q.add("n.archived_at IS NULL")
 	}
 	if f.Search != "" {
-		q.add("n.search_text LIKE %s ESCAPE '\\'", "%"+escapeLike(strings.ToLower(f.Search))+"%")
+		q.add("n.search_text LIKE %s ESCAPE '!'", "%"+store.LikeEscape(strings.ToLower(f.Search))+"%")
 	}
 	if f.Folder != "" {
 		q.add("n.folder = %s", f.Folder)
 	}
 	if f.Tag != "" {
-		q.add("n.tags LIKE %s ESCAPE '\\'", "%,"+escapeLike(strings.ToLower(f.Tag))+",%")
+		q.add("n.tags LIKE %s ESCAPE '!'", "%,"+store.LikeEscape(strings.ToLower(f.Tag))+",%")
 	}
 	if f.Owner != "" {
 		q.add("o.email = %s", strings.ToLower(f.Owner))
@@ -130,8 +132,4 @@ func (w *whereBuilder) add(cond string, args ...any) {
 		refs[i] = fmt.Sprintf("$%d", len(w.args))
 	}
 	w.conds = append(w.conds, fmt.Sprintf(cond, refs...))
-}
-
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/pier-analytics/pier/store"
 )
 
 // PIIReadFilter narrows the PII reads; zero fields do not narrow them.
@@ -35,7 +37,7 @@ func (q *QueryLog) PIIReads(ctx context.Context, f PIIReadFilter) ([]LogEntry, e
 	}
 	if f.Table != "" {
 		// The log keeps a run's tables as one comma-joined list.
-		where = append(where, "(',' || tables || ',') LIKE "+arg("%,"+likeEscape(f.Table)+",%")+" ESCAPE '!'")
+		where = append(where, "(',' || tables || ',') LIKE "+arg("%,"+store.LikeEscape(f.Table)+",%")+" ESCAPE '!'")
 	}
 	rows, err := q.db.QueryContext(ctx, `SELECT user_id, sql_text, tables, started_at, status FROM query_log
 		WHERE `+strings.Join(where, " AND ")+` ORDER BY started_at DESC, id LIMIT `+arg(f.Limit), args...)
@@ -55,8 +57,4 @@ func (q *QueryLog) PIIReads(ctx context.Context, f PIIReadFilter) ([]LogEntry, e
 		out = append(out, e)
 	}
 	return out, rows.Err()
-}
-
-func likeEscape(s string) string {
-	return strings.NewReplacer("!", "!!", "_", "!_", "%", "!%").Replace(s)
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/pier-analytics/pier/store"
 )
 
 // UserUse is how often one person read a table.
@@ -27,7 +29,7 @@ type QueryUse struct {
 func (q *QueryLog) TableUse(ctx context.Context, table string, since time.Time, top int) ([]UserUse, []QueryUse, error) {
 	// The log keeps a run's tables as one comma-joined list.
 	reads := `started_at >= $1 AND (',' || tables || ',') LIKE $2 ESCAPE '!' AND status IN ('ok', 'cached')`
-	like := "%," + likeEscape(table) + ",%"
+	like := "%," + store.LikeEscape(table) + ",%"
 	rows, err := q.db.QueryContext(ctx, `SELECT user_id, count(*) FROM query_log WHERE `+reads+`
 		GROUP BY user_id ORDER BY count(*) DESC, user_id LIMIT $3`, since.UnixMilli(), like, top)
 	if err != nil {

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/pier-analytics/pier/store"
 )
 
 // Hit is a document that matches.
@@ -65,7 +67,7 @@ func (x *Index) Search(ctx context.Context, q string, kinds []string, offset, li
 		args = append(args, v)
 		return fmt.Sprintf("$%d", len(args))
 	}
-	starts := arg(likeEscape(terms[0]) + "%")
+	starts := arg(store.LikeEscape(terms[0]) + "%")
 	if x.db.Postgres {
 		all, title := make([]string, len(terms)), make([]string, len(terms))
 		for i, t := range terms {
@@ -117,10 +119,6 @@ func (x *Index) Snippet(ctx context.Context, h Hit, q string) (string, error) {
 		return "", nil
 	}
 	return snippet(body, Words(q)), err
-}
-
-func likeEscape(s string) string {
-	return strings.NewReplacer("!", "!!", "_", "!_", "%", "!%").Replace(s)
 }
 
 // snippet is the body's words around the first match, on one line. The

@@ -166,3 +166,9 @@ func (db *DB) ClaimOnce(ctx context.Context, name string) (bool, error) {
 	n, err := res.RowsAffected()
 	return n == 1, err
 }
+
+// LikeEscape makes s match itself in a LIKE pattern written with
+// ESCAPE '!': its %, _ and ! are taken literally.
+func LikeEscape(s string) string {
+	return strings.NewReplacer("!", "!!", "_", "!_", "%", "!%").Replace(s)
+}
