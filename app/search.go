@@ -98,9 +98,9 @@ func (h *searchHandlers) find(ctx context.Context, who *auth.User, q, kind strin
 	return out, nil
 }
 
-func (h *searchHandlers) opener(ctx context.Context, who *auth.User) (opener, error) {
+func (h *searchHandlers) opener(ctx context.Context, who *auth.User) (*opener, error) {
 	visible, locked, err := h.tables(ctx, who)
-	return opener{h: h, who: who, can: h.can(who), visible: visible, locked: locked}, err
+	return &opener{h: h, who: who, can: h.can(who), visible: visible, locked: locked}, err
 }
 
 // opener decides, hit by hit, whether the caller may open it, asking the
@@ -111,9 +111,10 @@ type opener struct {
 	can     auth.Capabilities
 	visible []query.Visible
 	locked  []query.Locked
+	metrics map[string]bool // the glossary entries the caller reads, once asked
 }
 
-func (o opener) open(ctx context.Context, hit search.Hit) (apiResult, bool, error) {
+func (o *opener) open(ctx context.Context, hit search.Hit) (apiResult, bool, error) {
 	r := apiResult{Kind: hit.Kind, ID: hit.ID, Title: hit.Title, Certified: hit.Certified, URL: useHref(hit.Kind, hit.ID)}
 	var err error
 	switch hit.Kind {
@@ -130,7 +131,7 @@ func (o opener) open(ctx context.Context, hit search.Hit) (apiResult, bool, erro
 		r.URL = "/tickets/" + hit.ID // the queue and its answers are open to everyone signed in
 	case kindMetric:
 		r.URL = "/glossary#metric-" + hit.ID
-		ok, err := o.h.dashboards.MetricReadable(ctx, o.who, hit.ID)
+		ok, err := o.metricReadable(ctx, hit.ID)
 		return r, ok, err
 	case kindTable:
 		r.URL = "/tables/" + hit.ID
@@ -153,6 +154,21 @@ func (o opener) open(ctx context.Context, hit search.Hit) (apiResult, bool, erro
 		return r, false, nil
 	}
 	return r, false, err
+}
+
+// metricReadable asks the glossary once per search, not once per hit.
+func (o *opener) metricReadable(ctx context.Context, id string) (bool, error) {
+	if o.metrics == nil {
+		all, err := o.h.dashboards.Glossary(ctx, o.who)
+		if err != nil {
+			return false, err
+		}
+		o.metrics = map[string]bool{}
+		for _, m := range all {
+			o.metrics[m.ID] = true
+		}
+	}
+	return o.metrics[id], nil
 }
 
 func (o opener) readable(table string) bool {

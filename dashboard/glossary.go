@@ -192,10 +192,3 @@ func (s *Service) MetricDocs(ctx context.Context) ([]search.Doc, error) {
 	}
 	return out, nil
 }
-
-// MetricReadable reports whether who may read the glossary entry id (a
-// dataset id and column), as Glossary tells it.
-func (s *Service) MetricReadable(ctx context.Context, who *auth.User, id string) (bool, error) {
-	all, err := s.Glossary(ctx, who)
-	return slices.ContainsFunc(all, func(m Metric) bool { return m.ID == id }), err
-}
