@@ -158,7 +158,7 @@ func (a *App) dashboardPage(c echo.Context) error {
 	if page.LateTables, err = a.lateTables(ctx, d.Tables); err != nil {
 		return err
 	}
-	up, _, err := a.lineageOf(ctx, who, lineage.Node{Kind: kindDashboard, ID: d.ID})
+	up, _, err := a.lineageOfOpened(ctx, who, lineage.Node{Kind: kindDashboard, ID: d.ID})
 	if err != nil {
 		return err
 	}

@@ -39,16 +39,30 @@ func (a *App) lineageOf(ctx context.Context, who *auth.User, node lineage.Node) 
 	if !slices.Contains(lineageKinds, node.Kind) {
 		return nil, nil, pier.Errorf(pier.EInvalid, "Lineage is kept for tables, datasets, dashboards and notebooks, not %q.", node.Kind)
 	}
-	g, err := a.lineageGraph(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
 	may, err := a.search().opener(ctx, who)
 	if err != nil {
 		return nil, nil, err
 	}
 	if _, ok, err := may.open(ctx, search.Hit{Kind: node.Kind, ID: node.ID}); err != nil || !ok {
 		return nil, nil, cmpErr(err, pier.Errorf(pier.ENotFound, "There is no %s %q that you can open.", node.Kind, node.ID))
+	}
+	return a.lineageAround(ctx, may, node)
+}
+
+// lineageOfOpened is lineageOf for a page that has just opened the node
+// for who, and so need not ask again.
+func (a *App) lineageOfOpened(ctx context.Context, who *auth.User, node lineage.Node) (up, down []apiStep, err error) {
+	may, err := a.search().opener(ctx, who)
+	if err != nil {
+		return nil, nil, err
+	}
+	return a.lineageAround(ctx, may, node)
+}
+
+func (a *App) lineageAround(ctx context.Context, may *opener, node lineage.Node) (up, down []apiStep, err error) {
+	g, err := a.lineageGraph(ctx)
+	if err != nil {
+		return nil, nil, err
 	}
 	steps := func(list []lineage.Step) ([]apiStep, error) {
 		out := []apiStep{}

@@ -244,7 +244,7 @@ func (a *App) renderTablePage(c echo.Context, status int, add func(*views.TableP
 		p.TopQueries = append(p.TopQueries, views.UseRow{Title: q.SQL, Runs: q.Runs})
 	}
 	if !d.Locked {
-		_, down, err := a.lineageOf(c.Request().Context(), currentUser(c), lineage.Node{Kind: kindTable, ID: d.Name})
+		_, down, err := a.lineageOfOpened(c.Request().Context(), currentUser(c), lineage.Node{Kind: kindTable, ID: d.Name})
 		if err != nil {
 			return err
 		}
