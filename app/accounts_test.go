@@ -173,7 +173,7 @@ func TestPeopleAPIIsForAdminsAndChangesApplyAtOnce(t *testing.T) {
 // memory or its health check with it: hashing runs one per core, and the
 // address limit turns the rest away.
 func TestASignInFloodKeepsMemoryAndHealth(t *testing.T) {
-	ta := newTestApp(t)
+	ta := newTestAppWith(t, Config{PasswordCost: &auth.DefaultPasswordCost})
 	b := ta.browser(t)
 	_, login := b.get("/login")
 	token := csrfFrom(login)

@@ -57,6 +57,13 @@ func OpenStore(ctx context.Context, cfg Config) (*store.DB, error) {
 	return store.Open(ctx, cfg.DBURL, cfg.DataDir)
 }
 
+func usersOf(db *store.DB, cfg Config) *auth.Store {
+	if cfg.PasswordCost != nil {
+		return auth.NewStore(db).WithPasswordCost(*cfg.PasswordCost)
+	}
+	return auth.NewStore(db)
+}
+
 // Open builds an App: store, secret key, demo lake, first admin, catalog and
 // engine. It does not listen; Handler returns the routes.
 func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
@@ -64,7 +71,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{cfg: cfg, log: log, db: db, users: auth.NewStore(db), throttle: auth.NewThrottle(), addrs: auth.NewAddressThrottle(), props: query.NewPropStore(db),
+	a := &App{cfg: cfg, log: log, db: db, users: usersOf(db, cfg), throttle: auth.NewThrottle(), addrs: auth.NewAddressThrottle(), props: query.NewPropStore(db),
 		zone: &reportZone{db: db}}
 	if err := a.build(ctx); err != nil {
 		a.Close()

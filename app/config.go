@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/pier-analytics/pier/auth"
 	"github.com/pier-analytics/pier/webhook"
 )
 
@@ -34,6 +35,9 @@ type Config struct {
 	// PublicURL is where people reach Pier (https://pier.example.com);
 	// empty: the address each request came to.
 	PublicURL string
+	// PasswordCost is what hashing one new password takes (nil:
+	// auth.DefaultPasswordCost); test suites lower it.
+	PasswordCost *auth.PasswordCost
 }
 
 // Lake returns the lake directory.

@@ -74,7 +74,7 @@ func (a *Accounts) ChangePassword(ctx context.Context, u *User, current, next st
 // setPassword stores a new password for email, moves its session epoch on
 // and, inside the same transaction, writes audit if given.
 func (s *Store) setPassword(ctx context.Context, email, password string, oneTime bool, audit *AuditEntry) (*User, error) {
-	hash, err := hashPassword(password)
+	hash, err := s.hasher.hash(password)
 	if err != nil {
 		return nil, err
 	}
@@ -152,7 +152,7 @@ func (a *Accounts) AddPerson(ctx context.Context, actor *User, email, name strin
 	}
 	password := RandomPassword()
 	nu := NewUser{Email: email, Name: name, Tier: tier, Password: password, OneTime: true}
-	hash, err := checkNewUser(&nu)
+	hash, err := a.store.checkNewUser(&nu)
 	if err != nil {
 		return nil, "", err
 	}

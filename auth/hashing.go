@@ -2,6 +2,7 @@ package auth
 
 import (
 	"runtime"
+	"sync"
 	"time"
 
 	"github.com/alexedwards/argon2id"
@@ -44,8 +45,37 @@ var hashSlots = newSlots(runtime.GOMAXPROCS(0), 3*time.Second)
 
 var errBusy = pier.Errorf(pier.ETooMany, "Pier is busy signing other people in. Wait a few seconds and try again.")
 
-// comparePassword checks p against hash, holding a hashing slot.
-func comparePassword(p, hash string) (bool, error) {
+// PasswordCost is the memory, passes and lanes one argon2id hash takes.
+// Pier uses argon2id's recommended defaults; a test suite that creates
+// thousands of accounts may choose a cheaper cost for its own stores, as
+// Django's and Rails' test settings do, and still check real hashes.
+type PasswordCost = argon2id.Params
+
+// DefaultPasswordCost is argon2id's recommendation: 64 MiB, one pass.
+var DefaultPasswordCost = *argon2id.DefaultParams
+
+// hasher hashes and checks passwords at one cost.
+type hasher struct {
+	cost      PasswordCost
+	dummyOnce sync.Once
+	dummy     string
+}
+
+var defaultHasher = &hasher{cost: DefaultPasswordCost}
+
+// hash returns an argon2id hash of p, holding a hashing slot.
+func (h *hasher) hash(p string) (string, error) {
+	release := hashSlots.acquire()
+	if release == nil {
+		return "", errBusy
+	}
+	defer release()
+	return argon2id.CreateHash(p, &h.cost)
+}
+
+// compare checks p against hash, holding a hashing slot. The cost is the
+// one written in hash, so accounts made at another cost still sign in.
+func (h *hasher) compare(p, hash string) (bool, error) {
 	release := hashSlots.acquire()
 	if release == nil {
 		return false, errBusy
@@ -57,4 +87,7 @@ func comparePassword(p, hash string) (bool, error) {
 // dummyHash is compared against when the e-mail is unknown or the account
 // disabled, so every failed sign-in costs the same as a real one and the
 // time taken does not tell whether an account exists.
-var dummyHash, _ = argon2id.CreateHash("not a real password", argon2id.DefaultParams)
+func (h *hasher) dummyHash() string {
+	h.dummyOnce.Do(func() { h.dummy, _ = argon2id.CreateHash("not a real password", &h.cost) })
+	return h.dummy
+}

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/alexedwards/argon2id"
 	"github.com/trustelem/zxcvbn"
 
 	"github.com/pier-analytics/pier"
@@ -75,16 +74,6 @@ func inputsOf(personal []string) []string {
 		out = append(out, strings.FieldsFunc(s, func(r rune) bool { return r == '@' || r == '.' || r == ' ' || r == '-' || r == '_' })...)
 	}
 	return out
-}
-
-// hashPassword returns an argon2id hash of p, holding a hashing slot.
-func hashPassword(p string) (string, error) {
-	release := hashSlots.acquire()
-	if release == nil {
-		return "", errBusy
-	}
-	defer release()
-	return argon2id.CreateHash(p, argon2id.DefaultParams)
 }
 
 // RandomPassword returns a password for one-time use, such as the first

@@ -17,7 +17,7 @@ var errBadLogin = pier.Errorf(pier.EUnauthorized, "That e-mail and password do n
 // any other, so timing tells nothing.
 func (s *Store) CheckPassword(ctx context.Context, email, password string) (*User, error) {
 	if len(password) > 4*MaxPasswordLength || len(email) > MaxEmailLength || !plainText(email) {
-		comparePassword(password, dummyHash) // the same cost as any other refusal
+		s.hasher.compare(password, s.hasher.dummyHash()) // the same cost as any other refusal
 		return nil, errBadLogin
 	}
 	var hash string
@@ -25,11 +25,11 @@ func (s *Store) CheckPassword(ctx context.Context, email, password string) (*Use
 	err := s.db.QueryRowContext(ctx, `SELECT password_hash, disabled FROM users WHERE email = $1`,
 		foldEmail(email)).Scan(&hash, &disabled)
 	if errors.Is(err, sql.ErrNoRows) {
-		hash, disabled = dummyHash, true
+		hash, disabled = s.hasher.dummyHash(), true
 	} else if err != nil {
 		return nil, err
 	}
-	ok, err := comparePassword(password, hash)
+	ok, err := s.hasher.compare(password, hash)
 	if pier.ErrorCode(err) == pier.ETooMany {
 		return nil, err
 	}

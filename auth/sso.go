@@ -158,7 +158,7 @@ func (a *Accounts) findOrLink(ctx context.Context, subject, email, name string, 
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		nu := NewUser{Email: email, Name: name, Tier: tier, Password: RandomPassword()}
-		hash, err := checkNewUser(&nu)
+		hash, err := s.checkNewUser(&nu)
 		if err != nil {
 			return nil, err
 		}

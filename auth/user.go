@@ -33,11 +33,19 @@ type User struct {
 
 // Store reads and writes users, grants and tokens.
 type Store struct {
-	db *store.DB
+	db     *store.DB
+	hasher *hasher
 }
 
-// NewStore returns a Store over db.
-func NewStore(db *store.DB) *Store { return &Store{db: db} }
+// NewStore returns a Store over db that hashes passwords at
+// DefaultPasswordCost.
+func NewStore(db *store.DB) *Store { return &Store{db: db, hasher: defaultHasher} }
+
+// WithPasswordCost returns a Store over the same database that hashes new
+// passwords at cost.
+func (s *Store) WithPasswordCost(cost PasswordCost) *Store {
+	return &Store{db: s.db, hasher: &hasher{cost: cost}}
+}
 
 // NewUser is what it takes to create a user. A OneTime password is one
 // Pier made, to be replaced at the first sign-in; any other must pass
@@ -52,7 +60,7 @@ type NewUser struct {
 
 // CreateUser validates u, hashes its password and saves it.
 func (s *Store) CreateUser(ctx context.Context, u NewUser) (*User, error) {
-	hash, err := checkNewUser(&u)
+	hash, err := s.checkNewUser(&u)
 	if err != nil {
 		return nil, err
 	}
@@ -61,7 +69,7 @@ func (s *Store) CreateUser(ctx context.Context, u NewUser) (*User, error) {
 
 // checkNewUser validates u, normalising its e-mail and name, and hashes
 // its password: outside any transaction, as hashing may wait its turn.
-func checkNewUser(u *NewUser) (string, error) {
+func (s *Store) checkNewUser(u *NewUser) (string, error) {
 	email, err := normalEmail(u.Email)
 	if err != nil {
 		return "", err
@@ -77,7 +85,7 @@ func checkNewUser(u *NewUser) (string, error) {
 		return "", err
 	}
 	u.Email, u.Name = email, name
-	return hashPassword(u.Password)
+	return s.hasher.hash(u.Password)
 }
 
 func (s *Store) createUser(ctx context.Context, db execer, u NewUser, hash string) (*User, error) {

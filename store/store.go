@@ -72,7 +72,7 @@ func openSQLite(path string) (*DB, error) {
 	if err := ownerOnly(path); err != nil {
 		return nil, err
 	}
-	dsn := "file:" + path + "?_txlock=immediate" +
+	dsn := "file:" + uriPath(path) + "?_txlock=immediate" +
 		"&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
 		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
 	db, err := sql.Open("sqlite", dsn)
@@ -81,6 +81,13 @@ func openSQLite(path string) (*DB, error) {
 	}
 	keepConnections(db)
 	return &DB{DB: db}, nil
+}
+
+// uriPath escapes the characters a file: URI gives a meaning to, so a data
+// directory named "team#2" or "a?b" opens its own pier.db and not a file
+// named after the part before them.
+func uriPath(path string) string {
+	return strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
 }
 
 // ownerOnly makes the store file readable by its owner alone (it holds

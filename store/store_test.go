@@ -76,3 +76,24 @@ func TestTheSQLiteFilesAreTheOwnersAlone(t *testing.T) {
 		}
 	}
 }
+
+// A data directory's name is a path, not a URI: "#" and "?" in it must not
+// cut it short, or two directories would share one store.
+func TestADataDirectoryWithURICharactersKeepsItsOwnStore(t *testing.T) {
+	ctx := context.Background()
+	parent := t.TempDir()
+	for _, name := range []string{"team#1", "team#2", "a?b", "100%"} {
+		dir := filepath.Join(parent, name)
+		db, err := store.Open(ctx, "", dir)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if _, err := db.ExecContext(ctx, "INSERT INTO settings (name, value) VALUES ($1, $2)", "dir", name); err != nil {
+			t.Fatalf("%s: another directory's store was opened: %v", name, err)
+		}
+		db.Close()
+		if _, err := os.Stat(filepath.Join(dir, "pier.db")); err != nil {
+			t.Fatalf("%s: the store is not in its directory: %v", name, err)
+		}
+	}
+}
