@@ -15,6 +15,7 @@ import (
 
 	"github.com/pier-analytics/pier/auth"
 	"github.com/pier-analytics/pier/demolake/demotest"
+	"github.com/pier-analytics/pier/store/storetest"
 )
 
 func TestMain(m *testing.M) { demotest.Main(m) }
@@ -47,6 +48,17 @@ func newTestAppWith(t testing.TB, cfg Config) *testApp {
 	t.Helper()
 	cfg.NoDemo = true
 	return openTestApp(t, cfg)
+}
+
+// onEachStore runs fn once on SQLite and once on PostgreSQL, each with a
+// fresh app: the catalog's and the access rules' decisions are queries in
+// the metadata store, and both stores must give the same answers.
+func onEachStore(t *testing.T, fn func(t *testing.T, ta *testApp)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) { fn(t, newTestApp(t)) })
+	t.Run("postgres", func(t *testing.T) {
+		fn(t, newTestAppWith(t, Config{DBURL: storetest.PostgresSchemaURL(t)}))
+	})
 }
 
 // newDemoApp is a first start on the demo lake: with the demo datasets and
