@@ -57,23 +57,6 @@ type apiColumn struct {
 	Description string `json:"description"`
 }
 
-func (a *App) apiTables(c echo.Context) error {
-	u := currentUser(c)
-	visible, locked, err := a.tablesOf(c.Request().Context(), u)
-	if err != nil {
-		return err
-	}
-	queryable := a.enforcer.Capabilities(u).Query
-	out := make([]apiTable, 0, len(visible)+len(locked))
-	for _, v := range visible {
-		out = append(out, toAPITable(v, queryable))
-	}
-	for _, l := range locked {
-		out = append(out, lockedAPITable(l))
-	}
-	return c.JSON(http.StatusOK, map[string]any{"tables": out})
-}
-
 // tableRequestURL is the filing form with an access request for the table.
 func tableRequestURL(table string) string {
 	return accessRequestURL(table, "", "I need to read "+table+" for: ")

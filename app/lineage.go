@@ -33,34 +33,50 @@ type apiStep struct {
 
 var lineageKinds = []string{kindTable, kindDataset, kindDashboard, kindNotebook}
 
-// lineageOf walks what the node reads and what reads it, keeping only what
+// lineageHandlers answer what a table, dataset, dashboard or notebook is
+// built from and what is built on it, of what the caller may open.
+type lineageHandlers struct {
+	graph  func(context.Context) (*lineage.Graph, error)
+	opener func(context.Context, *auth.User) (*opener, error)
+}
+
+func (a *App) lineages() *lineageHandlers {
+	return &lineageHandlers{graph: a.lineageGraph, opener: a.search().opener}
+}
+
+// of walks what the node reads and what reads it, keeping only what
 // who may see; the node itself must be visible to them, or it is not found.
-func (a *App) lineageOf(ctx context.Context, who *auth.User, node lineage.Node) (up, down []apiStep, err error) {
+func (h *lineageHandlers) of(ctx context.Context, who *auth.User, node lineage.Node) (up, down []apiStep, err error) {
 	if !slices.Contains(lineageKinds, node.Kind) {
 		return nil, nil, pier.Errorf(pier.EInvalid, "Lineage is kept for tables, datasets, dashboards and notebooks, not %q.", node.Kind)
 	}
-	may, err := a.search().opener(ctx, who)
+	may, err := h.opener(ctx, who)
 	if err != nil {
 		return nil, nil, err
 	}
 	if _, ok, err := may.open(ctx, search.Hit{Kind: node.Kind, ID: node.ID}); err != nil || !ok {
 		return nil, nil, cmpErr(err, pier.Errorf(pier.ENotFound, "There is no %s %q that you can open.", node.Kind, node.ID))
 	}
-	return a.lineageAround(ctx, may, node)
+	return h.around(ctx, may, node)
 }
 
-// lineageOfOpened is lineageOf for a page that has just opened the node
-// for who, and so need not ask again.
-func (a *App) lineageOfOpened(ctx context.Context, who *auth.User, node lineage.Node) (up, down []apiStep, err error) {
-	may, err := a.search().opener(ctx, who)
+// ofOpened is of for a page that has just opened the node for who, and
+// so need not ask again.
+func (h *lineageHandlers) ofOpened(ctx context.Context, who *auth.User, node lineage.Node) (up, down []apiStep, err error) {
+	may, err := h.opener(ctx, who)
 	if err != nil {
 		return nil, nil, err
 	}
-	return a.lineageAround(ctx, may, node)
+	return h.around(ctx, may, node)
 }
 
-func (a *App) lineageAround(ctx context.Context, may *opener, node lineage.Node) (up, down []apiStep, err error) {
-	g, err := a.lineageGraph(ctx)
+// lineageOfOpened is the lineage a page shows around what it opened.
+func (a *App) lineageOfOpened(ctx context.Context, who *auth.User, node lineage.Node) (up, down []apiStep, err error) {
+	return a.lineages().ofOpened(ctx, who, node)
+}
+
+func (h *lineageHandlers) around(ctx context.Context, may *opener, node lineage.Node) (up, down []apiStep, err error) {
+	g, err := h.graph(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -137,8 +153,8 @@ func (a *App) readLineage(ctx context.Context) (*lineage.Graph, error) {
 	return lineage.New(boards, books), nil
 }
 
-func (a *App) apiLineage(c echo.Context) error {
-	up, down, err := a.lineageOf(c.Request().Context(), currentUser(c), lineage.Node{Kind: c.QueryParam("kind"), ID: c.QueryParam("id")})
+func (h *lineageHandlers) api(c echo.Context) error {
+	up, down, err := h.of(c.Request().Context(), currentUser(c), lineage.Node{Kind: c.QueryParam("kind"), ID: c.QueryParam("id")})
 	if err != nil {
 		return err
 	}

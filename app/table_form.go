@@ -17,7 +17,7 @@ import (
 // closes the table, or some of its columns, to the owner of something that
 // reads it is shown first with what it closes; applying it then can grant
 // those owners (admins) so their work keeps working.
-func (a *App) tableForm(c echo.Context) error {
+func (h *tableHandlers) tableForm(c echo.Context) error {
 	form, err := c.FormParams()
 	if err != nil {
 		return pier.Errorf(pier.EInvalid, "The form could not be read.")
@@ -25,30 +25,30 @@ func (a *App) tableForm(c echo.Context) error {
 	ctx, who, name := c.Request().Context(), currentUser(c), c.Param("name")
 	ch := tableChangeOf(form)
 	keep := slices.Compact(slices.Sorted(slices.Values(form["keep"])))
-	if len(keep) > 0 && !a.enforcer.Capabilities(who).Grant { // checked before anything changes
+	if len(keep) > 0 && !h.can(who).Grant { // checked before anything changes
 		return pier.Errorf(pier.EForbidden, "Only an admin grants access to a table; nothing was changed.")
 	}
 	if form.Get("confirm") != "true" {
-		impact, err := a.impact(ctx, name, ch)
+		impact, err := h.impact(ctx, name, ch)
 		if err != nil {
 			return err
 		}
 		if slices.ContainsFunc(impact, func(i apiImpact) bool { return i.LosesAccess || len(i.Losing) > 0 || i.Published }) {
-			return a.renderTablePage(c, http.StatusOK, func(p *views.TablePage) {
+			return h.renderTablePage(c, http.StatusOK, func(p *views.TablePage) {
 				p.Impact, p.Pending = impactRows(impact), pendingFields(form)
-				p.CanGrant = a.enforcer.Capabilities(who).Grant
+				p.CanGrant = h.can(who).Grant
 			})
 		}
 	}
-	if err := a.changeTable(ctx, who, name, ch); err != nil && err != errNothingToChange {
+	if err := h.changeTable(ctx, who, name, ch); err != nil && err != errNothingToChange {
 		if pier.ErrorCode(err) != pier.EInvalid && pier.ErrorCode(err) != pier.EForbidden {
 			return err
 		}
-		return a.renderTablePage(c, statusOf[pier.ErrorCode(err)], func(p *views.TablePage) { p.Problem = pier.ErrorMessage(err) })
+		return h.renderTablePage(c, statusOf[pier.ErrorCode(err)], func(p *views.TablePage) { p.Problem = pier.ErrorMessage(err) })
 	}
 	tagging := ch.PII != nil && len(*ch.PII) > 0
 	for _, email := range keep {
-		if _, err := a.grants().grant(ctx, who, email, name, tagging); err != nil {
+		if _, err := h.grant(ctx, who, email, name, tagging); err != nil {
 			return err
 		}
 	}

@@ -2,21 +2,21 @@ package app
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
-	"maps"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/pier-analytics/pier"
 	"github.com/pier-analytics/pier/app/views"
 	"github.com/pier-analytics/pier/auth"
+	"github.com/pier-analytics/pier/dashboard"
 	"github.com/pier-analytics/pier/lineage"
+	"github.com/pier-analytics/pier/notebook"
 	"github.com/pier-analytics/pier/query"
 )
 
@@ -63,11 +63,55 @@ type apiQueryUse struct {
 	Users int    `json:"users"`
 }
 
+// tableHandlers serve the catalog's tables: the list, each table's page
+// and its API, and the data team's changes with their impact.
+type tableHandlers struct {
+	catalog    *query.Catalog
+	props      *query.PropStore
+	users      *auth.Store
+	qlog       *query.QueryLog
+	engine     *query.Engine
+	dashboards *dashboard.Service
+	nbs        *notebook.Service
+	principal  func(context.Context, *auth.User) (query.Principal, error)
+	// tablesOf splits the lake's tables into those who may read and those
+	// restricted to others.
+	tablesOf func(context.Context, *auth.User) ([]query.Visible, []query.Locked, error)
+	can      func(*auth.User) auth.Capabilities
+	// downstream is what reads a node, of what who may open.
+	downstream func(ctx context.Context, who *auth.User, node lineage.Node) (up, down []apiStep, err error)
+	grant      func(ctx context.Context, who *auth.User, email, table string, pii bool) (auth.GrantRow, error)
+	page       pageRenderer
+}
+
+func (a *App) tables() *tableHandlers {
+	return &tableHandlers{catalog: a.catalog, props: a.props, users: a.users, qlog: a.qlog, engine: a.engine,
+		dashboards: a.dashboards, nbs: a.nbs, principal: a.principal, tablesOf: a.tablesOf, can: a.enforcer.Capabilities,
+		downstream: a.lineageOfOpened, grant: a.grants().grant, page: a.renderPage}
+}
+
+func (h *tableHandlers) apiTables(c echo.Context) error {
+	u := currentUser(c)
+	visible, locked, err := h.tablesOf(c.Request().Context(), u)
+	if err != nil {
+		return err
+	}
+	queryable := h.can(u).Query
+	out := make([]apiTable, 0, len(visible)+len(locked))
+	for _, v := range visible {
+		out = append(out, toAPITable(v, queryable))
+	}
+	for _, l := range locked {
+		out = append(out, lockedAPITable(l))
+	}
+	return c.JSON(http.StatusOK, map[string]any{"tables": out})
+}
+
 // tableDetail is what who may know of the named table: all of it if they
 // may read it, its name, description, owner and the access request if it
 // is restricted to others, and "no such table" otherwise.
-func (a *App) tableDetail(ctx context.Context, who *auth.User, name string) (*apiTableDetail, error) {
-	visible, locked, err := a.tablesOf(ctx, who)
+func (h *tableHandlers) tableDetail(ctx context.Context, who *auth.User, name string) (*apiTableDetail, error) {
+	visible, locked, err := h.tablesOf(ctx, who)
 	if err != nil {
 		return nil, err
 	}
@@ -76,23 +120,23 @@ func (a *App) tableDetail(ctx context.Context, who *auth.User, name string) (*ap
 		return lockedDetail(locked, name)
 	}
 	v := visible[i]
-	can := a.enforcer.Capabilities(who)
+	can := h.can(who)
 	d := &apiTableDetail{apiTable: toAPITable(v, can.Query), Freshness: freshnessOf(v, time.Now())}
-	if d.UsedBy, err = a.usedBy(ctx, who, can, name); err != nil {
+	if d.UsedBy, err = h.usedBy(ctx, who, can, name); err != nil {
 		return nil, err
 	}
 	if can.Query {
-		if d.Sample, err = a.sample(ctx, who, name); err != nil {
+		if d.Sample, err = h.sample(ctx, who, name); err != nil {
 			return nil, err
 		}
 	}
-	users, queries, err := a.qlog.TableUse(ctx, name, time.Now().AddDate(0, 0, -tableUseDays), 10)
+	users, queries, err := h.qlog.TableUse(ctx, name, time.Now().AddDate(0, 0, -tableUseDays), 10)
 	if err != nil {
 		return nil, err
 	}
 	for _, u := range users {
 		person := u.UserID
-		if p, err := a.users.UserByID(ctx, u.UserID); err == nil {
+		if p, err := h.users.UserByID(ctx, u.UserID); err == nil {
 			person = p.Name
 		}
 		d.TopUsers = append(d.TopUsers, apiUser{Name: person, Runs: u.Runs})
@@ -147,9 +191,9 @@ func lockedDetail(locked []query.Locked, name string) (*apiTableDetail, error) {
 
 // usedBy lists the dashboards and datasets that read the table, of those
 // who may open.
-func (a *App) usedBy(ctx context.Context, who *auth.User, can auth.Capabilities, table string) ([]apiUse, error) {
+func (h *tableHandlers) usedBy(ctx context.Context, who *auth.User, can auth.Capabilities, table string) ([]apiUse, error) {
 	out := []apiUse{}
-	boards, err := a.dashboards.List(ctx, who)
+	boards, err := h.dashboards.List(ctx, who)
 	if err != nil {
 		return nil, err
 	}
@@ -158,12 +202,12 @@ func (a *App) usedBy(ctx context.Context, who *auth.User, can auth.Capabilities,
 			out = append(out, apiUse{Kind: "dashboard", ID: b.ID, Title: b.Title})
 		}
 	}
-	books, err := a.nbs.ReadersOf(ctx, table)
+	books, err := h.nbs.ReadersOf(ctx, table)
 	if err != nil {
 		return nil, err
 	}
 	for _, b := range books {
-		switch _, err := a.nbs.Get(ctx, who, b.ID); pier.ErrorCode(err) {
+		switch _, err := h.nbs.Get(ctx, who, b.ID); pier.ErrorCode(err) {
 		case "":
 			out = append(out, apiUse{Kind: "notebook", ID: b.ID, Title: b.Title})
 		case pier.ENotFound, pier.EForbidden:
@@ -174,7 +218,7 @@ func (a *App) usedBy(ctx context.Context, who *auth.User, can auth.Capabilities,
 	if !can.Explore {
 		return out, nil
 	}
-	sets, err := a.dashboards.Datasets(ctx, who)
+	sets, err := h.dashboards.Datasets(ctx, who)
 	if err != nil {
 		return nil, err
 	}
@@ -191,20 +235,20 @@ const sampleRows = 10
 
 // sample reads the table's first rows through the engine as who, exactly
 // as their own query would: the sandbox, grants and PII hashing apply.
-func (a *App) sample(ctx context.Context, who *auth.User, table string) (*query.JSONResult, error) {
-	p, err := a.principal(ctx, who)
+func (h *tableHandlers) sample(ctx context.Context, who *auth.User, table string) (*query.JSONResult, error) {
+	p, err := h.principal(ctx, who)
 	if err != nil {
 		return nil, err
 	}
-	res, err := a.engine.QueryCached(ctx, p, query.Request{SQL: fmt.Sprintf(`SELECT * FROM "%s" LIMIT %d`, table, sampleRows), Wait: true, Sample: true})
+	res, err := h.engine.QueryCached(ctx, p, query.Request{SQL: fmt.Sprintf(`SELECT * FROM "%s" LIMIT %d`, table, sampleRows), Wait: true, Sample: true})
 	if err != nil {
 		return nil, err
 	}
 	return res.Result, nil
 }
 
-func (a *App) apiTable(c echo.Context) error {
-	d, err := a.tableDetail(c.Request().Context(), currentUser(c), c.Param("name"))
+func (h *tableHandlers) apiTable(c echo.Context) error {
+	d, err := h.tableDetail(c.Request().Context(), currentUser(c), c.Param("name"))
 	if err != nil {
 		return err
 	}
@@ -213,21 +257,21 @@ func (a *App) apiTable(c echo.Context) error {
 
 // tablePage shows a table: what it holds, how fresh it is, who uses it,
 // and for whom it is locked, how to ask for it.
-func (a *App) tablePage(c echo.Context) error {
-	return a.renderTablePage(c, http.StatusOK, nil)
+func (h *tableHandlers) tablePage(c echo.Context) error {
+	return h.renderTablePage(c, http.StatusOK, nil)
 }
 
 // renderTablePage shows the table's page, with more said on it by add
 // (what a change would do, why it was refused).
-func (a *App) renderTablePage(c echo.Context, status int, add func(*views.TablePage)) error {
-	d, err := a.tableDetail(c.Request().Context(), currentUser(c), c.Param("name"))
+func (h *tableHandlers) renderTablePage(c echo.Context, status int, add func(*views.TablePage)) error {
+	d, err := h.tableDetail(c.Request().Context(), currentUser(c), c.Param("name"))
 	if err != nil {
 		return err
 	}
 	p := views.TablePage{Name: d.Name, Description: d.Description, Owner: d.Owner, Restricted: d.Restricted, Locked: d.Locked,
 		Request: d.Request, Rows: d.Rows, Partitions: d.Partitions, AsOf: d.Freshness.AsOf,
 		ExpectEvery: d.Freshness.ExpectEvery, Late: d.Freshness.Late,
-		CanManage: a.enforcer.Capabilities(currentUser(c)).ManageCatalog}
+		CanManage: h.can(currentUser(c)).ManageCatalog}
 	for _, col := range d.Columns {
 		p.Columns = append(p.Columns, views.ColumnRow{Name: col.Name, Type: col.Type, PII: col.PII, Description: col.Description})
 	}
@@ -244,7 +288,7 @@ func (a *App) renderTablePage(c echo.Context, status int, add func(*views.TableP
 		p.TopQueries = append(p.TopQueries, views.UseRow{Title: q.SQL, Runs: q.Runs})
 	}
 	if !d.Locked {
-		_, down, err := a.lineageOfOpened(c.Request().Context(), currentUser(c), lineage.Node{Kind: kindTable, ID: d.Name})
+		_, down, err := h.downstream(c.Request().Context(), currentUser(c), lineage.Node{Kind: kindTable, ID: d.Name})
 		if err != nil {
 			return err
 		}
@@ -253,7 +297,7 @@ func (a *App) renderTablePage(c echo.Context, status int, add func(*views.TableP
 	if add != nil {
 		add(&p)
 	}
-	return a.render(c, status, views.Table(p, a.viewer(c)))
+	return h.page(c, status, func(v *views.Viewer) templ.Component { return views.Table(p, v) })
 }
 
 // useHref is the page of something that reads a table.
@@ -265,264 +309,4 @@ func useHref(kind, id string) string {
 		return "/notebooks/" + id
 	}
 	return "/dashboards/" + id
-}
-
-// tableChange is what the data team changes of a table in the app.
-type tableChange struct {
-	Description *string               `json:"description"`
-	Owner       *string               `json:"owner"`
-	Restricted  *bool                 `json:"restricted"`
-	PII         *[]string             `json:"pii"`
-	Columns     map[string]columnNote `json:"columns"`
-	ExpectEvery *string               `json:"expect_every"`
-}
-
-type columnNote struct {
-	Description string `json:"description"`
-}
-
-// maxNote is the longest description of a table or column, which is a
-// sentence or a paragraph, not a document.
-const maxNote = 2000
-
-// changeTable applies a change to a table's properties and audits it in
-// the same transaction; it takes effect on the next query, on every
-// replica, since queries read the properties from the store.
-func (a *App) changeTable(ctx context.Context, who *auth.User, name string, ch tableChange) error {
-	t, ok := a.catalog.Table(name)
-	if !ok {
-		return pier.Errorf(pier.ENotFound, "There is no table %q in the lake.", name)
-	}
-	props, err := a.props.All(ctx)
-	if err != nil {
-		return err
-	}
-	now := props[name]
-	visible, err := a.visibleTables(ctx, who)
-	if err != nil {
-		return err
-	}
-	readable := slices.ContainsFunc(visible, func(v query.Visible) bool { return v.Name == name })
-	change, said, err := judgeTableChange(now, ch, a.enforcer.Capabilities(who), readable, t.Columns)
-	if err != nil {
-		return err
-	}
-	return a.props.SetWith(ctx, name, change, func(tx *sql.Tx) error {
-		return auth.WriteAudit(ctx, tx, auth.AuditEntry{Actor: who.ID, Action: auth.AuditTable, Subject: name, Table: name, Detail: strings.Join(said, "; ")})
-	})
-}
-
-// judgeTableChange says whether a change to a table's properties may be
-// made, and what it changes in words for the audit log. The data team
-// describes, owns, restricts and tags; opening a restricted table or
-// untagging personal data gives access, so it is an admin's, as a grant
-// is. Tags are set only by someone who can read the table, so that a
-// refusal never tells of columns they cannot see.
-func judgeTableChange(now query.Props, ch tableChange, can auth.Capabilities, readable bool, cols []query.Column) (query.PropChange, []string, error) {
-	change := query.PropChange{Description: ch.Description, Owner: ch.Owner, Restricted: ch.Restricted, PII: ch.PII}
-	said, err := judgeLooks(now, ch, &change, readable || can.Grant, cols)
-	if err != nil {
-		return change, nil, err
-	}
-	if ch.Description != nil && len(*ch.Description) > maxNote {
-		return change, nil, pier.Errorf(pier.EInvalid, "A description is at most %d characters.", maxNote)
-	}
-	if ch.Description != nil && *ch.Description != now.Description {
-		said = append(said, fmt.Sprintf("description %q → %q", now.Description, *ch.Description))
-	}
-	if ch.Owner != nil && *ch.Owner != now.Owner {
-		said = append(said, fmt.Sprintf("owner %q → %q", now.Owner, *ch.Owner))
-	}
-	loosens := false
-	switch {
-	case ch.Restricted == nil || *ch.Restricted == now.Restricted:
-	case *ch.Restricted:
-		said = append(said, "restricted")
-	default:
-		loosens = true
-		said = append(said, "opened to everyone")
-	}
-	if ch.PII != nil {
-		if !readable && !can.Grant { // admins may grant themselves anything
-			return change, nil, pier.Errorf(pier.EForbidden, "Tag personal data on a table you can read; ask an admin for a grant first.")
-		}
-		for _, col := range *ch.PII {
-			if !slices.ContainsFunc(cols, func(c query.Column) bool { return c.Name == col }) {
-				return change, nil, pier.Errorf(pier.EInvalid, "The table has no column %q to mark as personal data.", col)
-			}
-		}
-		added := slices.DeleteFunc(slices.Clone(*ch.PII), func(c string) bool { return slices.Contains(now.PII, c) })
-		removed := slices.DeleteFunc(slices.Clone(now.PII), func(c string) bool { return slices.Contains(*ch.PII, c) })
-		if len(added) > 0 {
-			said = append(said, "personal data added: "+strings.Join(added, ", "))
-		}
-		if len(removed) > 0 {
-			loosens = true
-			said = append(said, "personal data removed: "+strings.Join(removed, ", "))
-		}
-	}
-	if loosens && !can.Grant {
-		return change, nil, pier.Errorf(pier.EForbidden, "Opening a restricted table, or untagging personal data, gives people access: only an admin may, as with a grant.")
-	}
-	if len(said) == 0 {
-		return change, nil, errNothingToChange
-	}
-	return change, said, nil
-}
-
-// judgeLooks checks the column descriptions and the expected freshness of
-// a change, puts them in it, and says what they change. Columns are
-// described only by someone who can read the table, as they are tagged.
-func judgeLooks(now query.Props, ch tableChange, change *query.PropChange, mayName bool, cols []query.Column) ([]string, error) {
-	var said []string
-	if ch.ExpectEvery != nil {
-		every, err := query.ParseEvery(*ch.ExpectEvery)
-		if err != nil {
-			return nil, err
-		}
-		change.ExpectEvery = &every
-		if every != now.ExpectEvery {
-			said = append(said, fmt.Sprintf("expected every %q → %q", query.FormatEvery(now.ExpectEvery), query.FormatEvery(every)))
-		}
-	}
-	if len(ch.Columns) > 0 && !mayName {
-		return nil, pier.Errorf(pier.EForbidden, "Describe the columns of a table you can read; ask an admin for a grant first.")
-	}
-	names := slices.Sorted(maps.Keys(ch.Columns))
-	for _, col := range names {
-		note := strings.TrimSpace(ch.Columns[col].Description)
-		if !slices.ContainsFunc(cols, func(c query.Column) bool { return c.Name == col }) {
-			return nil, pier.Errorf(pier.EInvalid, "The table has no column %q to describe.", col)
-		}
-		if len(note) > maxNote {
-			return nil, pier.Errorf(pier.EInvalid, "A description is at most %d characters.", maxNote)
-		}
-		if note != now.Notes[col] {
-			if change.Notes == nil {
-				change.Notes = map[string]string{}
-			}
-			change.Notes[col] = note
-			said = append(said, fmt.Sprintf("column %s described %q → %q", col, now.Notes[col], note))
-		}
-	}
-	return said, nil
-}
-
-var errNothingToChange = pier.Errorf(pier.EInvalid, "Nothing to change: the table already reads so.")
-
-// apiImpact is one thing a change to a table touches, and who loses
-// access by it: its owner (and so all who see it, for dashboards, whose
-// tiles run as the owner), and the people it is shared with.
-type apiImpact struct {
-	Kind        string   `json:"kind"`
-	ID          string   `json:"id"`
-	Title       string   `json:"title"`
-	Owner       string   `json:"owner"`
-	LosesAccess bool     `json:"loses_access"`
-	Losing      []string `json:"people_losing_access,omitempty"` // those it is shared with who lose it
-	Published   bool     `json:"published,omitempty"`            // everyone without a grant loses it too
-}
-
-// impact is what restricting the table, or marking more of its columns as
-// personal data, would do to the dashboards, datasets and notebooks that
-// read it: whose owner, and which of the people they are shared with, hold
-// no grant (no PII grant) and so lose access.
-func (a *App) impact(ctx context.Context, name string, ch tableChange) ([]apiImpact, error) {
-	if _, ok := a.catalog.Table(name); !ok {
-		return nil, pier.Errorf(pier.ENotFound, "There is no table %q in the lake.", name)
-	}
-	props, err := a.props.All(ctx)
-	if err != nil {
-		return nil, err
-	}
-	now := props[name]
-	restricting := ch.Restricted != nil && *ch.Restricted && !now.Restricted
-	tagging := ch.PII != nil && slices.ContainsFunc(*ch.PII, func(c string) bool { return !slices.Contains(now.PII, c) })
-	boards, err := a.dashboards.ReadersOf(ctx, name)
-	if err != nil {
-		return nil, err
-	}
-	books, err := a.nbs.ReadersOf(ctx, name)
-	if err != nil {
-		return nil, err
-	}
-	loses := func(userID string) (bool, error) {
-		grants, err := a.users.TableGrants(ctx, userID)
-		if err != nil {
-			return false, err
-		}
-		pii, granted := grants[name]
-		return restricting && !granted || tagging && !pii, nil
-	}
-	judge := func(i apiImpact, ownerID string, shared []string) (apiImpact, error) {
-		var err error
-		if i.LosesAccess, err = loses(ownerID); err != nil {
-			return i, err
-		}
-		for _, email := range shared {
-			u, err := a.users.UserByEmail(ctx, email)
-			if err != nil {
-				return i, err
-			}
-			if l, err := loses(u.ID); err != nil {
-				return i, err
-			} else if l {
-				i.Losing = append(i.Losing, email)
-			}
-		}
-		return i, nil
-	}
-	out := []apiImpact{}
-	for _, r := range boards {
-		i, err := judge(apiImpact{Kind: r.Kind, ID: r.ID, Title: r.Title, Owner: r.Owner, Published: r.Published && (restricting || tagging)}, r.OwnerID, r.SharedWith)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	for _, r := range books {
-		i, err := judge(apiImpact{Kind: "notebook", ID: r.ID, Title: r.Title, Owner: r.Owner}, r.OwnerID, r.SharedWith)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, nil
-}
-
-func (a *App) apiChangeTable(c echo.Context) error {
-	var body tableChange
-	if err := decodeJSON(c, &body); err != nil {
-		return err
-	}
-	ctx, who := c.Request().Context(), currentUser(c)
-	dry, err := dryRun(c)
-	if err != nil {
-		return err
-	}
-	if dry {
-		impact, err := a.impact(ctx, c.Param("name"), body)
-		if err != nil {
-			return err
-		}
-		return c.JSON(http.StatusOK, map[string]any{"impact": impact})
-	}
-	if err := a.changeTable(ctx, who, c.Param("name"), body); err != nil {
-		return err
-	}
-	return a.apiTable(c)
-}
-
-// dryRun reads ?dry_run=: any true value, and only a true or false value;
-// a misspelt dry run must never change anything for real.
-func dryRun(c echo.Context) (bool, error) {
-	v, ok := c.QueryParams()["dry_run"]
-	if !ok {
-		return false, nil
-	}
-	b, err := strconv.ParseBool(v[0])
-	if err != nil {
-		return false, pier.Errorf(pier.EInvalid, "dry_run is true or false, not %q.", v[0])
-	}
-	return b, nil
 }
