@@ -5,7 +5,9 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/pier-analytics/pier"
@@ -13,31 +15,53 @@ import (
 	"github.com/pier-analytics/pier/auth"
 )
 
-// The People page: admins list, add, change, disable and reset accounts.
-// auth.Accounts decides and audits; the page only shows what it says.
-
-func (a *App) peoplePage(c echo.Context) error {
-	return a.renderPeople(c, http.StatusOK, views.PeoplePage{})
+// peopleHandlers serve the People page and API: admins list, add,
+// change, disable and reset accounts. auth.Accounts decides and audits;
+// the page only shows what it says.
+type peopleHandlers struct {
+	accounts *auth.Accounts
+	users    *auth.Store
+	page     pageRenderer
+	when     func(time.Time) string
+	site     func(echo.Context) string // where people reach Pier
+	// noPasswords: people sign in with single sign-on (ssoLabel) only.
+	noPasswords bool
+	ssoLabel    string
+	// tiersFromGroups: the sign-on provider's groups set tiers.
+	tiersFromGroups bool
 }
 
-func (a *App) renderPeople(c echo.Context, status int, p views.PeoplePage) error {
+func (a *App) people() *peopleHandlers {
+	h := &peopleHandlers{accounts: a.accounts, users: a.users, page: a.renderPage, when: a.when, site: a.siteURL,
+		noPasswords: a.cfg.NoPasswordSignIn}
+	if a.sso != nil {
+		h.ssoLabel, h.tiersFromGroups = a.sso.cfg.Label, len(a.sso.cfg.Policy.Tiers.Map) > 0
+	}
+	return h
+}
+
+func (h *peopleHandlers) peoplePage(c echo.Context) error {
+	return h.renderPeople(c, http.StatusOK, views.PeoplePage{})
+}
+
+func (h *peopleHandlers) renderPeople(c echo.Context, status int, p views.PeoplePage) error {
 	me := currentUser(c)
-	people, err := a.accounts.People(c.Request().Context(), me)
+	people, err := h.accounts.People(c.Request().Context(), me)
 	if err != nil {
 		return err
 	}
-	p.NoPasswords = a.cfg.NoPasswordSignIn
-	if a.sso != nil && len(a.sso.cfg.Policy.Tiers.Map) > 0 {
-		p.FromGroups = a.sso.cfg.Label
+	p.NoPasswords = h.noPasswords
+	if h.tiersFromGroups {
+		p.FromGroups = h.ssoLabel
 	}
 	for _, t := range auth.Tiers {
 		p.Tiers = append(p.Tiers, string(t))
 	}
 	for _, u := range people {
 		p.People = append(p.People, views.PersonRow{ID: u.ID, Email: u.Email, Name: u.Name, Tier: string(u.Tier),
-			Status: accountStatus(u), Disabled: u.Disabled, LastSeen: a.when(u.LastSeen), Self: u.ID == me.ID})
+			Status: accountStatus(u), Disabled: u.Disabled, LastSeen: h.when(u.LastSeen), Self: u.ID == me.ID})
 	}
-	return a.render(c, status, views.People(a.viewer(c), p))
+	return h.page(c, status, func(v *views.Viewer) templ.Component { return views.People(v, p) })
 }
 
 func accountStatus(u *auth.User) string {
@@ -52,28 +76,28 @@ func accountStatus(u *auth.User) string {
 
 // peopleProblem shows a refusal in words on the page; anything else is
 // the error handler's.
-func (a *App) peopleProblem(c echo.Context, err error) error {
+func (h *peopleHandlers) peopleProblem(c echo.Context, err error) error {
 	if code := pier.ErrorCode(err); code == pier.EInvalid || code == pier.EConflict || code == pier.ENotFound || code == pier.ETooMany {
-		return a.renderPeople(c, statusOf[code], views.PeoplePage{Problem: pier.ErrorMessage(err)})
+		return h.renderPeople(c, statusOf[code], views.PeoplePage{Problem: pier.ErrorMessage(err)})
 	}
 	return err
 }
 
-func (a *App) addPersonForm(c echo.Context) error {
-	u, password, err := a.accounts.AddPerson(c.Request().Context(), currentUser(c),
+func (h *peopleHandlers) addPersonForm(c echo.Context) error {
+	u, password, err := h.accounts.AddPerson(c.Request().Context(), currentUser(c),
 		c.FormValue("email"), c.FormValue("name"), auth.Tier(c.FormValue("tier")))
 	if err != nil {
-		return a.peopleProblem(c, err)
+		return h.peopleProblem(c, err)
 	}
-	return a.renderPeople(c, http.StatusCreated, views.PeoplePage{Issued: a.issued(c, u, password)})
+	return h.renderPeople(c, http.StatusCreated, views.PeoplePage{Issued: h.issued(c, u, password)})
 }
 
 // issued is a one-time password with the message that tells its person
 // where and how to sign in.
-func (a *App) issued(c echo.Context, u *auth.User, password string) *views.IssuedPassword {
-	site := a.siteURL(c)
-	if a.cfg.NoPasswordSignIn {
-		msg := fmt.Sprintf("Hello %s,\n\nyou can sign in to Pier at %s/login with %s, as %s.", u.Name, site, a.sso.cfg.Label, u.Email)
+func (h *peopleHandlers) issued(c echo.Context, u *auth.User, password string) *views.IssuedPassword {
+	site := h.site(c)
+	if h.noPasswords {
+		msg := fmt.Sprintf("Hello %s,\n\nyou can sign in to Pier at %s/login with %s, as %s.", u.Name, site, h.ssoLabel, u.Email)
 		return &views.IssuedPassword{Email: u.Email, Message: msg}
 	}
 	msg := fmt.Sprintf("Hello %s,\n\nyou can sign in to Pier at %s/login\ne-mail: %s\none-time password: %s\n\nPier asks you to choose your own password when you sign in.",
@@ -81,59 +105,59 @@ func (a *App) issued(c echo.Context, u *auth.User, password string) *views.Issue
 	return &views.IssuedPassword{Email: u.Email, Password: password, Message: msg}
 }
 
-func (a *App) setTierForm(c echo.Context) error {
+func (h *peopleHandlers) setTierForm(c echo.Context) error {
 	tier := auth.Tier(c.FormValue("tier"))
-	u, err := a.accounts.ChangePerson(c.Request().Context(), currentUser(c), a.personParam(c), auth.UserChange{Tier: &tier})
+	u, err := h.accounts.ChangePerson(c.Request().Context(), currentUser(c), h.personParam(c), auth.UserChange{Tier: &tier})
 	if err != nil {
-		return a.peopleProblem(c, err)
+		return h.peopleProblem(c, err)
 	}
-	return a.renderPeople(c, http.StatusOK, views.PeoplePage{Notice: u.Name + " is now " + string(u.Tier) + "."})
+	return h.renderPeople(c, http.StatusOK, views.PeoplePage{Notice: u.Name + " is now " + string(u.Tier) + "."})
 }
 
-func (a *App) setDisabledForm(c echo.Context) error {
+func (h *peopleHandlers) setDisabledForm(c echo.Context) error {
 	off, err := strconv.ParseBool(c.FormValue("disabled"))
 	if err != nil {
-		return a.peopleProblem(c, pier.Errorf(pier.EInvalid, "Say whether to disable the account: true or false."))
+		return h.peopleProblem(c, pier.Errorf(pier.EInvalid, "Say whether to disable the account: true or false."))
 	}
-	u, err := a.accounts.ChangePerson(c.Request().Context(), currentUser(c), a.personParam(c), auth.UserChange{Disabled: &off})
+	u, err := h.accounts.ChangePerson(c.Request().Context(), currentUser(c), h.personParam(c), auth.UserChange{Disabled: &off})
 	if err != nil {
-		return a.peopleProblem(c, err)
+		return h.peopleProblem(c, err)
 	}
 	notice := u.Name + " can sign in again."
 	if u.Disabled {
 		notice = u.Name + " is disabled: their sessions have ended and their API tokens stopped working."
 	}
-	return a.renderPeople(c, http.StatusOK, views.PeoplePage{Notice: notice})
+	return h.renderPeople(c, http.StatusOK, views.PeoplePage{Notice: notice})
 }
 
-func (a *App) resetPasswordForm(c echo.Context) error {
+func (h *peopleHandlers) resetPasswordForm(c echo.Context) error {
 	ctx := c.Request().Context()
-	if err := a.passwordsOn(); err != nil {
-		return a.peopleProblem(c, err)
+	if err := h.passwordsOn(); err != nil {
+		return h.peopleProblem(c, err)
 	}
-	password, err := a.accounts.ResetPassword(ctx, currentUser(c), a.personParam(c))
+	password, err := h.accounts.ResetPassword(ctx, currentUser(c), h.personParam(c))
 	if err != nil {
-		return a.peopleProblem(c, err)
+		return h.peopleProblem(c, err)
 	}
-	u, err := a.users.UserByID(ctx, c.Param("id"))
+	u, err := h.users.UserByID(ctx, c.Param("id"))
 	if err != nil {
 		return err
 	}
-	return a.renderPeople(c, http.StatusOK, views.PeoplePage{Issued: a.issued(c, u, password)})
+	return h.renderPeople(c, http.StatusOK, views.PeoplePage{Issued: h.issued(c, u, password)})
 }
 
 // passwordsOn refuses what only makes sense with password sign-in.
-func (a *App) passwordsOn() error {
-	if a.cfg.NoPasswordSignIn {
-		return pier.Errorf(pier.EInvalid, "Password sign-in is turned off, so there is no password to reset; people sign in with %s.", a.sso.cfg.Label)
+func (h *peopleHandlers) passwordsOn() error {
+	if h.noPasswords {
+		return pier.Errorf(pier.EInvalid, "Password sign-in is turned off, so there is no password to reset; people sign in with %s.", h.ssoLabel)
 	}
 	return nil
 }
 
 // personParam is the e-mail of the account whose id is in the path ("" if
 // there is none, which the account service answers as not found).
-func (a *App) personParam(c echo.Context) string {
-	u, err := a.users.UserByID(c.Request().Context(), c.Param("id"))
+func (h *peopleHandlers) personParam(c echo.Context) string {
+	u, err := h.users.UserByID(c.Request().Context(), c.Param("id"))
 	if err != nil {
 		return ""
 	}
