@@ -46,21 +46,21 @@ type createNotebookBody struct {
 	Tags   []string `json:"tags"`
 }
 
-func (a *App) apiCreateNotebook(c echo.Context) error {
+func (h *notebookHandlers) apiCreate(c echo.Context) error {
 	var body createNotebookBody
 	if err := decodeJSON(c, &body); err != nil {
 		return err
 	}
-	n, err := a.nbs.Create(c.Request().Context(), currentUser(c), notebook.New{Title: body.Title, Folder: body.Folder, Tags: body.Tags})
+	n, err := h.nbs.Create(c.Request().Context(), currentUser(c), notebook.New{Title: body.Title, Folder: body.Folder, Tags: body.Tags})
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusCreated, toAPINotebook(n))
 }
 
-func (a *App) apiListNotebooks(c echo.Context) error {
+func (h *notebookHandlers) apiList(c echo.Context) error {
 	q := c.QueryParams()
-	list, err := a.nbs.List(c.Request().Context(), currentUser(c), notebook.Filter{
+	list, err := h.nbs.List(c.Request().Context(), currentUser(c), notebook.Filter{
 		Search: q.Get("q"), Folder: q.Get("folder"), Tag: q.Get("tag"), Owner: q.Get("owner"),
 		Archived: q.Get("archived") == "true", Sort: q.Get("sort")})
 	if err != nil {
@@ -69,8 +69,8 @@ func (a *App) apiListNotebooks(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"notebooks": list})
 }
 
-func (a *App) apiGetNotebook(c echo.Context) error {
-	n, err := a.nbs.Get(c.Request().Context(), currentUser(c), c.Param("id"))
+func (h *notebookHandlers) apiGet(c echo.Context) error {
+	n, err := h.nbs.Get(c.Request().Context(), currentUser(c), c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -84,7 +84,7 @@ type saveNotebookBody struct {
 	Params  []notebook.Param `json:"params"`
 }
 
-func (a *App) apiSaveNotebook(c echo.Context) error {
+func (h *notebookHandlers) apiSave(c echo.Context) error {
 	var body saveNotebookBody
 	if err := decodeJSON(c, &body); err != nil {
 		return err
@@ -96,7 +96,7 @@ func (a *App) apiSaveNotebook(c echo.Context) error {
 		body.Cells = []notebook.Cell{}
 	}
 	doc := notebook.Doc{Cells: body.Cells, Params: body.Params}
-	v, err := a.nbs.Save(c.Request().Context(), currentUser(c), c.Param("id"), notebook.Save{Version: body.Version, Title: body.Title, Doc: doc})
+	v, err := h.nbs.Save(c.Request().Context(), currentUser(c), c.Param("id"), notebook.Save{Version: body.Version, Title: body.Title, Doc: doc})
 	if err != nil {
 		return err
 	}
@@ -109,15 +109,15 @@ type organiseBody struct {
 	Archived *bool     `json:"archived"`
 }
 
-// apiOrganiseNotebook changes where a notebook is filed, not what it says,
+// apiOrganise changes where a notebook is filed, not what it says,
 // so it needs no version.
-func (a *App) apiOrganiseNotebook(c echo.Context) error {
+func (h *notebookHandlers) apiOrganise(c echo.Context) error {
 	var body organiseBody
 	if err := decodeJSON(c, &body); err != nil {
 		return err
 	}
 	ctx, who, id := c.Request().Context(), currentUser(c), c.Param("id")
-	n, err := a.nbs.Get(ctx, who, id)
+	n, err := h.nbs.Get(ctx, who, id)
 	if err != nil {
 		return err
 	}
@@ -129,32 +129,32 @@ func (a *App) apiOrganiseNotebook(c echo.Context) error {
 		if body.Tags != nil {
 			tags = *body.Tags
 		}
-		if err := a.nbs.Organise(ctx, who, id, folder, tags); err != nil {
+		if err := h.nbs.Organise(ctx, who, id, folder, tags); err != nil {
 			return err
 		}
 	}
 	if body.Archived != nil {
-		if err := a.nbs.SetArchived(ctx, who, id, *body.Archived); err != nil {
+		if err := h.nbs.SetArchived(ctx, who, id, *body.Archived); err != nil {
 			return err
 		}
 	}
-	return a.apiGetNotebook(c)
+	return h.apiGet(c)
 }
 
-func (a *App) apiRevisions(c echo.Context) error {
-	revs, err := a.nbs.Revisions(c.Request().Context(), currentUser(c), c.Param("id"))
+func (h *notebookHandlers) apiRevisions(c echo.Context) error {
+	revs, err := h.nbs.Revisions(c.Request().Context(), currentUser(c), c.Param("id"))
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, map[string]any{"revisions": revs})
 }
 
-func (a *App) apiRevision(c echo.Context) error {
+func (h *notebookHandlers) apiRevision(c echo.Context) error {
 	v, err := versionParam(c)
 	if err != nil {
 		return err
 	}
-	r, err := a.nbs.Revision(c.Request().Context(), currentUser(c), c.Param("id"), v)
+	r, err := h.nbs.Revision(c.Request().Context(), currentUser(c), c.Param("id"), v)
 	if err != nil {
 		return err
 	}
@@ -162,12 +162,12 @@ func (a *App) apiRevision(c echo.Context) error {
 		"title": r.Title, "cells": r.Doc.Cells, "params": r.Doc.Params})
 }
 
-func (a *App) apiRestoreRevision(c echo.Context) error {
+func (h *notebookHandlers) apiRestoreRevision(c echo.Context) error {
 	v, err := versionParam(c)
 	if err != nil {
 		return err
 	}
-	nv, err := a.nbs.Restore(c.Request().Context(), currentUser(c), c.Param("id"), v)
+	nv, err := h.nbs.Restore(c.Request().Context(), currentUser(c), c.Param("id"), v)
 	if err != nil {
 		return err
 	}
@@ -182,7 +182,7 @@ func versionParam(c echo.Context) (int, error) {
 	return v, nil
 }
 
-func (a *App) apiForkNotebook(c echo.Context) error {
+func (h *notebookHandlers) apiFork(c echo.Context) error {
 	var body struct {
 		Title string `json:"title"`
 	}
@@ -191,7 +191,7 @@ func (a *App) apiForkNotebook(c echo.Context) error {
 			return err
 		}
 	}
-	n, err := a.nbs.Fork(c.Request().Context(), currentUser(c), c.Param("id"), strings.TrimSpace(body.Title))
+	n, err := h.nbs.Fork(c.Request().Context(), currentUser(c), c.Param("id"), strings.TrimSpace(body.Title))
 	if err != nil {
 		return err
 	}

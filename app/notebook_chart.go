@@ -15,8 +15,8 @@ import (
 // apiCellChart draws a cell's kept result as the cell's saved chart, or as
 // ?type=&x=&y=a,b&series= when given, so the page can show a choice before
 // the autosave has kept it.
-func (a *App) apiCellChart(c echo.Context) error {
-	n, res, err := a.keptResult(c)
+func (h *notebookHandlers) apiCellChart(c echo.Context) error {
+	n, res, err := h.keptResult(c)
 	if err != nil {
 		return err
 	}
@@ -59,8 +59,8 @@ func chartTable(res *query.JSONResult) chart.Table {
 // keptResult is the last result of the cell in the path, if the caller may
 // see the notebook and could read every table the result read; a kept
 // failure is its error.
-func (a *App) keptResult(c echo.Context) (*notebook.Notebook, *query.JSONResult, error) {
-	n, r, err := a.nbs.Result(c.Request().Context(), currentUser(c), c.Param("id"), c.Param("cell"))
+func (h *notebookHandlers) keptResult(c echo.Context) (*notebook.Notebook, *query.JSONResult, error) {
+	n, r, err := h.nbs.Result(c.Request().Context(), currentUser(c), c.Param("id"), c.Param("cell"))
 	if err != nil {
 		return nil, nil, err
 	}

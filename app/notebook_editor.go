@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/pier-analytics/pier"
@@ -24,16 +25,16 @@ type editorData struct {
 	Me       string                  `json:"me"`
 }
 
-// notebookEditor is the editing page for owners and editors; anyone else
+// editorPage is the editing page for owners and editors; anyone else
 // who may see the notebook reads it instead.
-func (a *App) notebookEditor(c echo.Context) error {
+func (h *notebookHandlers) editorPage(c echo.Context) error {
 	who := currentUser(c)
 	ctx := c.Request().Context()
-	n, results, err := a.nbs.WithResults(ctx, who, c.Param("id"))
+	n, results, err := h.nbs.WithResults(ctx, who, c.Param("id"))
 	if err != nil {
 		return err
 	}
-	visible, err := a.visibleTables(ctx, who)
+	visible, err := h.visible(ctx, who)
 	if err != nil {
 		return err
 	}
@@ -50,11 +51,11 @@ func (a *App) notebookEditor(c echo.Context) error {
 			data.Markdown[cell.ID] = renderMarkdown(cell.Source)
 		}
 	}
-	queryable := a.enforcer.Capabilities(who).Query
+	queryable := h.can(who).Query
 	for _, v := range visible {
 		data.Tables = append(data.Tables, toAPITable(v, queryable))
 	}
-	return a.render(c, http.StatusOK, views.NotebookEditor(n.ID, n.Title, data, a.viewer(c)))
+	return h.page(c, http.StatusOK, func(v *views.Viewer) templ.Component { return views.NotebookEditor(n.ID, n.Title, data, v) })
 }
 
 // editorResult is a cell's last result as the editor opens it: the first
@@ -86,8 +87,8 @@ func firstPage(r *notebook.Result) editorResult {
 
 // apiDownstream lists the cells "run downstream" runs after the given one,
 // in order, as the saved notebook has them.
-func (a *App) apiDownstream(c echo.Context) error {
-	n, err := a.nbs.Get(c.Request().Context(), currentUser(c), c.Param("id"))
+func (h *notebookHandlers) apiDownstream(c echo.Context) error {
+	n, err := h.nbs.Get(c.Request().Context(), currentUser(c), c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -99,7 +100,7 @@ func (a *App) apiDownstream(c echo.Context) error {
 
 // apiMarkdown renders markdown as Pier shows it (sanitised), so the editor
 // previews a text cell exactly as readers will see it.
-func (a *App) apiMarkdown(c echo.Context) error {
+func (h *notebookHandlers) apiMarkdown(c echo.Context) error {
 	var body struct {
 		Source string `json:"source"`
 	}

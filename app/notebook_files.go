@@ -11,10 +11,10 @@ import (
 	"github.com/pier-analytics/pier/notebook"
 )
 
-// apiExportNotebook downloads the notebook as a SQL file (markdown cells
+// apiExport downloads the notebook as a SQL file (markdown cells
 // as comments) or as JSON, so it can be kept in git.
-func (a *App) apiExportNotebook(c echo.Context) error {
-	e, err := a.nbs.Export(c.Request().Context(), currentUser(c), c.Param("id"))
+func (h *notebookHandlers) apiExport(c echo.Context) error {
+	e, err := h.nbs.Export(c.Request().Context(), currentUser(c), c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -34,9 +34,9 @@ func (a *App) apiExportNotebook(c echo.Context) error {
 	return pier.Errorf(pier.EInvalid, "Choose format=sql or format=json.")
 }
 
-// apiImportNotebook creates a notebook from an exported file: JSON when
+// apiImport creates a notebook from an exported file: JSON when
 // sent as application/json, the SQL form otherwise.
-func (a *App) apiImportNotebook(c echo.Context) error {
+func (h *notebookHandlers) apiImport(c echo.Context) error {
 	data, err := io.ReadAll(c.Request().Body)
 	if err != nil {
 		return pier.Errorf(pier.ETooLarge, "The file is larger than Pier accepts (%s).", maxBody)
@@ -50,7 +50,7 @@ func (a *App) apiImportNotebook(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	n, err := a.nbs.Import(c.Request().Context(), currentUser(c), e, c.QueryParam("folder"))
+	n, err := h.nbs.Import(c.Request().Context(), currentUser(c), e, c.QueryParam("folder"))
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
@@ -21,52 +22,52 @@ import (
 // a page away through the API.
 const pageRows = 50
 
-func (a *App) notebooksPage(c echo.Context) error {
+func (h *notebookHandlers) listPage(c echo.Context) error {
 	ctx, who := c.Request().Context(), currentUser(c)
 	q := c.QueryParams()
 	f := notebook.Filter{Search: q.Get("q"), Folder: q.Get("folder"), Tag: q.Get("tag"), Sort: q.Get("sort"), Archived: q.Get("archived") == "true"}
-	list, err := a.nbs.List(ctx, who, f)
+	list, err := h.nbs.List(ctx, who, f)
 	if err != nil {
 		return err
 	}
-	folders, err := a.nbs.Folders(ctx, who)
+	folders, err := h.nbs.Folders(ctx, who)
 	if err != nil {
 		return err
 	}
 	page := views.NotebookList{Search: f.Search, Folder: f.Folder, Tag: f.Tag, Sort: f.Sort, Archived: f.Archived, Folders: folders,
-		CanCreate: a.enforcer.Capabilities(who).CreateNotebook}
+		CanCreate: h.can(who).CreateNotebook}
 	for _, s := range list {
 		page.Rows = append(page.Rows, views.NotebookRow{ID: s.ID, Title: s.Title, Owner: s.Owner, Folder: s.Folder, Tags: s.Tags,
-			Updated: a.when(s.UpdatedAt), LastRun: a.when(s.LastRunAt), Role: string(s.Role)})
+			Updated: h.when(s.UpdatedAt), LastRun: h.when(s.LastRunAt), Role: string(s.Role)})
 	}
-	return a.render(c, http.StatusOK, views.Notebooks(page, a.viewer(c)))
+	return h.page(c, http.StatusOK, func(v *views.Viewer) templ.Component { return views.Notebooks(page, v) })
 }
 
-func (a *App) createNotebookForm(c echo.Context) error {
-	n, err := a.nbs.Create(c.Request().Context(), currentUser(c), notebook.New{Title: c.FormValue("title"), Folder: c.FormValue("folder")})
+func (h *notebookHandlers) createForm(c echo.Context) error {
+	n, err := h.nbs.Create(c.Request().Context(), currentUser(c), notebook.New{Title: c.FormValue("title"), Folder: c.FormValue("folder")})
 	if err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/notebooks/"+n.ID+"/edit")
 }
 
-func (a *App) notebookPage(c echo.Context) error {
-	n, results, err := a.nbs.WithResults(c.Request().Context(), currentUser(c), c.Param("id"))
+func (h *notebookHandlers) pageView(c echo.Context) error {
+	n, results, err := h.nbs.WithResults(c.Request().Context(), currentUser(c), c.Param("id"))
 	if err != nil {
 		return err
 	}
-	page := views.NotebookPage{ID: n.ID, Title: n.Title, Owner: n.Owner, Version: n.Version, Updated: a.when(n.UpdatedAt),
+	page := views.NotebookPage{ID: n.ID, Title: n.Title, Owner: n.Owner, Version: n.Version, Updated: h.when(n.UpdatedAt),
 		UpdatedBy: n.UpdatedBy, Folder: n.Folder, Tags: n.Tags, Role: string(n.Role), Archived: n.Archived,
 		CanEdit: n.Role.CanEdit() && !n.Archived}
 	for _, p := range n.Doc.Params {
 		page.Inputs = append(page.Inputs, views.InputView{Name: p.Name, Label: p.Label, Value: inputValue(p)})
 	}
 	for _, cell := range n.Doc.Cells {
-		cv := a.cellView(cell, results[cell.ID])
+		cv := h.cellView(cell, results[cell.ID])
 		page.HasCharts = page.HasCharts || cv.Chart != ""
 		page.Cells = append(page.Cells, cv)
 	}
-	return a.render(c, http.StatusOK, views.Notebook(page, a.viewer(c)))
+	return h.page(c, http.StatusOK, func(v *views.Viewer) templ.Component { return views.Notebook(page, v) })
 }
 
 // inputValue is an input's value in words: a range as "from to to", a
@@ -91,7 +92,7 @@ func inputValue(p notebook.Param) string {
 	return fmt.Sprint(p.Default)
 }
 
-func (a *App) cellView(cell notebook.Cell, r *notebook.Result) views.CellView {
+func (h *notebookHandlers) cellView(cell notebook.Cell, r *notebook.Result) views.CellView {
 	v := views.CellView{ID: cell.ID, Kind: string(cell.Kind), Name: cell.Name, Source: cell.Source}
 	if cell.Kind == notebook.Markdown {
 		v.Markdown = renderMarkdown(cell.Source)
@@ -100,7 +101,7 @@ func (a *App) cellView(cell notebook.Cell, r *notebook.Result) views.CellView {
 	if r == nil {
 		return v
 	}
-	v.RanBy, v.RanAt = r.RanBy, a.when(r.RanAt)
+	v.RanBy, v.RanAt = r.RanBy, h.when(r.RanAt)
 	switch {
 	case r.Hidden:
 		v.Hidden = pier.ErrorMessage(notebook.ErrHiddenResult)
@@ -141,17 +142,17 @@ func plainText(src string) string {
 	return strings.Join(strings.Fields(html.UnescapeString(plainPolicy.Sanitize(renderMarkdown(src)))), " ")
 }
 
-func (a *App) forkNotebookForm(c echo.Context) error {
-	n, err := a.nbs.Fork(c.Request().Context(), currentUser(c), c.Param("id"), "")
+func (h *notebookHandlers) forkForm(c echo.Context) error {
+	n, err := h.nbs.Fork(c.Request().Context(), currentUser(c), c.Param("id"), "")
 	if err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/notebooks/"+n.ID+"/edit")
 }
 
-func (a *App) archiveNotebookForm(c echo.Context) error {
+func (h *notebookHandlers) archiveForm(c echo.Context) error {
 	archived := c.FormValue("archived") == "true"
-	if err := a.nbs.SetArchived(c.Request().Context(), currentUser(c), c.Param("id"), archived); err != nil {
+	if err := h.nbs.SetArchived(c.Request().Context(), currentUser(c), c.Param("id"), archived); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/notebooks/"+c.Param("id"))

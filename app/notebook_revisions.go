@@ -4,19 +4,20 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/pier-analytics/pier/app/views"
 	"github.com/pier-analytics/pier/notebook"
 )
 
-func (a *App) revisionsPage(c echo.Context) error {
+func (h *notebookHandlers) revisionsPage(c echo.Context) error {
 	ctx, who := c.Request().Context(), currentUser(c)
-	n, err := a.nbs.Get(ctx, who, c.Param("id"))
+	n, err := h.nbs.Get(ctx, who, c.Param("id"))
 	if err != nil {
 		return err
 	}
-	revs, err := a.nbs.Revisions(ctx, who, n.ID)
+	revs, err := h.nbs.Revisions(ctx, who, n.ID)
 	if err != nil {
 		return err
 	}
@@ -31,23 +32,23 @@ func (a *App) revisionsPage(c echo.Context) error {
 	}
 	for _, s := range sessions {
 		p.Rows = append(p.Rows, views.RevisionRow{Version: s.Version, First: s.First, Saves: s.Saves, Author: s.Author,
-			SavedAt: a.when(s.SavedAt), Title: s.Title, RestoredFrom: s.RestoredFrom})
+			SavedAt: h.when(s.SavedAt), Title: s.Title, RestoredFrom: s.RestoredFrom})
 	}
-	return a.render(c, http.StatusOK, views.Revisions(p, a.viewer(c)))
+	return h.page(c, http.StatusOK, func(v *views.Viewer) templ.Component { return views.Revisions(p, v) })
 }
 
 // revisionDiffPage shows what a version changed from the one before it.
-func (a *App) revisionDiffPage(c echo.Context) error {
+func (h *notebookHandlers) revisionDiffPage(c echo.Context) error {
 	ctx, who := c.Request().Context(), currentUser(c)
 	v, err := versionParam(c)
 	if err != nil {
 		return err
 	}
-	n, err := a.nbs.Get(ctx, who, c.Param("id"))
+	n, err := h.nbs.Get(ctx, who, c.Param("id"))
 	if err != nil {
 		return err
 	}
-	r, err := a.nbs.Revision(ctx, who, n.ID, v)
+	r, err := h.nbs.Revision(ctx, who, n.ID, v)
 	if err != nil {
 		return err
 	}
@@ -57,11 +58,11 @@ func (a *App) revisionDiffPage(c echo.Context) error {
 	}
 	older := &notebook.Revision{Title: r.Title, Doc: &notebook.Doc{}}
 	if from > 0 {
-		if older, err = a.nbs.Revision(ctx, who, n.ID, from); err != nil {
+		if older, err = h.nbs.Revision(ctx, who, n.ID, from); err != nil {
 			return err
 		}
 	}
-	p := views.RevisionDiffPage{ID: n.ID, Title: r.Title, Version: v, Previous: from, Author: r.Author, SavedAt: a.when(r.SavedAt),
+	p := views.RevisionDiffPage{ID: n.ID, Title: r.Title, Version: v, Previous: from, Author: r.Author, SavedAt: h.when(r.SavedAt),
 		Current: n.Version, CanEdit: n.Role.CanEdit() && !n.Archived}
 	if older.Title != r.Title {
 		p.OldTitle = older.Title
@@ -75,17 +76,17 @@ func (a *App) revisionDiffPage(c echo.Context) error {
 		}
 		p.Cells = append(p.Cells, cd)
 	}
-	return a.render(c, http.StatusOK, views.RevisionDiff(p, a.viewer(c)))
+	return h.page(c, http.StatusOK, func(v *views.Viewer) templ.Component { return views.RevisionDiff(p, v) })
 }
 
 // restoreRevisionForm restores with one click; the restore is a new
 // revision, and the editor opens on it.
-func (a *App) restoreRevisionForm(c echo.Context) error {
+func (h *notebookHandlers) restoreRevisionForm(c echo.Context) error {
 	v, err := versionParam(c)
 	if err != nil {
 		return err
 	}
-	if _, err := a.nbs.Restore(c.Request().Context(), currentUser(c), c.Param("id"), v); err != nil {
+	if _, err := h.nbs.Restore(c.Request().Context(), currentUser(c), c.Param("id"), v); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/notebooks/"+c.Param("id")+"/revisions?restored="+strconv.Itoa(v))

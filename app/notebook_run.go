@@ -23,7 +23,7 @@ type runBody struct {
 // is also kept as the cell's last result; with ?limit=N only the first N
 // rows are sent (row_count still counts them all) and the rest are read
 // page by page from the kept result.
-func (a *App) apiRunCell(c echo.Context) error {
+func (h *notebookHandlers) apiRunCell(c echo.Context) error {
 	var body runBody
 	if c.Request().ContentLength != 0 {
 		if err := decodeJSON(c, &body); err != nil {
@@ -31,25 +31,25 @@ func (a *App) apiRunCell(c echo.Context) error {
 		}
 	}
 	ctx, who := c.Request().Context(), currentUser(c)
-	plan, err := a.nbs.PlanRun(ctx, who, c.Param("id"), c.Param("cell"), body.Params)
+	plan, err := h.nbs.PlanRun(ctx, who, c.Param("id"), c.Param("cell"), body.Params)
 	if err != nil {
 		return err
 	}
-	rows, err := a.runQuery(c, plan.Request)
+	rows, err := h.run(c, plan.Request)
 	if err != nil {
-		a.recordFailure(ctx, who, plan, err)
+		h.recordFailure(ctx, who, plan, err)
 		return err
 	}
 	defer rows.Close()
 	if f := accepted(c.Request().Header.Get("Accept")); f != "application/json" {
-		return a.writeResult(c, rows)
+		return h.write(c, rows)
 	}
 	res, err := query.CollectJSON(rows, query.MaxJSONRows)
 	if err != nil {
-		a.recordFailure(ctx, who, plan, err)
+		h.recordFailure(ctx, who, plan, err)
 		return err
 	}
-	if err := a.nbs.RecordRun(ctx, who, plan, notebook.Outcome{Answer: res, Tables: rows.Tables(), RawPII: rows.ReadsRawPII()}); err != nil {
+	if err := h.nbs.RecordRun(ctx, who, plan, notebook.Outcome{Answer: res, Tables: rows.Tables(), RawPII: rows.ReadsRawPII()}); err != nil {
 		return err
 	}
 	if limit, ok := pageLimit(c); ok {
@@ -61,20 +61,20 @@ func (a *App) apiRunCell(c echo.Context) error {
 // recordFailure keeps an error as the cell's last result, so that the
 // notebook reopens showing it; a run stopped because the client left is
 // not a result.
-func (a *App) recordFailure(ctx context.Context, who *auth.User, plan *notebook.Plan, err error) {
+func (h *notebookHandlers) recordFailure(ctx context.Context, who *auth.User, plan *notebook.Plan, err error) {
 	if ctx.Err() != nil {
 		return
 	}
 	tables, rawPII := query.ReadOf(err)
-	if rerr := a.nbs.RecordRun(ctx, who, plan, notebook.Outcome{Error: publicError(err), Tables: tables, RawPII: rawPII}); rerr != nil {
-		a.log.Warn("could not keep a failed run", "err", rerr)
+	if rerr := h.nbs.RecordRun(ctx, who, plan, notebook.Outcome{Error: publicError(err), Tables: tables, RawPII: rawPII}); rerr != nil {
+		h.log.Warn("could not keep a failed run", "err", rerr)
 	}
 }
 
 // apiResults answers the last result of every cell that the caller could
 // read themselves; for the others it says why not, without the rows.
-func (a *App) apiResults(c echo.Context) error {
-	results, err := a.nbs.Results(c.Request().Context(), currentUser(c), c.Param("id"))
+func (h *notebookHandlers) apiResults(c echo.Context) error {
+	results, err := h.nbs.Results(c.Request().Context(), currentUser(c), c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -99,8 +99,8 @@ func apiStoredResult(r *notebook.Result) map[string]any {
 }
 
 // apiCellResult serves one page of a cell's kept result, sorted if asked.
-func (a *App) apiCellResult(c echo.Context) error {
-	_, res, err := a.keptResult(c)
+func (h *notebookHandlers) apiCellResult(c echo.Context) error {
+	_, res, err := h.keptResult(c)
 	if err != nil {
 		return err
 	}
@@ -125,7 +125,7 @@ var exportFormats = map[string]struct {
 
 // apiExportCell runs a saved cell and streams its whole result as a file
 // download. Inputs come as ?params={"name": value}.
-func (a *App) apiExportCell(c echo.Context) error {
+func (h *notebookHandlers) apiExportCell(c echo.Context) error {
 	format, ok := exportFormats[c.QueryParam("format")]
 	if !ok {
 		return pier.Errorf(pier.EInvalid, "Choose format=csv, xlsx or parquet.")
@@ -138,15 +138,15 @@ func (a *App) apiExportCell(c echo.Context) error {
 			return pier.Errorf(pier.EInvalid, `params must be a JSON object, as {"name": "value"}.`)
 		}
 	}
-	plan, err := a.nbs.PlanRun(c.Request().Context(), currentUser(c), c.Param("id"), c.Param("cell"), values)
+	plan, err := h.nbs.PlanRun(c.Request().Context(), currentUser(c), c.Param("id"), c.Param("cell"), values)
 	if err != nil {
 		return err
 	}
-	rows, err := a.runQuery(c, plan.Request)
+	rows, err := h.run(c, plan.Request)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	attach(c, plan.Cell.Name+"."+c.QueryParam("format"))
-	return a.stream(c, rows, format.mime, format.write)
+	return h.stream(c, rows, format.mime, format.write)
 }
