@@ -1,18 +1,14 @@
 package app
 
 import (
-	"cmp"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 
-	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/pier-analytics/pier"
 	"github.com/pier-analytics/pier/app/views"
-	"github.com/pier-analytics/pier/auth"
 	"github.com/pier-analytics/pier/dashboard"
 	"github.com/pier-analytics/pier/notebook"
 	"github.com/pier-analytics/pier/query"
@@ -20,115 +16,6 @@ import (
 
 // htmlRowLimit keeps the results page light; the API carries the rest.
 const htmlRowLimit = 1000
-
-func (a *App) loginPage(c echo.Context) error {
-	if currentUser(c) != nil {
-		return c.Redirect(http.StatusSeeOther, "/")
-	}
-	return a.render(c, http.StatusOK, a.loginView(c, "", ""))
-}
-
-// loginURL is the sign-in page, asked to come back to the page that was
-// asked for once the person has signed in.
-func loginURL(c echo.Context) string {
-	r := c.Request()
-	if r.Method != http.MethodGet || r.URL.Path == "/" {
-		return "/login"
-	}
-	return "/login?" + url.Values{"next": {r.URL.RequestURI()}}.Encode()
-}
-
-// localPath is next if it is a path on this site, and "" otherwise, so
-// that a link to the sign-in page cannot send anyone elsewhere after it.
-func localPath(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\x00\r\n\t") {
-		return ""
-	}
-	u, err := url.Parse(next)
-	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
-		return ""
-	}
-	return next
-}
-
-// loginView is the sign-in page with what this Pier offers.
-func (a *App) loginView(c echo.Context, email, problem string) templ.Component {
-	p := views.LoginPage{Email: email, CSRF: csrfToken(c), Problem: problem, Passwords: !a.cfg.NoPasswordSignIn,
-		Next: localPath(c.FormValue("next"))}
-	if a.sso != nil {
-		p.SSO = a.sso.cfg.Label
-	}
-	return views.Login(p)
-}
-
-// loginProblem shows the sign-in page with why the last attempt failed.
-func (a *App) loginProblem(c echo.Context, status int, err error) error {
-	return a.render(c, status, a.loginView(c, c.FormValue("email"), pier.ErrorMessage(err)))
-}
-
-func (a *App) login(c echo.Context) error {
-	if a.cfg.NoPasswordSignIn {
-		return a.loginProblem(c, http.StatusForbidden, pier.Errorf(pier.EForbidden, "Password sign-in is turned off here. Use the single sign-on button."))
-	}
-	email, password := strings.TrimSpace(c.FormValue("email")), c.FormValue("password")
-	u, err := a.signIn(c, email, password)
-	switch code := pier.ErrorCode(err); code {
-	case "":
-	case pier.EUnauthorized, pier.ETooMany:
-		return a.loginProblem(c, statusOf[code], err)
-	default:
-		return err
-	}
-	return a.startSession(c, u, viaPassword, localPath(c.FormValue("next")))
-}
-
-// startSession signs the browser in as u, through via. A new session id
-// at sign-in stops session fixation; a new CSRF token likewise, so a token
-// planted before sign-in is worth nothing after. Only a password sign-in
-// answers for a one-time password.
-func (a *App) startSession(c echo.Context, u *auth.User, via, next string) error {
-	ctx := c.Request().Context()
-	if err := a.sessions.RenewToken(ctx); err != nil {
-		return err
-	}
-	a.sessions.Put(ctx, sessionUser, u.ID)
-	a.sessions.Put(ctx, sessionEpoch, u.SessionEpoch)
-	a.sessions.Put(ctx, sessionVia, via)
-	dropCSRF(c)
-	if err := a.accounts.SignedIn(ctx, u, via, c.RealIP()); err != nil {
-		return err
-	}
-	if u.MustChangePassword && via == viaPassword {
-		return c.Redirect(http.StatusSeeOther, "/settings/account")
-	}
-	return c.Redirect(http.StatusSeeOther, cmp.Or(next, "/"))
-}
-
-// signIn checks the throttles (per account, and per address across
-// accounts, so one password tried on many accounts is slowed too) and then
-// the password.
-func (a *App) signIn(c echo.Context, email, password string) (*auth.User, error) {
-	// The address is charged first, so a refused address cannot spend an
-	// account's attempts; the account's limit is per address too, so that
-	// nobody can lock a person out by failing to sign in as them.
-	client := auth.ClientKey(c.RealIP())
-	if err := a.addrs.Allow(client); err != nil {
-		return nil, err
-	}
-	key := strings.ToLower(email[:min(len(email), auth.MaxEmailLength)]) // CheckPassword refuses longer ones
-	if err := a.throttle.Allow(key + "|" + client); err != nil {
-		return nil, err
-	}
-	return a.users.CheckPassword(c.Request().Context(), email, password)
-}
-
-func (a *App) logout(c echo.Context) error {
-	if err := a.sessions.Destroy(c.Request().Context()); err != nil {
-		return err
-	}
-	dropCSRF(c)
-	return c.Redirect(http.StatusSeeOther, "/login")
-}
 
 func (a *App) homePage(c echo.Context) error {
 	return a.renderHome(c, http.StatusOK, views.SQLBox{})

@@ -26,13 +26,14 @@ func (a *App) routes() *echo.Echo {
 	e.GET("/metrics", a.metricsPage, a.require(auth.ObjMetrics, auth.ActRead))
 	e.GET("/static/*", echo.WrapHandler(assets.Handler()))
 
-	e.GET("/login", a.loginPage)
-	e.POST("/login", a.login)
+	session := a.session()
+	e.GET("/login", session.loginPage)
+	e.POST("/login", session.login)
 	if a.sso != nil {
-		e.GET("/login/sso", a.startSSO)
-		e.GET("/login/sso/callback", a.finishSSO)
+		e.GET("/login/sso", session.startSSO)
+		e.GET("/login/sso/callback", session.finishSSO)
 	}
-	e.POST("/logout", a.logout)
+	e.POST("/logout", session.logout)
 	e.GET("/", a.homePage, a.signedInPage)
 	e.POST("/sql", a.runSQLBox, a.signedInPage, a.require(auth.ObjQuery, auth.ActRun))
 	notebooks := a.notebooks()

@@ -81,9 +81,9 @@ func (s *sso) ready(ctx context.Context) (oauth2.Config, *oidc.IDTokenVerifier, 
 }
 
 // unavailable is what a person sees while the provider cannot be reached.
-func (a *App) ssoUnavailable(c echo.Context, err error) error {
-	a.log.Error("sso: provider unavailable", "err", err)
-	return a.loginProblem(c, http.StatusServiceUnavailable, pier.Errorf(pier.EUnavailable, "%s cannot be reached just now, so Pier cannot sign you in with it. Try again in a minute.", a.sso.cfg.Label))
+func (h *sessionHandlers) ssoUnavailable(c echo.Context, err error) error {
+	h.log.Error("sso: provider unavailable", "err", err)
+	return h.loginProblem(c, http.StatusServiceUnavailable, pier.Errorf(pier.EUnavailable, "%s cannot be reached just now, so Pier cannot sign you in with it. Try again in a minute.", h.sso.cfg.Label))
 }
 
 // Session keys of a sign-in under way: what the provider must send back.
@@ -96,54 +96,56 @@ const (
 
 // redirectURL is where the provider sends people back, which must be
 // registered with it.
-func (a *App) redirectURL(c echo.Context) string { return a.siteURL(c) + "/login/sso/callback" }
+func (h *sessionHandlers) redirectURL(c echo.Context) string {
+	return h.site(c) + "/login/sso/callback"
+}
 
 // startSSO sends the person to the provider with a fresh state (against
 // forged callbacks), nonce (against replayed tokens) and PKCE verifier
 // (against stolen codes), all kept in their session.
-func (a *App) startSSO(c echo.Context) error {
+func (h *sessionHandlers) startSSO(c echo.Context) error {
 	ctx := c.Request().Context()
 	// Each start writes a session: limited per address like sign-ins.
-	if err := a.addrs.Allow(auth.ClientKey(c.RealIP())); err != nil {
-		return a.loginProblem(c, http.StatusTooManyRequests, err)
+	if err := h.addrs.Allow(auth.ClientKey(c.RealIP())); err != nil {
+		return h.loginProblem(c, http.StatusTooManyRequests, err)
 	}
-	conf, _, err := a.sso.ready(ctx)
+	conf, _, err := h.sso.ready(ctx)
 	if err != nil {
-		return a.ssoUnavailable(c, err)
+		return h.ssoUnavailable(c, err)
 	}
 	state, nonce, verifier := randomToken(), randomToken(), oauth2.GenerateVerifier()
-	a.sessions.Put(ctx, ssoState, state)
-	a.sessions.Put(ctx, ssoNonce, nonce)
-	a.sessions.Put(ctx, ssoVerifier, verifier)
-	a.sessions.Put(ctx, ssoNext, localPath(c.QueryParam("next")))
-	conf.RedirectURL = a.redirectURL(c)
+	h.sessions.Put(ctx, ssoState, state)
+	h.sessions.Put(ctx, ssoNonce, nonce)
+	h.sessions.Put(ctx, ssoVerifier, verifier)
+	h.sessions.Put(ctx, ssoNext, localPath(c.QueryParam("next")))
+	conf.RedirectURL = h.redirectURL(c)
 	return c.Redirect(http.StatusSeeOther, conf.AuthCodeURL(state, oidc.Nonce(nonce), oauth2.S256ChallengeOption(verifier)))
 }
 
-func (a *App) finishSSO(c echo.Context) error {
+func (h *sessionHandlers) finishSSO(c echo.Context) error {
 	ctx := c.Request().Context()
-	state, nonce, verifier := a.sessions.PopString(ctx, ssoState), a.sessions.PopString(ctx, ssoNonce), a.sessions.PopString(ctx, ssoVerifier)
+	state, nonce, verifier := h.sessions.PopString(ctx, ssoState), h.sessions.PopString(ctx, ssoNonce), h.sessions.PopString(ctx, ssoVerifier)
 	if e := c.QueryParam("error"); e != "" {
 		// The provider's words are logged, not shown: anyone can put text
 		// in this link.
-		a.log.Warn("sso: the provider refused", "error", truncate(e, 200))
-		return a.loginProblem(c, http.StatusUnauthorized, pier.Errorf(pier.EUnauthorized, "%s did not sign you in. Try again, or ask your admin.", a.sso.cfg.Label))
+		h.log.Warn("sso: the provider refused", "error", truncate(e, 200))
+		return h.loginProblem(c, http.StatusUnauthorized, pier.Errorf(pier.EUnauthorized, "%s did not sign you in. Try again, or ask your admin.", h.sso.cfg.Label))
 	}
 	if state == "" || subtle.ConstantTimeCompare([]byte(state), []byte(c.QueryParam("state"))) != 1 {
-		return a.loginProblem(c, http.StatusBadRequest, pier.Errorf(pier.EInvalid, "This sign-in did not start here or has expired. Start again."))
+		return h.loginProblem(c, http.StatusBadRequest, pier.Errorf(pier.EInvalid, "This sign-in did not start here or has expired. Start again."))
 	}
-	id, err := a.identityFrom(c, nonce, verifier)
+	id, err := h.identityFrom(c, nonce, verifier)
 	if err != nil {
-		return a.loginProblem(c, http.StatusUnauthorized, err)
+		return h.loginProblem(c, http.StatusUnauthorized, err)
 	}
-	u, err := a.accounts.SignInWith(ctx, id, a.sso.cfg.Policy)
+	u, err := h.accounts.SignInWith(ctx, id, h.sso.cfg.Policy)
 	if code := pier.ErrorCode(err); code == pier.EForbidden {
-		return a.loginProblem(c, http.StatusForbidden, err)
+		return h.loginProblem(c, http.StatusForbidden, err)
 	}
 	if err != nil {
 		return err
 	}
-	return a.startSession(c, u, viaSSO, localPath(a.sessions.PopString(ctx, ssoNext)))
+	return h.startSession(c, u, viaSSO, localPath(h.sessions.PopString(ctx, ssoNext)))
 }
 
 func truncate(s string, n int) string {
@@ -155,23 +157,23 @@ func truncate(s string, n int) string {
 
 // identityFrom exchanges the code and checks the ID token: signed by the
 // provider, for this client, not expired, with the nonce of this sign-in.
-func (a *App) identityFrom(c echo.Context, nonce, verifier string) (auth.Identity, error) {
-	ctx := a.sso.ctx(c.Request().Context())
-	refused := pier.Errorf(pier.EUnauthorized, "%s's answer could not be checked, so you are not signed in. Start again.", a.sso.cfg.Label)
-	conf, idVerifier, err := a.sso.ready(ctx)
+func (h *sessionHandlers) identityFrom(c echo.Context, nonce, verifier string) (auth.Identity, error) {
+	ctx := h.sso.ctx(c.Request().Context())
+	refused := pier.Errorf(pier.EUnauthorized, "%s's answer could not be checked, so you are not signed in. Start again.", h.sso.cfg.Label)
+	conf, idVerifier, err := h.sso.ready(ctx)
 	if err != nil {
 		return auth.Identity{}, refused
 	}
-	conf.RedirectURL = a.redirectURL(c)
+	conf.RedirectURL = h.redirectURL(c)
 	tok, err := conf.Exchange(ctx, c.QueryParam("code"), oauth2.VerifierOption(verifier))
 	if err != nil {
-		a.log.Warn("sso: code exchange failed", "err", err)
+		h.log.Warn("sso: code exchange failed", "err", err)
 		return auth.Identity{}, refused
 	}
 	raw, _ := tok.Extra("id_token").(string)
 	idt, err := idVerifier.Verify(ctx, raw)
 	if err != nil || nonce == "" || subtle.ConstantTimeCompare([]byte(idt.Nonce), []byte(nonce)) != 1 {
-		a.log.Warn("sso: ID token refused", "err", err)
+		h.log.Warn("sso: ID token refused", "err", err)
 		return auth.Identity{}, refused
 	}
 	var claims map[string]any
@@ -184,7 +186,7 @@ func (a *App) identityFrom(c echo.Context, nonce, verifier string) (auth.Identit
 	if id.Name == "" {
 		id.Name = claimString(claims, "preferred_username")
 	}
-	switch groups := claims[a.sso.cfg.GroupsClaim].(type) {
+	switch groups := claims[h.sso.cfg.GroupsClaim].(type) {
 	case []any:
 		for _, g := range groups {
 			if s, ok := g.(string); ok {
