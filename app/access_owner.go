@@ -21,27 +21,27 @@ type ownerGap struct {
 // the requester's dashboards that read the table (those they may open,
 // and those the request was filed from): which open, and which stay
 // locked unless their owner is granted too.
-func (a *App) accessView(ctx context.Context, who *auth.User, t *ticket.Ticket) (opens []dashboard.Reader, gaps []ownerGap, err error) {
+func (h *ticketHandlers) accessView(ctx context.Context, who *auth.User, t *ticket.Ticket) (opens []dashboard.Reader, gaps []ownerGap, err error) {
 	if t.Access == nil || t.Access.Decision != "" {
 		return nil, nil, nil
 	}
-	linked, err := a.tickets.AccessDashboards(ctx, who, t.ID)
+	linked, err := h.tickets.AccessDashboards(ctx, who, t.ID)
 	if err != nil {
 		return nil, nil, err
 	}
-	requester, err := a.users.UserByID(ctx, t.RequesterID)
+	requester, err := h.users.UserByID(ctx, t.RequesterID)
 	if err != nil {
 		return nil, nil, err
 	}
-	theirs, err := a.dashboards.List(ctx, requester)
+	theirs, err := h.dashboards.List(ctx, requester)
 	if err != nil {
 		return nil, nil, err
 	}
-	readers, err := a.dashboards.ReadersOf(ctx, t.Access.Table)
+	readers, err := h.dashboards.ReadersOf(ctx, t.Access.Table)
 	if err != nil {
 		return nil, nil, err
 	}
-	props, err := a.props.All(ctx)
+	props, err := h.props.All(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -53,7 +53,7 @@ func (a *App) accessView(ctx context.Context, who *auth.User, t *ticket.Ticket) 
 		}
 		lacks := false
 		if r.OwnerID != t.RequesterID {
-			grants, err := a.users.TableGrants(ctx, r.OwnerID)
+			grants, err := h.users.TableGrants(ctx, r.OwnerID)
 			if err != nil {
 				return nil, nil, err
 			}
@@ -73,14 +73,14 @@ func (a *App) accessView(ctx context.Context, who *auth.User, t *ticket.Ticket) 
 // owners named in grantOwners whose dashboards the request concerns and
 // who lack the table, so that those dashboards open for the requester.
 // Owners are judged again now, not taken from the page that was drawn.
-func (a *App) decideAccess(ctx context.Context, who *auth.User, id int64, d ticket.Decision, grantOwners []string) (*ticket.Ticket, error) {
+func (h *ticketHandlers) decideAccess(ctx context.Context, who *auth.User, id int64, d ticket.Decision, grantOwners []string) (*ticket.Ticket, error) {
 	var grant []string
 	if d.Approve && len(grantOwners) > 0 {
-		t, err := a.tickets.Get(ctx, who, id)
+		t, err := h.tickets.Get(ctx, who, id)
 		if err != nil {
 			return nil, err
 		}
-		_, gaps, err := a.accessView(ctx, who, t)
+		_, gaps, err := h.accessView(ctx, who, t)
 		if err != nil {
 			return nil, err
 		}
@@ -90,12 +90,12 @@ func (a *App) decideAccess(ctx context.Context, who *auth.User, id int64, d tick
 			}
 		}
 	}
-	t, err := a.tickets.DecideAccess(ctx, who, id, d)
+	t, err := h.tickets.DecideAccess(ctx, who, id, d)
 	if err != nil {
 		return nil, err
 	}
 	for _, email := range grant {
-		if _, err := a.grants().grant(ctx, who, email, t.Access.Table, t.Access.PII); err != nil {
+		if _, err := h.grant(ctx, who, email, t.Access.Table, t.Access.PII); err != nil {
 			return nil, err
 		}
 	}

@@ -6,8 +6,22 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/pier-analytics/pier/auth"
 	"github.com/pier-analytics/pier/ticket"
 )
+
+// officeHoursHandlers serve the weekly office hours: the slots the data
+// team holds and the sessions they give, in the API and on their page.
+// Booking a session belongs to a request, so it is the ticket handlers'.
+type officeHoursHandlers struct {
+	tickets *ticket.Service
+	can     func(*auth.User) auth.Capabilities
+	page    pageRenderer
+}
+
+func (a *App) officeHours() *officeHoursHandlers {
+	return &officeHoursHandlers{tickets: a.tickets, can: a.enforcer.Capabilities, page: a.renderPage}
+}
 
 type apiSlot struct {
 	ID      string `json:"id"`
@@ -35,13 +49,13 @@ func hhmm(minutes int) string {
 // officeHoursWeeks is how far ahead sessions are listed (and bookable).
 const officeHoursWeeks = 4
 
-func (a *App) apiOfficeHours(c echo.Context) error {
+func (h *officeHoursHandlers) api(c echo.Context) error {
 	ctx := c.Request().Context()
-	slots, err := a.tickets.Slots(ctx)
+	slots, err := h.tickets.Slots(ctx)
 	if err != nil {
 		return err
 	}
-	sessions, err := a.tickets.Sessions(ctx, officeHoursWeeks)
+	sessions, err := h.tickets.Sessions(ctx, officeHoursWeeks)
 	if err != nil {
 		return err
 	}
@@ -55,7 +69,7 @@ func (a *App) apiOfficeHours(c echo.Context) error {
 	return c.JSON(http.StatusOK, out)
 }
 
-func (a *App) apiAddSlot(c echo.Context) error {
+func (h *officeHoursHandlers) apiAddSlot(c echo.Context) error {
 	var b struct {
 		Weekday int    `json:"weekday"`
 		Start   string `json:"start"`
@@ -64,15 +78,15 @@ func (a *App) apiAddSlot(c echo.Context) error {
 	if err := decodeJSON(c, &b); err != nil {
 		return err
 	}
-	s, err := a.tickets.AddSlot(c.Request().Context(), currentUser(c), b.Weekday, b.Start, b.Minutes)
+	s, err := h.tickets.AddSlot(c.Request().Context(), currentUser(c), b.Weekday, b.Start, b.Minutes)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusCreated, toAPISlot(*s))
 }
 
-func (a *App) apiRemoveSlot(c echo.Context) error {
-	if err := a.tickets.RemoveSlot(c.Request().Context(), currentUser(c), c.Param("id")); err != nil {
+func (h *officeHoursHandlers) apiRemoveSlot(c echo.Context) error {
+	if err := h.tickets.RemoveSlot(c.Request().Context(), currentUser(c), c.Param("id")); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)

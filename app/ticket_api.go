@@ -14,23 +14,24 @@ import (
 // ticketRoutes are open to anyone signed in: the queue is public. The
 // ticket service decides who may triage, answer and grant.
 func (a *App) ticketRoutes(g *echo.Group) {
-	g.GET("", a.apiListTickets)
-	g.POST("", a.apiFileTicket)
-	g.GET("/similar", a.apiSimilar)
-	g.GET("/health", a.apiTicketHealth)
-	g.GET("/health/charts/:name", a.apiHealthChart)
-	g.GET("/:id", a.apiGetTicket)
-	g.PATCH("/:id", a.apiTriageTicket)
-	g.PUT("/:id", a.apiEditTicket)
-	g.POST("/:id/comments", a.apiCommentTicket)
-	g.POST("/:id/answer", a.apiAnswerTicket)
-	g.POST("/:id/guide", a.apiGuideTicket)
-	g.POST("/:id/merge", a.apiMergeTicket)
-	g.POST("/:id/access", a.apiDecideAccess)
-	g.POST("/:id/watch", a.apiWatchTicket)
-	g.DELETE("/:id/watch", a.apiWatchTicket)
-	g.POST("/:id/booking", a.apiBookTicket)
-	g.DELETE("/:id/booking", a.apiCancelBooking)
+	h := a.ticketsHandlers()
+	g.GET("", h.apiListTickets)
+	g.POST("", h.apiFileTicket)
+	g.GET("/similar", h.apiSimilar)
+	g.GET("/health", h.apiTicketHealth)
+	g.GET("/health/charts/:name", h.apiHealthChart)
+	g.GET("/:id", h.apiGetTicket)
+	g.PATCH("/:id", h.apiTriageTicket)
+	g.PUT("/:id", h.apiEditTicket)
+	g.POST("/:id/comments", h.apiCommentTicket)
+	g.POST("/:id/answer", h.apiAnswerTicket)
+	g.POST("/:id/guide", h.apiGuideTicket)
+	g.POST("/:id/merge", h.apiMergeTicket)
+	g.POST("/:id/access", h.apiDecideAccess)
+	g.POST("/:id/watch", h.apiWatchTicket)
+	g.DELETE("/:id/watch", h.apiWatchTicket)
+	g.POST("/:id/booking", h.apiBookTicket)
+	g.DELETE("/:id/booking", h.apiCancelBooking)
 }
 
 func ticketID(c echo.Context) (int64, error) {
@@ -51,12 +52,12 @@ type fileBody struct {
 	Access   *ticket.AccessRequest `json:"access"`
 }
 
-func (a *App) apiFileTicket(c echo.Context) error {
+func (h *ticketHandlers) apiFileTicket(c echo.Context) error {
 	var b fileBody
 	if err := decodeJSON(c, &b); err != nil {
 		return err
 	}
-	t, err := a.tickets.File(c.Request().Context(), currentUser(c), ticket.New{Title: b.Title, Body: b.Body, Category: b.Category,
+	t, err := h.tickets.File(c.Request().Context(), currentUser(c), ticket.New{Title: b.Title, Body: b.Body, Category: b.Category,
 		Urgency: b.Urgency, WantedBy: b.WantedBy, Links: b.Links, Access: b.Access})
 	if err != nil {
 		return err
@@ -64,9 +65,9 @@ func (a *App) apiFileTicket(c echo.Context) error {
 	return c.JSON(http.StatusCreated, toAPITicketFull(t))
 }
 
-func (a *App) apiListTickets(c echo.Context) error {
+func (h *ticketHandlers) apiListTickets(c echo.Context) error {
 	q := c.QueryParams()
-	list, err := a.tickets.List(c.Request().Context(), currentUser(c), ticket.Query{Status: q.Get("status"), Category: q.Get("category"),
+	list, err := h.tickets.List(c.Request().Context(), currentUser(c), ticket.Query{Status: q.Get("status"), Category: q.Get("category"),
 		Assignee: q.Get("assignee"), Requester: q.Get("requester"), Text: q.Get("q")})
 	if err != nil {
 		return err
@@ -74,12 +75,20 @@ func (a *App) apiListTickets(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"tickets": toAPISummaries(list)})
 }
 
-func (a *App) apiGetTicket(c echo.Context) error {
+func (h *ticketHandlers) apiAnswers(c echo.Context) error {
+	list, err := h.tickets.Answers(c.Request().Context(), currentUser(c), c.QueryParam("q"), 50)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"answers": toAPISummaries(list)})
+}
+
+func (h *ticketHandlers) apiGetTicket(c echo.Context) error {
 	id, err := ticketID(c)
 	if err != nil {
 		return err
 	}
-	t, err := a.tickets.Get(c.Request().Context(), currentUser(c), id)
+	t, err := h.tickets.Get(c.Request().Context(), currentUser(c), id)
 	if err != nil {
 		return err
 	}
@@ -92,7 +101,7 @@ type triageBody struct {
 	Priority *string `json:"priority"`
 }
 
-func (a *App) apiTriageTicket(c echo.Context) error {
+func (h *ticketHandlers) apiTriageTicket(c echo.Context) error {
 	id, err := ticketID(c)
 	if err != nil {
 		return err
@@ -101,7 +110,7 @@ func (a *App) apiTriageTicket(c echo.Context) error {
 	if err := decodeJSON(c, &b); err != nil {
 		return err
 	}
-	t, err := a.tickets.Triage(c.Request().Context(), currentUser(c), id, ticket.Patch{Status: b.Status, Assignee: b.Assignee, Priority: b.Priority})
+	t, err := h.tickets.Triage(c.Request().Context(), currentUser(c), id, ticket.Patch{Status: b.Status, Assignee: b.Assignee, Priority: b.Priority})
 	if err != nil {
 		return err
 	}
@@ -116,7 +125,7 @@ type editBody struct {
 	Links    *[]ticket.Link `json:"links"`
 }
 
-func (a *App) apiEditTicket(c echo.Context) error {
+func (h *ticketHandlers) apiEditTicket(c echo.Context) error {
 	id, err := ticketID(c)
 	if err != nil {
 		return err
@@ -125,14 +134,14 @@ func (a *App) apiEditTicket(c echo.Context) error {
 	if err := decodeJSON(c, &b); err != nil {
 		return err
 	}
-	t, err := a.tickets.Edit(c.Request().Context(), currentUser(c), id, ticket.Edit(b))
+	t, err := h.tickets.Edit(c.Request().Context(), currentUser(c), id, ticket.Edit(b))
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, toAPITicketFull(t))
 }
 
-func (a *App) apiCommentTicket(c echo.Context) error {
+func (h *ticketHandlers) apiCommentTicket(c echo.Context) error {
 	id, err := ticketID(c)
 	if err != nil {
 		return err
@@ -143,7 +152,7 @@ func (a *App) apiCommentTicket(c echo.Context) error {
 	if err := decodeJSON(c, &b); err != nil {
 		return err
 	}
-	cm, err := a.tickets.Comment(c.Request().Context(), currentUser(c), id, b.Body)
+	cm, err := h.tickets.Comment(c.Request().Context(), currentUser(c), id, b.Body)
 	if err != nil {
 		return err
 	}
@@ -156,7 +165,7 @@ type answerBody struct {
 	SolvedBy int64         `json:"solved_by"`
 }
 
-func (a *App) apiAnswerTicket(c echo.Context) error {
+func (h *ticketHandlers) apiAnswerTicket(c echo.Context) error {
 	id, err := ticketID(c)
 	if err != nil {
 		return err
@@ -165,14 +174,14 @@ func (a *App) apiAnswerTicket(c echo.Context) error {
 	if err := decodeJSON(c, &b); err != nil {
 		return err
 	}
-	t, err := a.tickets.Answer(c.Request().Context(), currentUser(c), id, ticket.Answer(b))
+	t, err := h.tickets.Answer(c.Request().Context(), currentUser(c), id, ticket.Answer(b))
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, toAPITicketFull(t))
 }
 
-func (a *App) apiGuideTicket(c echo.Context) error {
+func (h *ticketHandlers) apiGuideTicket(c echo.Context) error {
 	id, err := ticketID(c)
 	if err != nil {
 		return err
@@ -183,14 +192,14 @@ func (a *App) apiGuideTicket(c echo.Context) error {
 	if err := decodeJSON(c, &b); err != nil {
 		return err
 	}
-	t, err := a.tickets.SetGuide(c.Request().Context(), currentUser(c), id, b.Guide)
+	t, err := h.tickets.SetGuide(c.Request().Context(), currentUser(c), id, b.Guide)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, toAPITicketFull(t))
 }
 
-func (a *App) apiMergeTicket(c echo.Context) error {
+func (h *ticketHandlers) apiMergeTicket(c echo.Context) error {
 	id, err := ticketID(c)
 	if err != nil {
 		return err
@@ -201,14 +210,14 @@ func (a *App) apiMergeTicket(c echo.Context) error {
 	if err := decodeJSON(c, &b); err != nil {
 		return err
 	}
-	t, err := a.tickets.Merge(c.Request().Context(), currentUser(c), id, b.Into)
+	t, err := h.tickets.Merge(c.Request().Context(), currentUser(c), id, b.Into)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, toAPITicketFull(t))
 }
 
-func (a *App) apiDecideAccess(c echo.Context) error {
+func (h *ticketHandlers) apiDecideAccess(c echo.Context) error {
 	id, err := ticketID(c)
 	if err != nil {
 		return err
@@ -224,26 +233,26 @@ func (a *App) apiDecideAccess(c echo.Context) error {
 	if b.Approve == nil {
 		return pier.Errorf(pier.EInvalid, `Say "approve": true or false.`)
 	}
-	t, err := a.decideAccess(c.Request().Context(), currentUser(c), id, ticket.Decision{Approve: *b.Approve, Note: b.Note}, b.GrantOwners)
+	t, err := h.decideAccess(c.Request().Context(), currentUser(c), id, ticket.Decision{Approve: *b.Approve, Note: b.Note}, b.GrantOwners)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, toAPITicketFull(t))
 }
 
-func (a *App) apiWatchTicket(c echo.Context) error {
+func (h *ticketHandlers) apiWatchTicket(c echo.Context) error {
 	id, err := ticketID(c)
 	if err != nil {
 		return err
 	}
 	on := c.Request().Method == http.MethodPost
-	if err := a.tickets.Watch(c.Request().Context(), currentUser(c), id, on); err != nil {
+	if err := h.tickets.Watch(c.Request().Context(), currentUser(c), id, on); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, map[string]bool{"watching": on})
 }
 
-func (a *App) apiBookTicket(c echo.Context) error {
+func (h *ticketHandlers) apiBookTicket(c echo.Context) error {
 	id, err := ticketID(c)
 	if err != nil {
 		return err
@@ -255,19 +264,19 @@ func (a *App) apiBookTicket(c echo.Context) error {
 	if err := decodeJSON(c, &b); err != nil {
 		return err
 	}
-	bk, err := a.tickets.Book(c.Request().Context(), currentUser(c), id, b.Slot, b.StartsAt)
+	bk, err := h.tickets.Book(c.Request().Context(), currentUser(c), id, b.Slot, b.StartsAt)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusCreated, toAPIBooking(bk))
 }
 
-func (a *App) apiCancelBooking(c echo.Context) error {
+func (h *ticketHandlers) apiCancelBooking(c echo.Context) error {
 	id, err := ticketID(c)
 	if err != nil {
 		return err
 	}
-	if err := a.tickets.CancelBooking(c.Request().Context(), currentUser(c), id); err != nil {
+	if err := h.tickets.CancelBooking(c.Request().Context(), currentUser(c), id); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/pier-analytics/pier/app/views"
@@ -16,24 +17,24 @@ import (
 	"github.com/pier-analytics/pier/ticket"
 )
 
-func (a *App) ticketPage(c echo.Context) error {
+func (h *ticketHandlers) ticketPage(c echo.Context) error {
 	ctx, who := c.Request().Context(), currentUser(c)
 	id, err := ticketID(c)
 	if err != nil {
 		return err
 	}
-	t, err := a.tickets.Get(ctx, who, id)
+	t, err := h.tickets.Get(ctx, who, id)
 	if err != nil {
 		return err
 	}
-	if err := a.tickets.MarkRead(ctx, who, id); err != nil { // they are reading it now
+	if err := h.tickets.MarkRead(ctx, who, id); err != nil { // they are reading it now
 		return err
 	}
-	page := a.ticketView(t, who)
-	may := a.tickets.Rights(who, t)
+	page := h.ticketView(t, who)
+	may := h.tickets.Rights(who, t)
 	page.CanTriage, page.CanEdit, page.CanDecide, page.CanCancel = may.Triage, may.Edit, may.Decide, may.Cancel
 	if may.Decide && page.Access != nil {
-		opens, gaps, err := a.accessView(ctx, who, t)
+		opens, gaps, err := h.accessView(ctx, who, t)
 		if err != nil {
 			return err
 		}
@@ -45,21 +46,21 @@ func (a *App) ticketPage(c echo.Context) error {
 			page.Access.Opens = append(page.Access.Opens, views.UseRow{Kind: "dashboard", Title: b.Title, Href: "/dashboards/" + b.ID})
 		}
 	}
-	if page.Sessions, err = a.freeSessions(ctx); err != nil {
+	if page.Sessions, err = h.freeSessions(ctx); err != nil {
 		return err
 	}
 	if page.CanTriage {
-		if err := a.triageChoices(ctx, who, &page); err != nil {
+		if err := h.triageChoices(ctx, who, &page); err != nil {
 			return err
 		}
 	}
-	return a.render(c, http.StatusOK, views.TicketPage(page, a.viewer(c)))
+	return h.page(c, http.StatusOK, func(v *views.Viewer) templ.Component { return views.TicketPage(page, v) })
 }
 
-func (a *App) ticketView(t *ticket.Ticket, who *auth.User) views.TicketView {
+func (h *ticketHandlers) ticketView(t *ticket.Ticket, who *auth.User) views.TicketView {
 	v := views.TicketView{ID: t.ID, Title: t.Title, Body: t.Body, BodyHTML: renderMarkdown(t.Body), Category: t.Category.Label(),
 		Status: string(t.Status), StatusTxt: t.Status.Label(), Urgency: t.Urgency, WantedBy: t.WantedBy, Priority: t.Priority,
-		Requester: t.Requester.Name, Filed: a.when(t.CreatedAt), Links: linkViews(t.Links), MergedInto: t.MergedInto}
+		Requester: t.Requester.Name, Filed: h.when(t.CreatedAt), Links: linkViews(t.Links), MergedInto: t.MergedInto}
 	if t.Assignee != nil {
 		v.Assignee, v.AssigneeKey = t.Assignee.Name, t.Assignee.Email
 	}
@@ -75,13 +76,13 @@ func (a *App) ticketView(t *ticket.Ticket, who *auth.User) views.TicketView {
 	}
 	if t.AnsweredBy != nil {
 		v.Answer = &views.AnswerView{HTML: renderMarkdown(t.Answer), Links: linkViews(t.AnswerLinks), By: t.AnsweredBy.Name,
-			At: a.when(t.AnsweredAt), Guide: t.Guide, SolvedBy: t.SolvedBy}
+			At: h.when(t.AnsweredAt), Guide: t.Guide, SolvedBy: t.SolvedBy}
 	}
 	for _, c := range t.Comments {
-		v.Comments = append(v.Comments, views.CommentView{Author: c.Author.Name, At: a.when(c.CreatedAt), HTML: renderMarkdown(c.Body)})
+		v.Comments = append(v.Comments, views.CommentView{Author: c.Author.Name, At: h.when(c.CreatedAt), HTML: renderMarkdown(c.Body)})
 	}
-	for _, h := range t.History {
-		v.History = append(v.History, views.HistoryView{Actor: h.Actor.Name, At: a.when(h.CreatedAt), Text: historyText(h)})
+	for _, change := range t.History {
+		v.History = append(v.History, views.HistoryView{Actor: change.Actor.Name, At: h.when(change.CreatedAt), Text: historyText(change)})
 	}
 	for _, w := range t.Watchers {
 		v.Watchers = append(v.Watchers, w.Name)
@@ -164,8 +165,8 @@ var historyEdits = map[string]string{
 }
 
 // freeSessions are the bookable sessions, valued "slot@unix-ms".
-func (a *App) freeSessions(ctx context.Context) ([]views.SessionOption, error) {
-	sessions, err := a.tickets.Sessions(ctx, officeHoursWeeks)
+func (h *ticketHandlers) freeSessions(ctx context.Context) ([]views.SessionOption, error) {
+	sessions, err := h.tickets.Sessions(ctx, officeHoursWeeks)
 	var out []views.SessionOption
 	for _, s := range sessions {
 		if s.Booking == nil {
@@ -176,9 +177,9 @@ func (a *App) freeSessions(ctx context.Context) ([]views.SessionOption, error) {
 	return out, err
 }
 
-func (a *App) triageChoices(ctx context.Context, who *auth.User, page *views.TicketView) error {
+func (h *ticketHandlers) triageChoices(ctx context.Context, who *auth.User, page *views.TicketView) error {
 	page.Statuses, page.Priorities = statusOptions(), ticket.Priorities
-	team, err := a.users.UsersOfTiers(ctx, auth.TierData, auth.TierAdmin)
+	team, err := h.users.UsersOfTiers(ctx, auth.TierData, auth.TierAdmin)
 	if err != nil {
 		return err
 	}
@@ -186,20 +187,20 @@ func (a *App) triageChoices(ctx context.Context, who *auth.User, page *views.Tic
 		page.DataTeam = append(page.DataTeam, views.Option{Value: u.Email, Label: u.Name})
 	}
 	ch := &page.Answerable
-	if ch.Dashboards, err = a.dashboardOptions(ctx, who); err != nil {
+	if ch.Dashboards, err = h.dashboardOptions(ctx, who); err != nil {
 		return err
 	}
-	if ch.Notebooks, err = a.notebookOptions(ctx, who); err != nil {
+	if ch.Notebooks, err = h.notebookOptions(ctx, who); err != nil {
 		return err
 	}
-	sets, err := a.dashboards.Datasets(ctx, who)
+	sets, err := h.dashboards.Datasets(ctx, who)
 	if err != nil {
 		return err
 	}
 	for _, d := range sets {
 		ch.Datasets = append(ch.Datasets, views.Option{Value: d.ID, Label: d.Name})
 	}
-	guides, err := a.tickets.Answers(ctx, who, "", 200)
+	guides, err := h.tickets.Answers(ctx, who, "", 200)
 	for _, g := range guides {
 		if g.Guide && g.ID != page.ID {
 			ch.Guides = append(ch.Guides, views.Option{Value: strconv.FormatInt(g.ID, 10), Label: "#" + strconv.FormatInt(g.ID, 10) + " " + g.Title})
@@ -209,7 +210,7 @@ func (a *App) triageChoices(ctx context.Context, who *auth.User, page *views.Tic
 }
 
 // ticketForm runs a form's change to ticket id and goes back to its page.
-func (a *App) ticketForm(c echo.Context, change func(ctx context.Context, who *auth.User, id int64) error) error {
+func ticketForm(c echo.Context, change func(ctx context.Context, who *auth.User, id int64) error) error {
 	id, err := ticketID(c)
 	if err != nil {
 		return err
@@ -220,79 +221,79 @@ func (a *App) ticketForm(c echo.Context, change func(ctx context.Context, who *a
 	return c.Redirect(http.StatusSeeOther, "/tickets/"+strconv.FormatInt(id, 10))
 }
 
-func (a *App) triageTicketForm(c echo.Context) error {
-	return a.ticketForm(c, func(ctx context.Context, who *auth.User, id int64) error {
+func (h *ticketHandlers) triageTicketForm(c echo.Context) error {
+	return ticketForm(c, func(ctx context.Context, who *auth.User, id int64) error {
 		status, assignee, priority := c.FormValue("status"), c.FormValue("assignee"), c.FormValue("priority")
-		_, err := a.tickets.Triage(ctx, who, id, ticket.Patch{Status: &status, Assignee: &assignee, Priority: &priority})
+		_, err := h.tickets.Triage(ctx, who, id, ticket.Patch{Status: &status, Assignee: &assignee, Priority: &priority})
 		return err
 	})
 }
 
-func (a *App) editTicketForm(c echo.Context) error {
-	return a.ticketForm(c, func(ctx context.Context, who *auth.User, id int64) error {
+func (h *ticketHandlers) editTicketForm(c echo.Context) error {
+	return ticketForm(c, func(ctx context.Context, who *auth.User, id int64) error {
 		title, body := c.FormValue("title"), c.FormValue("body")
-		_, err := a.tickets.Edit(ctx, who, id, ticket.Edit{Title: &title, Body: &body})
+		_, err := h.tickets.Edit(ctx, who, id, ticket.Edit{Title: &title, Body: &body})
 		return err
 	})
 }
 
-func (a *App) commentTicketForm(c echo.Context) error {
-	return a.ticketForm(c, func(ctx context.Context, who *auth.User, id int64) error {
-		_, err := a.tickets.Comment(ctx, who, id, c.FormValue("body"))
+func (h *ticketHandlers) commentTicketForm(c echo.Context) error {
+	return ticketForm(c, func(ctx context.Context, who *auth.User, id int64) error {
+		_, err := h.tickets.Comment(ctx, who, id, c.FormValue("body"))
 		return err
 	})
 }
 
-func (a *App) answerTicketForm(c echo.Context) error {
-	return a.ticketForm(c, func(ctx context.Context, who *auth.User, id int64) error {
+func (h *ticketHandlers) answerTicketForm(c echo.Context) error {
+	return ticketForm(c, func(ctx context.Context, who *auth.User, id int64) error {
 		solved, _ := strconv.ParseInt(c.FormValue("solved_by"), 10, 64)
-		_, err := a.tickets.Answer(ctx, who, id, ticket.Answer{Text: c.FormValue("text"), SolvedBy: solved,
+		_, err := h.tickets.Answer(ctx, who, id, ticket.Answer{Text: c.FormValue("text"), SolvedBy: solved,
 			Links: formLinks(c.FormValue("dashboard"), c.FormValue("notebook"), "", c.FormValue("dataset"))})
 		return err
 	})
 }
 
-func (a *App) guideTicketForm(c echo.Context) error {
-	return a.ticketForm(c, func(ctx context.Context, who *auth.User, id int64) error {
-		_, err := a.tickets.SetGuide(ctx, who, id, c.FormValue("on") == "true")
+func (h *ticketHandlers) guideTicketForm(c echo.Context) error {
+	return ticketForm(c, func(ctx context.Context, who *auth.User, id int64) error {
+		_, err := h.tickets.SetGuide(ctx, who, id, c.FormValue("on") == "true")
 		return err
 	})
 }
 
-func (a *App) mergeTicketForm(c echo.Context) error {
-	return a.ticketForm(c, func(ctx context.Context, who *auth.User, id int64) error {
+func (h *ticketHandlers) mergeTicketForm(c echo.Context) error {
+	return ticketForm(c, func(ctx context.Context, who *auth.User, id int64) error {
 		into, _ := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(c.FormValue("into")), "#"), 10, 64)
-		_, err := a.tickets.Merge(ctx, who, id, into)
+		_, err := h.tickets.Merge(ctx, who, id, into)
 		return err
 	})
 }
 
-func (a *App) decideAccessForm(c echo.Context) error {
-	return a.ticketForm(c, func(ctx context.Context, who *auth.User, id int64) error {
+func (h *ticketHandlers) decideAccessForm(c echo.Context) error {
+	return ticketForm(c, func(ctx context.Context, who *auth.User, id int64) error {
 		form, _ := c.FormParams()
-		_, err := a.decideAccess(ctx, who, id, ticket.Decision{Approve: c.FormValue("decision") == "approve", Note: c.FormValue("note")},
+		_, err := h.decideAccess(ctx, who, id, ticket.Decision{Approve: c.FormValue("decision") == "approve", Note: c.FormValue("note")},
 			form["grant_owner"])
 		return err
 	})
 }
 
-func (a *App) watchTicketForm(c echo.Context) error {
-	return a.ticketForm(c, func(ctx context.Context, who *auth.User, id int64) error {
-		return a.tickets.Watch(ctx, who, id, c.FormValue("on") == "true")
+func (h *ticketHandlers) watchTicketForm(c echo.Context) error {
+	return ticketForm(c, func(ctx context.Context, who *auth.User, id int64) error {
+		return h.tickets.Watch(ctx, who, id, c.FormValue("on") == "true")
 	})
 }
 
-func (a *App) bookTicketForm(c echo.Context) error {
-	return a.ticketForm(c, func(ctx context.Context, who *auth.User, id int64) error {
+func (h *ticketHandlers) bookTicketForm(c echo.Context) error {
+	return ticketForm(c, func(ctx context.Context, who *auth.User, id int64) error {
 		slot, ms, _ := strings.Cut(c.FormValue("session"), "@")
 		at, _ := strconv.ParseInt(ms, 10, 64)
-		_, err := a.tickets.Book(ctx, who, id, slot, time.UnixMilli(at))
+		_, err := h.tickets.Book(ctx, who, id, slot, time.UnixMilli(at))
 		return err
 	})
 }
 
-func (a *App) cancelBookingForm(c echo.Context) error {
-	return a.ticketForm(c, func(ctx context.Context, who *auth.User, id int64) error {
-		return a.tickets.CancelBooking(ctx, who, id)
+func (h *ticketHandlers) cancelBookingForm(c echo.Context) error {
+	return ticketForm(c, func(ctx context.Context, who *auth.User, id int64) error {
+		return h.tickets.CancelBooking(ctx, who, id)
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/pier-analytics/pier"
@@ -15,19 +16,19 @@ import (
 	"github.com/pier-analytics/pier/ticket"
 )
 
-func (a *App) ticketsPage(c echo.Context) error {
+func (h *ticketHandlers) ticketsPage(c echo.Context) error {
 	ctx, who := c.Request().Context(), currentUser(c)
 	q := c.QueryParams()
 	f := views.TicketFilter{Status: q.Get("status"), Category: q.Get("category"), Assignee: q.Get("assignee"),
 		Requester: q.Get("requester"), Search: q.Get("q"), Board: q.Get("view") == "board"}
-	list, err := a.tickets.List(ctx, who, ticket.Query{Status: f.Status, Category: f.Category, Assignee: f.Assignee, Requester: f.Requester, Text: f.Search})
+	list, err := h.tickets.List(ctx, who, ticket.Query{Status: f.Status, Category: f.Category, Assignee: f.Assignee, Requester: f.Requester, Text: f.Search})
 	if err != nil {
 		return err
 	}
 	page := views.TicketQueue{Filter: f, Statuses: statusOptions(), Categories: categoryOptions(), Me: who.Email,
-		DataTeam: a.enforcer.Capabilities(who).Triage}
+		DataTeam: h.can(who).Triage}
 	for _, s := range list {
-		page.Rows = append(page.Rows, a.ticketRow(s))
+		page.Rows = append(page.Rows, h.ticketRow(s))
 	}
 	for _, st := range ticket.Statuses {
 		col := views.BoardColumn{Status: string(st), Label: st.Label()}
@@ -38,12 +39,12 @@ func (a *App) ticketsPage(c echo.Context) error {
 		}
 		page.Columns = append(page.Columns, col)
 	}
-	return a.render(c, http.StatusOK, views.Tickets(page, a.viewer(c)))
+	return h.page(c, http.StatusOK, func(v *views.Viewer) templ.Component { return views.Tickets(page, v) })
 }
 
-func (a *App) ticketRow(s ticket.Summary) views.TicketRow {
+func (h *ticketHandlers) ticketRow(s ticket.Summary) views.TicketRow {
 	r := views.TicketRow{ID: s.ID, Title: s.Title, Category: s.Category.Label(), Status: string(s.Status), StatusTxt: s.Status.Label(),
-		Urgency: s.Urgency, Priority: s.Priority, Requester: s.Requester.Name, Age: a.when(s.CreatedAt), Comments: s.Comments,
+		Urgency: s.Urgency, Priority: s.Priority, Requester: s.Requester.Name, Age: h.when(s.CreatedAt), Comments: s.Comments,
 		Guide: s.Guide, Snippet: snippet(s.Answer)}
 	if s.Assignee != nil {
 		r.Assignee = s.Assignee.Name
@@ -67,38 +68,38 @@ func categoryOptions() []views.Option {
 	return out
 }
 
-func (a *App) newTicketPage(c echo.Context) error {
+func (h *ticketHandlers) newTicketPage(c echo.Context) error {
 	// Links elsewhere in Pier (a locked tile's "Request access") fill in
 	// what they know.
 	form := views.TicketForm{Title: c.QueryParam("title"), Category: c.QueryParam("category"), Body: c.QueryParam("body"),
 		Dashboard: c.QueryParam("dashboard"), AccessTable: c.QueryParam("access_table")}
-	return a.renderTicketForm(c, http.StatusOK, form)
+	return h.renderTicketForm(c, http.StatusOK, form)
 }
 
 // renderTicketForm shows the filing form with the things a request can be
 // about: the dashboards, notebooks and tables its filer can open.
-func (a *App) renderTicketForm(c echo.Context, status int, f views.TicketForm) error {
+func (h *ticketHandlers) renderTicketForm(c echo.Context, status int, f views.TicketForm) error {
 	ctx, who := c.Request().Context(), currentUser(c)
 	f.Categories, f.Urgencies, f.Today = categoryOptions(), ticket.Urgencies, time.Now().Format(time.DateOnly)
 	var err error
-	if f.Dashboards, err = a.dashboardOptions(ctx, who); err != nil {
+	if f.Dashboards, err = h.dashboardOptions(ctx, who); err != nil {
 		return err
 	}
-	if f.Notebooks, err = a.notebookOptions(ctx, who); err != nil {
+	if f.Notebooks, err = h.notebookOptions(ctx, who); err != nil {
 		return err
 	}
-	tables, err := a.visibleTables(ctx, who)
+	tables, err := h.visible(ctx, who)
 	if err != nil {
 		return err
 	}
 	for _, t := range tables {
 		f.Tables = append(f.Tables, views.Option{Value: t.Name, Label: t.Name})
 	}
-	return a.render(c, status, views.NewTicket(f, a.viewer(c)))
+	return h.page(c, status, func(v *views.Viewer) templ.Component { return views.NewTicket(f, v) })
 }
 
-func (a *App) dashboardOptions(ctx context.Context, who *auth.User) ([]views.Option, error) {
-	list, err := a.dashboards.List(ctx, who)
+func (h *ticketHandlers) dashboardOptions(ctx context.Context, who *auth.User) ([]views.Option, error) {
+	list, err := h.dashboards.List(ctx, who)
 	var out []views.Option
 	for _, d := range list {
 		out = append(out, views.Option{Value: d.ID, Label: d.Title})
@@ -106,8 +107,8 @@ func (a *App) dashboardOptions(ctx context.Context, who *auth.User) ([]views.Opt
 	return out, err
 }
 
-func (a *App) notebookOptions(ctx context.Context, who *auth.User) ([]views.Option, error) {
-	list, err := a.nbs.List(ctx, who, notebook.Filter{})
+func (h *ticketHandlers) notebookOptions(ctx context.Context, who *auth.User) ([]views.Option, error) {
+	list, err := h.nbs.List(ctx, who, notebook.Filter{})
 	var out []views.Option
 	for _, n := range list {
 		out = append(out, views.Option{Value: n.ID, Label: n.Title})
@@ -117,7 +118,7 @@ func (a *App) notebookOptions(ctx context.Context, who *auth.User) ([]views.Opti
 
 // fileTicketForm files a request; bad input brings the form back with
 // what was typed and what to fix, so nothing typed is lost.
-func (a *App) fileTicketForm(c echo.Context) error {
+func (h *ticketHandlers) fileTicketForm(c echo.Context) error {
 	f := views.TicketForm{Title: c.FormValue("title"), Body: c.FormValue("body"), Category: c.FormValue("category"),
 		Urgency: c.FormValue("urgency"), WantedBy: c.FormValue("wanted_by"), Dashboard: c.FormValue("dashboard"),
 		Notebook: c.FormValue("notebook"), Table: c.FormValue("table"), AccessTable: c.FormValue("access_table"),
@@ -127,10 +128,10 @@ func (a *App) fileTicketForm(c echo.Context) error {
 	if f.Category == string(ticket.CatDataAccess) {
 		n.Access = &ticket.AccessRequest{Table: f.AccessTable, PII: f.AccessPII}
 	}
-	t, err := a.tickets.File(c.Request().Context(), currentUser(c), n)
+	t, err := h.tickets.File(c.Request().Context(), currentUser(c), n)
 	if pier.ErrorCode(err) == pier.EInvalid {
 		f.Error = pier.ErrorMessage(err)
-		return a.renderTicketForm(c, http.StatusBadRequest, f)
+		return h.renderTicketForm(c, http.StatusBadRequest, f)
 	}
 	if err != nil {
 		return err
@@ -150,15 +151,15 @@ func formLinks(dashboardID, notebookID, table, dataset string) []ticket.Link {
 	return out
 }
 
-func (a *App) answersPage(c echo.Context) error {
+func (h *ticketHandlers) answersPage(c echo.Context) error {
 	q := c.QueryParam("q")
-	list, err := a.tickets.Answers(c.Request().Context(), currentUser(c), q, 100)
+	list, err := h.tickets.Answers(c.Request().Context(), currentUser(c), q, 100)
 	if err != nil {
 		return err
 	}
 	page := views.AnswersPage{Search: q}
 	for _, s := range list {
-		page.Rows = append(page.Rows, a.ticketRow(s))
+		page.Rows = append(page.Rows, h.ticketRow(s))
 	}
-	return a.render(c, http.StatusOK, views.Answers(page, a.viewer(c)))
+	return h.page(c, http.StatusOK, func(v *views.Viewer) templ.Component { return views.Answers(page, v) })
 }

@@ -25,8 +25,8 @@ type suggestion struct {
 // maxSuggestions keeps the list short enough to read while typing.
 const maxSuggestions = 6
 
-func (a *App) apiSimilar(c echo.Context) error {
-	out, err := a.similar(c.Request().Context(), currentUser(c), c.QueryParam("q"))
+func (h *ticketHandlers) apiSimilar(c echo.Context) error {
+	out, err := h.similar(c.Request().Context(), currentUser(c), c.QueryParam("q"))
 	if err != nil {
 		return err
 	}
@@ -35,13 +35,13 @@ func (a *App) apiSimilar(c echo.Context) error {
 
 // similar finds answers, dashboards and datasets whose words match q,
 // among those who may open; trusted ones rank first at equal match.
-func (a *App) similar(ctx context.Context, who *auth.User, q string) ([]suggestion, error) {
+func (h *ticketHandlers) similar(ctx context.Context, who *auth.User, q string) ([]suggestion, error) {
 	words := ticket.Words(q)
 	out := []suggestion{}
 	if len(words) == 0 {
 		return out, nil
 	}
-	answers, err := a.tickets.Answers(ctx, who, q, maxSuggestions)
+	answers, err := h.tickets.Answers(ctx, who, q, maxSuggestions)
 	if err != nil {
 		return nil, err
 	}
@@ -49,7 +49,7 @@ func (a *App) similar(ctx context.Context, who *auth.User, q string) ([]suggesti
 		out = append(out, suggestion{Kind: "answer", Title: t.Title, URL: "/tickets/" + strconv.FormatInt(t.ID, 10),
 			Snippet: snippet(t.Answer), Trusted: t.Guide, score: ticket.Score(words, t.Title, t.Body+" "+t.Answer)})
 	}
-	boards, err := a.dashboards.List(ctx, who)
+	boards, err := h.dashboards.List(ctx, who)
 	if err != nil {
 		return nil, err
 	}
@@ -57,8 +57,8 @@ func (a *App) similar(ctx context.Context, who *auth.User, q string) ([]suggesti
 		out = append(out, suggestion{Kind: "dashboard", Title: d.Title, URL: "/dashboards/" + d.ID,
 			Snippet: snippet(d.Description), Trusted: d.Certified, score: ticket.Score(words, d.Title, d.Description)})
 	}
-	if a.enforcer.Capabilities(who).Explore {
-		sets, err := a.dashboards.Datasets(ctx, who)
+	if h.can(who).Explore {
+		sets, err := h.dashboards.Datasets(ctx, who)
 		if err != nil {
 			return nil, err
 		}
