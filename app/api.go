@@ -78,8 +78,20 @@ func toAPITable(v query.Visible, queryable bool) apiTable {
 	return t
 }
 
-func (a *App) apiRefresh(c echo.Context) error {
-	n, err := a.catalog.Refresh(c.Request().Context())
+// queryHandlers serve the lake to programs: SQL in, rows out, through the
+// same engine and rules as every page; and a catalog refresh.
+type queryHandlers struct {
+	catalog *query.Catalog
+	run     func(echo.Context, query.Request) (*query.Rows, error)
+	write   func(echo.Context, *query.Rows) error
+}
+
+func (a *App) queries() *queryHandlers {
+	return &queryHandlers{catalog: a.catalog, run: a.runQuery, write: a.writeResult}
+}
+
+func (h *queryHandlers) apiRefresh(c echo.Context) error {
+	n, err := h.catalog.Refresh(c.Request().Context())
 	if err != nil {
 		return err
 	}
@@ -91,7 +103,7 @@ type queryBody struct {
 	Params map[string]any `json:"params"`
 }
 
-func (a *App) apiQuery(c echo.Context) error {
+func (h *queryHandlers) apiQuery(c echo.Context) error {
 	var body queryBody
 	if err := decodeJSON(c, &body); err != nil {
 		return err
@@ -99,12 +111,12 @@ func (a *App) apiQuery(c echo.Context) error {
 	if strings.TrimSpace(body.SQL) == "" {
 		return pier.Errorf(pier.EInvalid, `Send the SQL to run as {"sql": "select …"}.`)
 	}
-	rows, err := a.runQuery(c, query.Request{SQL: body.SQL, Params: body.Params})
+	rows, err := h.run(c, query.Request{SQL: body.SQL, Params: body.Params})
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	return a.writeResult(c, rows)
+	return h.write(c, rows)
 }
 
 // decodeJSON reads a JSON body strictly: unknown fields are refused, and
