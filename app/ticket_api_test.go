@@ -150,32 +150,33 @@ func TestSuggestionsFollowWhatTheReaderMayOpen(t *testing.T) {
 }
 
 func TestApprovedAccessRequestLetsTheAnalystQuery(t *testing.T) {
-	ta := newTestApp(t)
-	yes := true
-	if err := ta.props.Set(context.Background(), "obj_members", query.PropChange{Restricted: &yes}); err != nil {
-		t.Fatal(err)
-	}
-	q := map[string]any{"sql": "select count(*) from obj_members"}
-	if status, _ := ta.call(t, auth.TierAnalyze, "POST", "/api/v1/query", q); status == http.StatusOK {
-		t.Fatal("the analyst reads a restricted table before any grant")
-	}
-	id := ta.fileTicket(t, auth.TierAnalyze, map[string]any{"title": "Members for churn work", "body": "Churn model.",
-		"category": "data_access", "access": map[string]any{"table": "obj_members", "pii": false}})
-	status, got := ta.call(t, auth.TierAdmin, "POST", "/api/v1/tickets/"+id+"/access", map[string]any{"approve": true})
-	if status != http.StatusOK || got["access"].(map[string]any)["decision"] != "approved" || got["status"] != "answered" {
-		t.Fatalf("approve: %d %v", status, got)
-	}
-	if status, res := ta.call(t, auth.TierAnalyze, "POST", "/api/v1/query", q); status != http.StatusOK {
-		t.Errorf("after approval the analyst still cannot query: %d %v", status, res)
-	}
-	_, audit := ta.call(t, auth.TierAdmin, "GET", "/api/v1/audit?kind=grant", nil)
-	entries := audit["events"].([]any)
-	if len(entries) != 1 {
-		t.Fatalf("audit %v", audit)
-	}
-	if e := entries[0].(map[string]any); e["kind"] != "grant" || e["ticket"] != float64(1) || e["object"] != "analyze@example.com" || e["table"] != "obj_members" || e["actor"] != "admin@example.com" {
-		t.Errorf("audit entry %v", e)
-	}
+	onEachStore(t, func(t *testing.T, ta *testApp) {
+		yes := true
+		if err := ta.props.Set(context.Background(), "obj_members", query.PropChange{Restricted: &yes}); err != nil {
+			t.Fatal(err)
+		}
+		q := map[string]any{"sql": "select count(*) from obj_members"}
+		if status, _ := ta.call(t, auth.TierAnalyze, "POST", "/api/v1/query", q); status == http.StatusOK {
+			t.Fatal("the analyst reads a restricted table before any grant")
+		}
+		id := ta.fileTicket(t, auth.TierAnalyze, map[string]any{"title": "Members for churn work", "body": "Churn model.",
+			"category": "data_access", "access": map[string]any{"table": "obj_members", "pii": false}})
+		status, got := ta.call(t, auth.TierAdmin, "POST", "/api/v1/tickets/"+id+"/access", map[string]any{"approve": true})
+		if status != http.StatusOK || got["access"].(map[string]any)["decision"] != "approved" || got["status"] != "answered" {
+			t.Fatalf("approve: %d %v", status, got)
+		}
+		if status, res := ta.call(t, auth.TierAnalyze, "POST", "/api/v1/query", q); status != http.StatusOK {
+			t.Errorf("after approval the analyst still cannot query: %d %v", status, res)
+		}
+		_, audit := ta.call(t, auth.TierAdmin, "GET", "/api/v1/audit?kind=grant", nil)
+		entries := audit["events"].([]any)
+		if len(entries) != 1 {
+			t.Fatalf("audit %v", audit)
+		}
+		if e := entries[0].(map[string]any); e["kind"] != "grant" || e["ticket"] != float64(1) || e["object"] != "analyze@example.com" || e["table"] != "obj_members" || e["actor"] != "admin@example.com" {
+			t.Errorf("audit entry %v", e)
+		}
+	})
 }
 
 func TestOfficeHoursAPI(t *testing.T) {
@@ -212,35 +213,36 @@ func TestOfficeHoursAPI(t *testing.T) {
 // is told the owner lacks the table and, asking, grants both at once, so
 // the requester's dashboard opens.
 func TestApprovingARequestFromADashboardChecksItsOwner(t *testing.T) {
-	ta := newTestApp(t)
-	board := ta.newDashboard(t, auth.TierAnalyze, statusTile(ta.newDataset(t)))
-	if status, res := ta.call(t, auth.TierAnalyze, "POST", "/api/v1/dashboards/"+board+"/shares", map[string]any{"email": "view@example.com", "role": "viewer"}); status >= 300 {
-		t.Fatalf("share: %d %v", status, res)
-	}
-	restricted := true
-	ta.props.Set(t.Context(), "act_orders", query.PropChange{Restricted: &restricted})
-	tile := "/api/v1/dashboards/" + board + "/tiles/by_status/data"
-	if status, _ := ta.call(t, auth.TierView, "GET", tile, nil); status == http.StatusOK {
-		t.Fatal("the tile answers from a restricted table")
-	}
-	id := ta.fileTicket(t, auth.TierView, map[string]any{"title": "Access to act_orders", "category": "data_access",
-		"access": map[string]any{"table": "act_orders"}, "links": []any{map[string]any{"kind": "dashboard", "ref": board}}})
+	onEachStore(t, func(t *testing.T, ta *testApp) {
+		board := ta.newDashboard(t, auth.TierAnalyze, statusTile(ta.newDataset(t)))
+		if status, res := ta.call(t, auth.TierAnalyze, "POST", "/api/v1/dashboards/"+board+"/shares", map[string]any{"email": "view@example.com", "role": "viewer"}); status >= 300 {
+			t.Fatalf("share: %d %v", status, res)
+		}
+		restricted := true
+		ta.props.Set(t.Context(), "act_orders", query.PropChange{Restricted: &restricted})
+		tile := "/api/v1/dashboards/" + board + "/tiles/by_status/data"
+		if status, _ := ta.call(t, auth.TierView, "GET", tile, nil); status == http.StatusOK {
+			t.Fatal("the tile answers from a restricted table")
+		}
+		id := ta.fileTicket(t, auth.TierView, map[string]any{"title": "Access to act_orders", "category": "data_access",
+			"access": map[string]any{"table": "act_orders"}, "links": []any{map[string]any{"kind": "dashboard", "ref": board}}})
 
-	b := ta.browser(t)
-	b.signIn("admin@example.com")
-	_, page := b.get("/tickets/" + id)
-	if gap := page.Find(`[data-testid=owner-gap]`).Text(); !strings.Contains(gap, "analyze@example.com") || page.Find(`[data-testid=grant-owner]`).Length() != 1 {
-		t.Fatalf("the approver is not told the owner lacks the table: %q", gap)
-	}
-	status, out := ta.call(t, auth.TierAdmin, "POST", "/api/v1/tickets/"+id+"/access", map[string]any{"approve": true, "grant_owners": []string{"analyze@example.com"}})
-	if status != http.StatusOK {
-		t.Fatalf("approve: %d %v", status, out)
-	}
-	if status, res := ta.call(t, auth.TierView, "GET", tile, nil); status != http.StatusOK {
-		t.Errorf("after the approval the requester's dashboard tile: %d %v", status, res)
-	}
-	_, grants := ta.call(t, auth.TierAdmin, "GET", "/api/v1/grants?table=act_orders", nil)
-	if got := fmt.Sprint(grants["grants"]); !strings.Contains(got, "analyze@example.com") || !strings.Contains(got, "view@example.com") {
-		t.Errorf("grants %s: want the requester and the dashboard's owner", got)
-	}
+		b := ta.browser(t)
+		b.signIn("admin@example.com")
+		_, page := b.get("/tickets/" + id)
+		if gap := page.Find(`[data-testid=owner-gap]`).Text(); !strings.Contains(gap, "analyze@example.com") || page.Find(`[data-testid=grant-owner]`).Length() != 1 {
+			t.Fatalf("the approver is not told the owner lacks the table: %q", gap)
+		}
+		status, out := ta.call(t, auth.TierAdmin, "POST", "/api/v1/tickets/"+id+"/access", map[string]any{"approve": true, "grant_owners": []string{"analyze@example.com"}})
+		if status != http.StatusOK {
+			t.Fatalf("approve: %d %v", status, out)
+		}
+		if status, res := ta.call(t, auth.TierView, "GET", tile, nil); status != http.StatusOK {
+			t.Errorf("after the approval the requester's dashboard tile: %d %v", status, res)
+		}
+		_, grants := ta.call(t, auth.TierAdmin, "GET", "/api/v1/grants?table=act_orders", nil)
+		if got := fmt.Sprint(grants["grants"]); !strings.Contains(got, "analyze@example.com") || !strings.Contains(got, "view@example.com") {
+			t.Errorf("grants %s: want the requester and the dashboard's owner", got)
+		}
+	})
 }
