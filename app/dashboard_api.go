@@ -1,14 +1,45 @@
 package app
 
 import (
+	"context"
+	"io"
+	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/pier-analytics/pier"
+	"github.com/pier-analytics/pier/auth"
 	"github.com/pier-analytics/pier/dashboard"
+	"github.com/pier-analytics/pier/lineage"
+	"github.com/pier-analytics/pier/query"
 )
+
+// dashboardHandlers serve dashboards in the API and on their pages. The
+// service decides who may do what and plans each tile's query on behalf
+// of the dashboard's owner; the engine runs that plan when every row is
+// asked for (Arrow, CSV and downloads) rather than the cached JSON.
+type dashboardHandlers struct {
+	dashboards *dashboard.Service
+	engine     *query.Engine
+	catalog    *query.Catalog   // how fresh the tables a dashboard reads are
+	props      *query.PropStore // and whether their owners call them late
+	log        *slog.Logger     // a view that fails to count is logged, not shown
+	page       pageRenderer
+	flash      flasher
+	when       func(time.Time) string
+	can        func(*auth.User) auth.Capabilities
+	lineage    func(ctx context.Context, who *auth.User, opened lineage.Node) (up, down []apiStep, err error)
+	result     func(c echo.Context, rows *query.Rows) error // as the Accept header asks
+	stream     func(c echo.Context, rows *query.Rows, contentType string, write func(io.Writer, *query.Rows) error) error
+}
+
+func (a *App) boards() *dashboardHandlers {
+	return &dashboardHandlers{dashboards: a.dashboards, engine: a.engine, catalog: a.catalog, props: a.props, log: a.log,
+		page: a.renderPage, flash: a, when: a.when, can: a.enforcer.Capabilities, lineage: a.lineageOfOpened,
+		result: a.writeResult, stream: a.stream}
+}
 
 // apiDashboard is a dashboard as the API shows it.
 type apiDashboard struct {
@@ -47,8 +78,8 @@ func toAPIDashboard(d *dashboard.Dashboard) apiDashboard {
 	return out
 }
 
-func (a *App) apiListDashboards(c echo.Context) error {
-	list, err := a.dashboards.List(c.Request().Context(), currentUser(c))
+func (h *dashboardHandlers) apiList(c echo.Context) error {
+	list, err := h.dashboards.List(c.Request().Context(), currentUser(c))
 	if err != nil {
 		return err
 	}
@@ -67,27 +98,27 @@ func (b dashboardBody) doc() dashboard.Doc {
 	return dashboard.Doc{Tiles: b.Tiles, Filters: b.Filters}
 }
 
-func (a *App) apiCreateDashboard(c echo.Context) error {
+func (h *dashboardHandlers) apiCreate(c echo.Context) error {
 	var body dashboardBody
 	if err := decodeJSON(c, &body); err != nil {
 		return err
 	}
-	d, err := a.dashboards.Create(c.Request().Context(), currentUser(c), dashboard.New{Title: body.Title, Description: body.Description, Doc: body.doc()})
+	d, err := h.dashboards.Create(c.Request().Context(), currentUser(c), dashboard.New{Title: body.Title, Description: body.Description, Doc: body.doc()})
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusCreated, toAPIDashboard(d))
 }
 
-func (a *App) apiGetDashboard(c echo.Context) error {
-	d, err := a.dashboards.Get(c.Request().Context(), currentUser(c), c.Param("id"))
+func (h *dashboardHandlers) apiGet(c echo.Context) error {
+	d, err := h.dashboards.Get(c.Request().Context(), currentUser(c), c.Param("id"))
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, toAPIDashboard(d))
 }
 
-func (a *App) apiSaveDashboard(c echo.Context) error {
+func (h *dashboardHandlers) apiSave(c echo.Context) error {
 	var body dashboardBody
 	if err := decodeJSON(c, &body); err != nil {
 		return err
@@ -95,7 +126,7 @@ func (a *App) apiSaveDashboard(c echo.Context) error {
 	if body.Version < 1 {
 		return pier.Errorf(pier.EInvalid, `Send the version you are saving over, as {"version": N, …}.`)
 	}
-	d, err := a.dashboards.Save(c.Request().Context(), currentUser(c), c.Param("id"), dashboard.Save{
+	d, err := h.dashboards.Save(c.Request().Context(), currentUser(c), c.Param("id"), dashboard.Save{
 		Version: body.Version, Title: body.Title, Description: body.Description, Doc: body.doc()})
 	if err != nil {
 		return err
@@ -109,12 +140,12 @@ type changeDashboardBody struct {
 	RefreshMinutes *int  `json:"refresh_minutes"`
 }
 
-func (a *App) apiChangeDashboard(c echo.Context) error {
+func (h *dashboardHandlers) apiChange(c echo.Context) error {
 	var body changeDashboardBody
 	if err := decodeJSON(c, &body); err != nil {
 		return err
 	}
-	d, err := a.dashboards.Change(c.Request().Context(), currentUser(c), c.Param("id"), dashboard.Change{
+	d, err := h.dashboards.Change(c.Request().Context(), currentUser(c), c.Param("id"), dashboard.Change{
 		Published: body.Published, Certified: body.Certified, RefreshMinutes: body.RefreshMinutes})
 	if err != nil {
 		return err
@@ -122,38 +153,38 @@ func (a *App) apiChangeDashboard(c echo.Context) error {
 	return c.JSON(http.StatusOK, toAPIDashboard(d))
 }
 
-func (a *App) apiDeleteDashboard(c echo.Context) error {
-	if err := a.dashboards.Archive(c.Request().Context(), currentUser(c), c.Param("id")); err != nil {
+func (h *dashboardHandlers) apiDelete(c echo.Context) error {
+	if err := h.dashboards.Archive(c.Request().Context(), currentUser(c), c.Param("id")); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
 }
 
-func (a *App) apiDuplicateDashboard(c echo.Context) error {
-	d, err := a.dashboards.Duplicate(c.Request().Context(), currentUser(c), c.Param("id"))
+func (h *dashboardHandlers) apiDuplicate(c echo.Context) error {
+	d, err := h.dashboards.Duplicate(c.Request().Context(), currentUser(c), c.Param("id"))
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusCreated, toAPIDashboard(d))
 }
 
-func (a *App) apiAddTile(c echo.Context) error {
+func (h *dashboardHandlers) apiAddTile(c echo.Context) error {
 	var t dashboard.Tile
 	if err := decodeJSON(c, &t); err != nil {
 		return err
 	}
-	d, err := a.dashboards.AddTile(c.Request().Context(), currentUser(c), c.Param("id"), t)
+	d, err := h.dashboards.AddTile(c.Request().Context(), currentUser(c), c.Param("id"), t)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusCreated, toAPIDashboard(d))
 }
 
-// apiPinDashboard pins (PUT) or unpins (DELETE) the dashboard to the
+// apiPin pins (PUT) or unpins (DELETE) the dashboard to the
 // caller's home page.
-func (a *App) apiPinDashboard(c echo.Context) error {
+func (h *dashboardHandlers) apiPin(c echo.Context) error {
 	pinned := c.Request().Method == http.MethodPut
-	if err := a.dashboards.Pin(c.Request().Context(), currentUser(c), c.Param("id"), pinned); err != nil {
+	if err := h.dashboards.Pin(c.Request().Context(), currentUser(c), c.Param("id"), pinned); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, map[string]bool{"pinned": pinned})

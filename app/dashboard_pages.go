@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/pier-analytics/pier"
@@ -20,81 +21,82 @@ import (
 	"github.com/pier-analytics/pier/lineage"
 )
 
-func (a *App) dashboardsPage(c echo.Context) error {
+func (h *dashboardHandlers) listPage(c echo.Context) error {
 	who := currentUser(c)
-	list, err := a.dashboards.List(c.Request().Context(), who)
+	list, err := h.dashboards.List(c.Request().Context(), who)
 	if err != nil {
 		return err
 	}
-	can := a.enforcer.Capabilities(who)
+	can := h.can(who)
 	page := views.DashboardList{
 		CanCreate:  can.CreateDashboard,
 		CanExplore: can.Explore,
 	}
 	for _, s := range list {
-		page.Rows = append(page.Rows, a.dashboardRow(s))
+		page.Rows = append(page.Rows, dashboardRow(s, h.when))
 	}
-	return a.render(c, http.StatusOK, views.Dashboards(page, a.viewer(c)))
+	return h.page(c, http.StatusOK, func(viewer *views.Viewer) templ.Component { return views.Dashboards(page, viewer) })
 }
 
-func (a *App) dashboardRow(s dashboard.Summary) views.DashboardRow {
+// dashboardRow is a dashboard as lists show it, here and on the home page.
+func dashboardRow(s dashboard.Summary, when func(time.Time) string) views.DashboardRow {
 	return views.DashboardRow{ID: s.ID, Title: s.Title, Description: s.Description, Owner: s.Owner, Role: string(s.Role),
-		Updated: a.when(s.UpdatedAt), Certified: s.Certified, Published: s.Published, Tiles: s.Tiles, Views: s.Views, Locked: s.Locked}
+		Updated: when(s.UpdatedAt), Certified: s.Certified, Published: s.Published, Tiles: s.Tiles, Views: s.Views, Locked: s.Locked}
 }
 
-func (a *App) createDashboardForm(c echo.Context) error {
-	d, err := a.dashboards.Create(c.Request().Context(), currentUser(c), dashboard.New{Title: c.FormValue("title")})
+func (h *dashboardHandlers) createForm(c echo.Context) error {
+	d, err := h.dashboards.Create(c.Request().Context(), currentUser(c), dashboard.New{Title: c.FormValue("title")})
 	if err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/explore?dashboard="+d.ID)
 }
 
-func (a *App) duplicateDashboardForm(c echo.Context) error {
-	d, err := a.dashboards.Duplicate(c.Request().Context(), currentUser(c), c.Param("id"))
+func (h *dashboardHandlers) duplicateForm(c echo.Context) error {
+	d, err := h.dashboards.Duplicate(c.Request().Context(), currentUser(c), c.Param("id"))
 	if err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/dashboards/"+d.ID)
 }
 
-func (a *App) shareDashboardForm(c echo.Context) error {
+func (h *dashboardHandlers) shareForm(c echo.Context) error {
 	email := strings.TrimSpace(c.FormValue("email"))
 	ctx := c.Request().Context()
-	err := a.dashboards.Share(ctx, currentUser(c), c.Param("id"), email, dashboard.Role(c.FormValue("role")))
+	err := h.dashboards.Share(ctx, currentUser(c), c.Param("id"), email, dashboard.Role(c.FormValue("role")))
 	if pier.ErrorCode(err) == pier.EInvalid { // said beside the form, which stays where it was
-		a.putFlash(ctx, shareFlash, flash{"error", pier.ErrorMessage(err)})
+		h.flash.putFlash(ctx, shareFlash, flash{"error", pier.ErrorMessage(err)})
 		return c.Redirect(http.StatusSeeOther, "/dashboards/"+c.Param("id")+"#share")
 	}
 	if err != nil {
 		return err
 	}
-	a.putFlash(ctx, shareFlash, flash{"shared", email})
+	h.flash.putFlash(ctx, shareFlash, flash{"shared", email})
 	return c.Redirect(http.StatusSeeOther, "/dashboards/"+c.Param("id")+"#share")
 }
 
-func (a *App) unshareDashboardForm(c echo.Context) error {
+func (h *dashboardHandlers) unshareForm(c echo.Context) error {
 	email := c.FormValue("email")
 	ctx := c.Request().Context()
-	if err := a.dashboards.Unshare(ctx, currentUser(c), c.Param("id"), email); err != nil {
+	if err := h.dashboards.Unshare(ctx, currentUser(c), c.Param("id"), email); err != nil {
 		return err
 	}
-	a.putFlash(ctx, shareFlash, flash{"unshared", email})
+	h.flash.putFlash(ctx, shareFlash, flash{"unshared", email})
 	return c.Redirect(http.StatusSeeOther, "/dashboards/"+c.Param("id")+"#share")
 }
 
 // sharePanel lists whom the dashboard is shared with and confirms the
 // change just made, as the list now stands.
-func (a *App) sharePanel(c echo.Context, id string) ([]views.ShareRow, string, string, error) {
+func (h *dashboardHandlers) sharePanel(c echo.Context, id string) ([]views.ShareRow, string, string, error) {
 	ctx := c.Request().Context()
-	shares, err := a.dashboards.Shares(ctx, currentUser(c), id)
+	shares, err := h.dashboards.Shares(ctx, currentUser(c), id)
 	if err != nil {
 		return nil, "", "", err
 	}
 	rows := make([]views.ShareRow, len(shares))
 	notice, problem := "", ""
 	var shared, unshared string
-	switch f := a.popFlash(ctx, shareFlash); f.What {
+	switch f := h.flash.popFlash(ctx, shareFlash); f.What {
 	case "shared":
 		shared = f.Text
 	case "unshared":
@@ -118,53 +120,53 @@ func (a *App) sharePanel(c echo.Context, id string) ([]views.ShareRow, string, s
 	return rows, notice, problem, nil
 }
 
-// pinDashboardForm pins the dashboard to the home page, or unpins it.
-func (a *App) pinDashboardForm(c echo.Context) error {
-	if err := a.dashboards.Pin(c.Request().Context(), currentUser(c), c.Param("id"), c.FormValue("pinned") == "true"); err != nil {
+// pinForm pins the dashboard to the home page, or unpins it.
+func (h *dashboardHandlers) pinForm(c echo.Context) error {
+	if err := h.dashboards.Pin(c.Request().Context(), currentUser(c), c.Param("id"), c.FormValue("pinned") == "true"); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/dashboards/"+c.Param("id"))
 }
 
-// dashboardPage shows a dashboard under the view in its URL; opening it
+// pageView shows a dashboard under the view in its URL; opening it
 // counts as a view.
-func (a *App) dashboardPage(c echo.Context) error {
+func (h *dashboardHandlers) pageView(c echo.Context) error {
 	ctx, who := c.Request().Context(), currentUser(c)
 	v, err := dashboard.ParseView(c.QueryParams())
 	if err != nil {
 		return err
 	}
-	d, err := a.dashboards.Get(ctx, who, c.Param("id"))
+	d, err := h.dashboards.Get(ctx, who, c.Param("id"))
 	if err != nil {
 		return err
 	}
-	counted, err := a.dashboards.RecordView(ctx, who, d.ID, time.Now())
+	counted, err := h.dashboards.RecordView(ctx, who, d.ID, time.Now())
 	if err != nil {
-		a.log.Warn("could not count a dashboard view", "err", err)
+		h.log.Warn("could not count a dashboard view", "err", err)
 	}
 	if counted {
 		d.Views++
 	}
-	pinned, err := a.dashboards.Pinned(ctx, who, d.ID)
+	pinned, err := h.dashboards.Pinned(ctx, who, d.ID)
 	if err != nil {
 		return err
 	}
-	may := a.dashboards.Rights(who, d)
+	may := h.dashboards.Rights(who, d)
 	page := views.DashboardPage{ID: d.ID, Title: d.Title, Description: d.Description, Owner: d.Owner, UpdatedBy: d.UpdatedBy,
-		Updated: a.when(d.UpdatedAt), Certified: d.Certified, Published: d.Published, Views: d.Views, Role: string(d.Role), Pinned: pinned,
+		Updated: h.when(d.UpdatedAt), Certified: d.Certified, Published: d.Published, Views: d.Views, Role: string(d.Role), Pinned: pinned,
 		CanEdit: may.Edit, CanShare: may.Share, Version: d.Version, Grain: v.Grain, CanDuplicate: may.Duplicate,
 		CanPublish: may.Publish, NoPublish: may.NoPublish, CanCertify: may.Certify, CanWriteSQL: may.WriteSQL,
-		DataAsOf: a.dataAsOf(d.Tables), ViewQuery: v.Query().Encode()}
-	if page.LateTables, err = a.lateTables(ctx, d.Tables); err != nil {
+		DataAsOf: h.dataAsOf(d.Tables), ViewQuery: v.Query().Encode()}
+	if page.LateTables, err = h.lateTables(ctx, d.Tables); err != nil {
 		return err
 	}
-	up, _, err := a.lineageOfOpened(ctx, who, lineage.Node{Kind: kindDashboard, ID: d.ID})
+	up, _, err := h.lineage(ctx, who, lineage.Node{Kind: kindDashboard, ID: d.ID})
 	if err != nil {
 		return err
 	}
 	page.Upstream = lineageSteps(up)
 	if may.Share {
-		if page.Shares, page.ShareNotice, page.ShareProblem, err = a.sharePanel(c, d.ID); err != nil {
+		if page.Shares, page.ShareNotice, page.ShareProblem, err = h.sharePanel(c, d.ID); err != nil {
 			return err
 		}
 	}
@@ -172,9 +174,9 @@ func (a *App) dashboardPage(c echo.Context) error {
 		page.Grain = d.SavedGrain()
 	}
 	if d.LastRefreshError != "" { // the service leaves it only for those who mend it
-		page.RefreshProblem = fmt.Sprintf("The scheduled refresh at %s failed: %s", a.when(d.LastRefreshAt), d.LastRefreshError)
+		page.RefreshProblem = fmt.Sprintf("The scheduled refresh at %s failed: %s", h.when(d.LastRefreshAt), d.LastRefreshError)
 	}
-	sources, err := a.dashboards.Sources(ctx, d)
+	sources, err := h.dashboards.Sources(ctx, d)
 	if err != nil {
 		return err
 	}
@@ -194,15 +196,15 @@ func (a *App) dashboardPage(c echo.Context) error {
 		page.Tiles = append(page.Tiles, box)
 		page.HasTime = page.HasTime || t.TimeColumn != "" || slices.Contains(d.Meta[t.ID].Params, "grain")
 	}
-	return a.render(c, http.StatusOK, views.Dashboard(page, a.viewer(c)))
+	return h.page(c, http.StatusOK, func(viewer *views.Viewer) templ.Component { return views.Dashboard(page, viewer) })
 }
 
 // dataAsOf is how fresh a dashboard's data is: the oldest of the newest
 // data of the tables it reads, so everything shown is complete up to it.
-func (a *App) dataAsOf(tables []string) string {
+func (h *dashboardHandlers) dataAsOf(tables []string) string {
 	var oldest string
 	for _, name := range tables {
-		if t, ok := a.catalog.Table(name); ok {
+		if t, ok := h.catalog.Table(name); ok {
 			if n := t.NewestData(); oldest == "" || n < oldest {
 				oldest = n
 			}
@@ -213,14 +215,14 @@ func (a *App) dataAsOf(tables []string) string {
 
 // lateTables are those of the tables whose newest data is older than
 // their owners promise.
-func (a *App) lateTables(ctx context.Context, tables []string) ([]string, error) {
-	props, err := a.props.All(ctx)
+func (h *dashboardHandlers) lateTables(ctx context.Context, tables []string) ([]string, error) {
+	props, err := h.props.All(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var late []string
 	for _, name := range tables {
-		if t, ok := a.catalog.Table(name); ok && props[name].Late(t, time.Now()) {
+		if t, ok := h.catalog.Table(name); ok && props[name].Late(t, time.Now()) {
 			late = append(late, name)
 		}
 	}
@@ -292,47 +294,47 @@ func filterColumns(d *dashboard.Dashboard) []string {
 	return out
 }
 
-func (a *App) addFilterForm(c echo.Context) error {
+func (h *dashboardHandlers) addFilterForm(c echo.Context) error {
 	f := dashboard.Filter{Label: strings.TrimSpace(c.FormValue("label")), Kind: c.FormValue("kind"), Column: c.FormValue("column")}
-	if _, err := a.dashboards.AddFilter(c.Request().Context(), currentUser(c), c.Param("id"), f); err != nil {
+	if _, err := h.dashboards.AddFilter(c.Request().Context(), currentUser(c), c.Param("id"), f); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/dashboards/"+c.Param("id"))
 }
 
-func (a *App) removeFilterForm(c echo.Context) error {
-	if _, err := a.dashboards.RemoveFilter(c.Request().Context(), currentUser(c), c.Param("id"), c.Param("filter")); err != nil {
+func (h *dashboardHandlers) removeFilterForm(c echo.Context) error {
+	if _, err := h.dashboards.RemoveFilter(c.Request().Context(), currentUser(c), c.Param("id"), c.Param("filter")); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/dashboards/"+c.Param("id"))
 }
 
-// dashboardSettingsForm saves the title, description and refresh schedule.
-func (a *App) dashboardSettingsForm(c echo.Context) error {
+// settingsForm saves the title, description and refresh schedule.
+func (h *dashboardHandlers) settingsForm(c echo.Context) error {
 	ctx, who, id := c.Request().Context(), currentUser(c), c.Param("id")
 	version, _ := strconv.Atoi(c.FormValue("version"))
 	minutes, err := strconv.Atoi(c.FormValue("refresh_minutes"))
 	if err != nil {
 		return pier.Errorf(pier.EInvalid, "Pick how often the dashboard refreshes.")
 	}
-	d, err := a.dashboards.Get(ctx, who, id)
+	d, err := h.dashboards.Get(ctx, who, id)
 	if err != nil {
 		return err
 	}
-	if _, err := a.dashboards.Save(ctx, who, id, dashboard.Save{Version: version, Title: c.FormValue("title"),
+	if _, err := h.dashboards.Save(ctx, who, id, dashboard.Save{Version: version, Title: c.FormValue("title"),
 		Description: c.FormValue("description"), Doc: d.Doc}); err != nil {
 		return err
 	}
 	if minutes != d.RefreshMinutes {
-		if _, err := a.dashboards.Change(ctx, who, id, dashboard.Change{RefreshMinutes: &minutes}); err != nil {
+		if _, err := h.dashboards.Change(ctx, who, id, dashboard.Change{RefreshMinutes: &minutes}); err != nil {
 			return err
 		}
 	}
 	return c.Redirect(http.StatusSeeOther, "/dashboards/"+id)
 }
 
-// dashboardStandingForm publishes or certifies, one button at a time.
-func (a *App) dashboardStandingForm(c echo.Context) error {
+// standingForm publishes or certifies, one button at a time.
+func (h *dashboardHandlers) standingForm(c echo.Context) error {
 	var ch dashboard.Change
 	for name, field := range map[string]**bool{"published": &ch.Published, "certified": &ch.Certified} {
 		if v := c.FormValue(name); v != "" {
@@ -340,16 +342,16 @@ func (a *App) dashboardStandingForm(c echo.Context) error {
 			*field = &b
 		}
 	}
-	if _, err := a.dashboards.Change(c.Request().Context(), currentUser(c), c.Param("id"), ch); err != nil {
+	if _, err := h.dashboards.Change(c.Request().Context(), currentUser(c), c.Param("id"), ch); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/dashboards/"+c.Param("id"))
 }
 
 // sqlTileForm adds a tile of SQL (analysts).
-func (a *App) sqlTileForm(c echo.Context) error {
+func (h *dashboardHandlers) sqlTileForm(c echo.Context) error {
 	t := dashboard.Tile{Title: c.FormValue("title"), Type: chart.Kind(c.FormValue("type")), SQL: c.FormValue("sql"), TimeColumn: strings.TrimSpace(c.FormValue("time_column"))}
-	if _, err := a.dashboards.AddTile(c.Request().Context(), currentUser(c), c.Param("id"), t); err != nil {
+	if _, err := h.dashboards.AddTile(c.Request().Context(), currentUser(c), c.Param("id"), t); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/dashboards/"+c.Param("id"))

@@ -14,16 +14,16 @@ import (
 // apiTileData answers a tile's data for the view in the query string
 // (grain=, f.<filter>=), like POST /query: JSON from the result cache, or
 // every row as Arrow or CSV.
-func (a *App) apiTileData(c echo.Context) error {
+func (h *dashboardHandlers) apiTileData(c echo.Context) error {
 	v, err := dashboard.ParseView(c.QueryParams())
 	if err != nil {
 		return err
 	}
 	ctx, who := c.Request().Context(), currentUser(c)
 	if accepted(c.Request().Header.Get("Accept")) != "application/json" {
-		return a.streamTile(c, v, "")
+		return h.streamTile(c, v, "")
 	}
-	_, res, err := a.dashboards.TileData(ctx, who, c.Param("id"), c.Param("tile"), v)
+	_, res, err := h.dashboards.TileData(ctx, who, c.Param("id"), c.Param("tile"), v)
 	if err != nil {
 		return err
 	}
@@ -32,7 +32,7 @@ func (a *App) apiTileData(c echo.Context) error {
 }
 
 // apiExportTile downloads a tile's whole result as CSV or XLSX.
-func (a *App) apiExportTile(c echo.Context) error {
+func (h *dashboardHandlers) apiExportTile(c echo.Context) error {
 	format := c.QueryParam("format")
 	if format != "csv" && format != "xlsx" {
 		return pier.Errorf(pier.EInvalid, "Choose format=csv or xlsx.")
@@ -41,24 +41,24 @@ func (a *App) apiExportTile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return a.streamTile(c, v, format)
+	return h.streamTile(c, v, format)
 }
 
 // streamTile runs the tile's query on behalf of the dashboard's owner and
 // streams every row: as the Accept header asks, or as a file download.
-func (a *App) streamTile(c echo.Context, v dashboard.View, format string) error {
+func (h *dashboardHandlers) streamTile(c echo.Context, v dashboard.View, format string) error {
 	ctx := c.Request().Context()
-	plan, err := a.dashboards.PlanTile(ctx, currentUser(c), c.Param("id"), c.Param("tile"), v)
+	plan, err := h.dashboards.PlanTile(ctx, currentUser(c), c.Param("id"), c.Param("tile"), v)
 	if err != nil {
 		return err
 	}
-	rows, err := a.engine.Query(ctx, plan.Principal, plan.Request)
+	rows, err := h.engine.Query(ctx, plan.Principal, plan.Request)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	if format == "" {
-		return a.writeResult(c, rows)
+		return h.result(c, rows)
 	}
 	name := plan.Tile.Title
 	if name == "" {
@@ -66,40 +66,40 @@ func (a *App) streamTile(c echo.Context, v dashboard.View, format string) error 
 	}
 	attach(c, name+"."+format)
 	f := exportFormats[format]
-	return a.stream(c, rows, f.mime, f.write)
+	return h.stream(c, rows, f.mime, f.write)
 }
 
 // apiTileChart answers what a dashboard page draws of a tile.
-func (a *App) apiTileChart(c echo.Context) error {
+func (h *dashboardHandlers) apiTileChart(c echo.Context) error {
 	v, err := dashboard.ParseView(c.QueryParams())
 	if err != nil {
 		return err
 	}
-	tv, err := a.dashboards.DrawTile(c.Request().Context(), currentUser(c), c.Param("id"), c.Param("tile"), v)
+	tv, err := h.dashboards.DrawTile(c.Request().Context(), currentUser(c), c.Param("id"), c.Param("tile"), v)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, tv)
 }
 
-func (a *App) apiFilterValues(c echo.Context) error {
-	vals, err := a.dashboards.FilterValues(c.Request().Context(), currentUser(c), c.Param("id"), c.Param("filter"))
+func (h *dashboardHandlers) apiFilterValues(c echo.Context) error {
+	vals, err := h.dashboards.FilterValues(c.Request().Context(), currentUser(c), c.Param("id"), c.Param("filter"))
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, map[string]any{"values": vals})
 }
 
-// apiExportDashboard downloads every tile with data as one Excel file, a
+// apiExport downloads every tile with data as one Excel file, a
 // sheet per tile, for the view in the query string. A tile that cannot be
 // read gets a sheet saying why, so one broken tile does not lose the rest.
-func (a *App) apiExportDashboard(c echo.Context) error {
+func (h *dashboardHandlers) apiExport(c echo.Context) error {
 	v, err := dashboard.ParseView(c.QueryParams())
 	if err != nil {
 		return err
 	}
 	ctx, who := c.Request().Context(), currentUser(c)
-	d, err := a.dashboards.Get(ctx, who, c.Param("id"))
+	d, err := h.dashboards.Get(ctx, who, c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -109,7 +109,7 @@ func (a *App) apiExportDashboard(c echo.Context) error {
 		if t.Type == chart.KindMarkdown {
 			continue
 		}
-		if err := a.exportTileSheet(c, book, d.ID, t, v); err != nil {
+		if err := h.exportTileSheet(c, book, d.ID, t, v); err != nil {
 			return err
 		}
 	}
@@ -119,16 +119,16 @@ func (a *App) apiExportDashboard(c echo.Context) error {
 	return book.Write(c.Response())
 }
 
-func (a *App) exportTileSheet(c echo.Context, book *query.Workbook, id string, t dashboard.Tile, v dashboard.View) error {
+func (h *dashboardHandlers) exportTileSheet(c echo.Context, book *query.Workbook, id string, t dashboard.Tile, v dashboard.View) error {
 	ctx := c.Request().Context()
 	name := t.Title
 	if name == "" {
 		name = t.ID
 	}
-	plan, err := a.dashboards.PlanTile(ctx, currentUser(c), id, t.ID, v)
+	plan, err := h.dashboards.PlanTile(ctx, currentUser(c), id, t.ID, v)
 	var rows *query.Rows
 	if err == nil {
-		rows, err = a.engine.Query(ctx, plan.Principal, plan.Request)
+		rows, err = h.engine.Query(ctx, plan.Principal, plan.Request)
 	}
 	if err != nil {
 		if ctx.Err() != nil {

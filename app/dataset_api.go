@@ -1,15 +1,32 @@
 package app
 
 import (
+	"context"
 	"net/http"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/pier-analytics/pier/auth"
 	"github.com/pier-analytics/pier/chart"
 	"github.com/pier-analytics/pier/dashboard"
+	"github.com/pier-analytics/pier/notebook"
 	"github.com/pier-analytics/pier/query"
 )
+
+// datasetHandlers serve datasets and the explorer that reads them; the
+// dashboard service decides who may explore, save and certify. A dataset
+// saved from a notebook cell takes the cell's query as the notebook
+// service plans it, so it reads what the cell reads.
+type datasetHandlers struct {
+	dashboards *dashboard.Service
+	planCell   func(ctx context.Context, who *auth.User, nb, cell string, values map[string]any) (*notebook.Plan, error)
+	page       pageRenderer
+}
+
+func (a *App) datasets() *datasetHandlers {
+	return &datasetHandlers{dashboards: a.dashboards, planCell: a.nbs.PlanRun, page: a.renderPage}
+}
 
 // apiDataset is a dataset as the API shows it: API.md's fields first.
 type apiDataset struct {
@@ -34,8 +51,8 @@ func toAPIDataset(ds *dashboard.Dataset) apiDataset {
 		BuiltOn: append([]dashboard.Basis{}, ds.Bases...), CreatedAt: ds.CreatedAt, UpdatedAt: ds.UpdatedAt}
 }
 
-func (a *App) apiListDatasets(c echo.Context) error {
-	list, err := a.dashboards.Datasets(c.Request().Context(), currentUser(c))
+func (h *datasetHandlers) apiList(c echo.Context) error {
+	list, err := h.dashboards.Datasets(c.Request().Context(), currentUser(c))
 	if err != nil {
 		return err
 	}
@@ -56,16 +73,16 @@ type createDatasetBody struct {
 	On []string `json:"on"`
 }
 
-func (a *App) apiCreateDataset(c echo.Context) error {
+func (h *datasetHandlers) apiCreate(c echo.Context) error {
 	var body createDatasetBody
 	if err := decodeJSON(c, &body); err != nil {
 		return err
 	}
-	return a.createDataset(c, dashboard.NewDataset{Name: body.Name, Description: body.Description, SQL: body.SQL, TimeColumn: body.TimeColumn, On: body.On})
+	return h.create(c, dashboard.NewDataset{Name: body.Name, Description: body.Description, SQL: body.SQL, TimeColumn: body.TimeColumn, On: body.On})
 }
 
-func (a *App) createDataset(c echo.Context, in dashboard.NewDataset) error {
-	ds, err := a.dashboards.CreateDataset(c.Request().Context(), currentUser(c), in)
+func (h *datasetHandlers) create(c echo.Context, in dashboard.NewDataset) error {
+	ds, err := h.dashboards.CreateDataset(c.Request().Context(), currentUser(c), in)
 	if err != nil {
 		return err
 	}
@@ -78,24 +95,24 @@ type cellDatasetBody struct {
 	TimeColumn  string `json:"time_column"`
 }
 
-// apiCellDataset saves a notebook cell's query as a dataset, with the
+// apiFromCell saves a notebook cell's query as a dataset, with the
 // earlier cells it reads.
-func (a *App) apiCellDataset(c echo.Context) error {
+func (h *datasetHandlers) apiFromCell(c echo.Context) error {
 	var body cellDatasetBody
 	if err := decodeJSON(c, &body); err != nil {
 		return err
 	}
-	plan, err := a.nbs.PlanRun(c.Request().Context(), currentUser(c), c.Param("id"), c.Param("cell"), nil)
+	plan, err := h.planCell(c.Request().Context(), currentUser(c), c.Param("id"), c.Param("cell"), nil)
 	if err != nil {
 		return err
 	}
-	return a.createDataset(c, dashboard.NewDataset{Name: body.Name, Description: body.Description,
+	return h.create(c, dashboard.NewDataset{Name: body.Name, Description: body.Description,
 		SQL: plan.Request.SQL, Upstream: plan.Request.Upstream, TimeColumn: body.TimeColumn,
 		From: &dashboard.Basis{Kind: "notebook", ID: c.Param("id"), Cell: c.Param("cell")}})
 }
 
-func (a *App) apiGetDataset(c echo.Context) error {
-	ds, err := a.dashboards.Dataset(c.Request().Context(), currentUser(c), c.Param("id"))
+func (h *datasetHandlers) apiGet(c echo.Context) error {
+	ds, err := h.dashboards.Dataset(c.Request().Context(), currentUser(c), c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -112,12 +129,12 @@ type changeDatasetBody struct {
 	Columns map[string]dashboard.ColumnChange `json:"columns"`
 }
 
-func (a *App) apiChangeDataset(c echo.Context) error {
+func (h *datasetHandlers) apiChange(c echo.Context) error {
 	var body changeDatasetBody
 	if err := decodeJSON(c, &body); err != nil {
 		return err
 	}
-	ds, err := a.dashboards.ChangeDataset(c.Request().Context(), currentUser(c), c.Param("id"), dashboard.DatasetChange{
+	ds, err := h.dashboards.ChangeDataset(c.Request().Context(), currentUser(c), c.Param("id"), dashboard.DatasetChange{
 		Name: body.Name, Description: body.Description, TimeColumn: body.TimeColumn, Certified: body.Certified, Columns: body.Columns})
 	if err != nil {
 		return err
@@ -135,20 +152,20 @@ type exploreBody struct {
 // apiExplore answers an exploration of a dataset with the SQL Pier wrote
 // for it, so the explorer can show it. With a type it also draws it, as
 // a dashboard tile of that type would be drawn.
-func (a *App) apiExplore(c echo.Context) error {
+func (h *datasetHandlers) apiExplore(c echo.Context) error {
 	var body exploreBody
 	if err := decodeJSON(c, &body); err != nil {
 		return err
 	}
 	ctx, who, id := c.Request().Context(), currentUser(c), c.Param("id")
 	if body.Type != "" {
-		built, view, err := a.dashboards.ExploreView(ctx, who, id, body.Exploration, body.Type, body.Chart)
+		built, view, err := h.dashboards.ExploreView(ctx, who, id, body.Exploration, body.Type, body.Chart)
 		if err != nil {
 			return err
 		}
 		return c.JSON(http.StatusOK, map[string]any{"sql": built.SQL, "params": built.Params, "view": view})
 	}
-	built, res, err := a.dashboards.Explore(ctx, who, id, body.Exploration)
+	built, res, err := h.dashboards.Explore(ctx, who, id, body.Exploration)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/pier-analytics/pier/app/views"
@@ -25,13 +26,13 @@ type exploreData struct {
 	Types      []string            `json:"types"`
 }
 
-func (a *App) explorePage(c echo.Context) error {
+func (h *datasetHandlers) explorePage(c echo.Context) error {
 	ctx, who := c.Request().Context(), currentUser(c)
-	sets, err := a.dashboards.Datasets(ctx, who)
+	sets, err := h.dashboards.Datasets(ctx, who)
 	if err != nil {
 		return err
 	}
-	list, err := a.dashboards.List(ctx, who)
+	list, err := h.dashboards.List(ctx, who)
 	if err != nil {
 		return err
 	}
@@ -46,7 +47,7 @@ func (a *App) explorePage(c echo.Context) error {
 			data.Dashboards = append(data.Dashboards, s)
 		}
 	}
-	return a.render(c, http.StatusOK, views.Explore(data, a.viewer(c)))
+	return h.page(c, http.StatusOK, func(v *views.Viewer) templ.Component { return views.Explore(data, v) })
 }
 
 // explorerTypes are the tile types an exploration can be shown as: all

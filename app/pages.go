@@ -50,7 +50,7 @@ func homeBoards(all []dashboard.Summary) (pinned, recent, rest []dashboard.Summa
 func (a *App) dashboardRows(list []dashboard.Summary) []views.DashboardRow {
 	out := make([]views.DashboardRow, len(list))
 	for i, s := range list {
-		out[i] = a.dashboardRow(s)
+		out[i] = dashboardRow(s, a.when)
 	}
 	return out
 }
