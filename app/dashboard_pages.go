@@ -32,16 +32,27 @@ func (h *dashboardHandlers) listPage(c echo.Context) error {
 		CanCreate:  can.CreateDashboard,
 		CanExplore: can.Explore,
 	}
+	late, err := h.lateNow(c.Request().Context())
+	if err != nil {
+		return err
+	}
 	for _, s := range list {
-		page.Rows = append(page.Rows, dashboardRow(s, h.when))
+		page.Rows = append(page.Rows, dashboardRow(s, h.when, late))
 	}
 	return h.page(c, http.StatusOK, func(viewer *views.Viewer) templ.Component { return views.Dashboards(page, viewer) })
 }
 
-// dashboardRow is a dashboard as lists show it, here and on the home page.
-func dashboardRow(s dashboard.Summary, when func(time.Time) string) views.DashboardRow {
-	return views.DashboardRow{ID: s.ID, Title: s.Title, Description: s.Description, Owner: s.Owner, Role: string(s.Role),
+// dashboardRow is a dashboard as lists show it, here and on the home page,
+// late if it reads a table in late.
+func dashboardRow(s dashboard.Summary, when func(time.Time) string, late map[string]bool) views.DashboardRow {
+	r := views.DashboardRow{ID: s.ID, Title: s.Title, Description: s.Description, Owner: s.Owner, Role: string(s.Role),
 		Updated: when(s.UpdatedAt), Certified: s.Certified, Published: s.Published, Tiles: s.Tiles, Views: s.Views, Locked: s.Locked}
+	for _, t := range s.Tables {
+		if late[t] {
+			r.LateTables = append(r.LateTables, t)
+		}
+	}
+	return r
 }
 
 func (h *dashboardHandlers) createForm(c echo.Context) error {
@@ -220,13 +231,23 @@ func (h *dashboardHandlers) lateTables(ctx context.Context, tables []string) ([]
 	if err != nil {
 		return nil, err
 	}
+	all := h.catalog.LateTables(props, time.Now())
 	var late []string
 	for _, name := range tables {
-		if t, ok := h.catalog.Table(name); ok && props[name].Late(t, time.Now()) {
+		if all[name] {
 			late = append(late, name)
 		}
 	}
 	return late, nil
+}
+
+// lateNow is every late table, for lists that badge each dashboard.
+func (h *dashboardHandlers) lateNow(ctx context.Context) (map[string]bool, error) {
+	props, err := h.props.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return h.catalog.LateTables(props, time.Now()), nil
 }
 
 func filterControls(d *dashboard.Dashboard, v dashboard.View) ([]views.FilterControl, []views.CrossFilter) {

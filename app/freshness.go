@@ -32,11 +32,9 @@ func (a *App) announceLate(ctx context.Context, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	for name, p := range props {
-		t, ok := a.catalog.Table(name)
-		if !ok || !p.Late(t, now) {
-			continue
-		}
+	for name := range a.catalog.LateTables(props, now) {
+		t, _ := a.catalog.Table(name)
+		p := props[name]
 		news, err := a.props.NoteLate(ctx, name, t.DataTime())
 		if err != nil {
 			return err

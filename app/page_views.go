@@ -4,16 +4,17 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/pier-analytics/pier/app/views"
 	"github.com/pier-analytics/pier/chart"
 	"github.com/pier-analytics/pier/query"
 )
 
-func (a *App) tableCard(v query.Visible) views.TableCard {
+func tableCard(v query.Visible, when func(time.Time) string) views.TableCard {
 	t := toAPITable(v, false)
 	card := views.TableCard{Name: t.Name, Description: t.Description, Owner: t.Owner, Restricted: t.Restricted,
-		Rows: t.Rows, Modified: a.when(v.Modified)}
+		Rows: t.Rows, Modified: when(v.Modified)}
 	if len(v.Partitions) > 0 {
 		card.Partitions = fmt.Sprintf("%d partitions by %s", v.PartCount, strings.Join(v.Partitions, ", "))
 	}

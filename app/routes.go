@@ -34,8 +34,9 @@ func (a *App) routes() *echo.Echo {
 		e.GET("/login/sso/callback", session.finishSSO)
 	}
 	e.POST("/logout", session.logout)
-	e.GET("/", a.homePage, a.signedInPage)
-	e.POST("/sql", a.runSQLBox, a.signedInPage, a.require(auth.ObjQuery, auth.ActRun))
+	home := a.home()
+	e.GET("/", home.homePage, a.signedInPage)
+	e.POST("/sql", home.runSQLBox, a.signedInPage, a.require(auth.ObjQuery, auth.ActRun))
 	notebooks := a.notebooks()
 	e.GET("/notebooks", notebooks.listPage, a.signedInPage)
 	e.POST("/notebooks", notebooks.createForm, a.signedInPage)

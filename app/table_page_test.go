@@ -187,7 +187,8 @@ func TestATablePageShowsSampleRowsAsTheReaderWouldQueryThem(t *testing.T) {
 // TestALateTableIsMarkedAndAnnouncedOnce: a table whose newest data is
 // older than its owner promises is late on its page and on the dashboards
 // that read it, and the webhook hears of it once however often it is
-// checked; a fresh table is not late, and column descriptions show.
+// checked; a fresh table is not late, and column descriptions show. Lists
+// of dashboards badge the cards of those that read a late table.
 func TestALateTableIsMarkedAndAnnouncedOnce(t *testing.T) {
 	onEachStore(t, func(t *testing.T, ta *testApp) {
 		board := ta.newDashboard(t, auth.TierAnalyze, statusTile(ta.newDataset(t)))
@@ -210,6 +211,19 @@ func TestALateTableIsMarkedAndAnnouncedOnce(t *testing.T) {
 		b.signIn("analyze@example.com")
 		if _, page := b.get("/dashboards/" + board); !strings.Contains(page.Find(`[data-testid=dashboard-late]`).Text(), "act_orders") {
 			t.Errorf("the dashboard's late badge: %q", page.Find(`[data-testid=dashboard-late]`).Text())
+		}
+		if status, out := ta.call(t, auth.TierAnalyze, "POST", "/api/v1/dashboards", map[string]any{"title": "Empty"}); status != http.StatusCreated {
+			t.Fatalf("an empty dashboard: %d %v", status, out)
+		}
+		for _, path := range []string{"/dashboards", "/"} {
+			_, page := b.get(path)
+			late := map[string]int{}
+			page.Find(`[data-testid=dashboard-card]`).Each(func(_ int, card *goquery.Selection) {
+				late[strings.Fields(card.Find("h2").Text())[0]] += card.Find(`[data-testid=dashboard-card-late]`).Length()
+			})
+			if len(late) != 2 || late["Sales"] != 1 || late["Empty"] != 0 {
+				t.Errorf("%s: late badges by card %v; want Sales (reads act_orders) only", path, late)
+			}
 		}
 		if _, page := b.get("/tables/act_orders"); page.Find(`[data-testid=table-late]`).Length() != 1 || !strings.Contains(page.Find(`[data-testid=column-description]`).Text(), "Where the order is") {
 			t.Errorf("the table page: late badge %d, descriptions %q", page.Find(`[data-testid=table-late]`).Length(), page.Find(`[data-testid=column-description]`).Text())

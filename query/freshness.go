@@ -52,3 +52,15 @@ func FormatEvery(d time.Duration) string {
 	}
 	return strings.TrimSuffix(s, "0s")
 }
+
+// LateTables are the catalog's tables whose newest data is older than
+// their properties promise, by name.
+func (c *Catalog) LateTables(props map[string]Props, now time.Time) map[string]bool {
+	late := map[string]bool{}
+	for name, p := range props {
+		if t, ok := c.Table(name); ok && p.Late(t, now) {
+			late[name] = true
+		}
+	}
+	return late
+}
