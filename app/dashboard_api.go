@@ -23,9 +23,9 @@ import (
 type dashboardHandlers struct {
 	dashboards *dashboard.Service
 	engine     *query.Engine
-	catalog    *query.Catalog   // how fresh the tables a dashboard reads are
-	props      *query.PropStore // and whether their owners call them late
-	log        *slog.Logger     // a view that fails to count is logged, not shown
+	catalog    *query.Catalog                                         // how fresh the tables a dashboard reads are
+	late       func(context.Context) (map[string]*query.Table, error) // every late table
+	log        *slog.Logger                                           // a view that fails to count is logged, not shown
 	page       pageRenderer
 	flash      flasher
 	when       func(time.Time) string
@@ -36,7 +36,7 @@ type dashboardHandlers struct {
 }
 
 func (a *App) boards() *dashboardHandlers {
-	return &dashboardHandlers{dashboards: a.dashboards, engine: a.engine, catalog: a.catalog, props: a.props, log: a.log,
+	return &dashboardHandlers{dashboards: a.dashboards, engine: a.engine, catalog: a.catalog, late: a.lateNow, log: a.log,
 		page: a.renderPage, flash: a, when: a.when, can: a.enforcer.Capabilities, lineage: a.lineageOfOpened,
 		result: a.writeResult, stream: a.stream}
 }

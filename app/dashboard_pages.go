@@ -19,6 +19,7 @@ import (
 	"github.com/pier-analytics/pier/chart"
 	"github.com/pier-analytics/pier/dashboard"
 	"github.com/pier-analytics/pier/lineage"
+	"github.com/pier-analytics/pier/query"
 )
 
 func (h *dashboardHandlers) listPage(c echo.Context) error {
@@ -32,7 +33,7 @@ func (h *dashboardHandlers) listPage(c echo.Context) error {
 		CanCreate:  can.CreateDashboard,
 		CanExplore: can.Explore,
 	}
-	late, err := h.lateNow(c.Request().Context())
+	late, err := h.late(c.Request().Context())
 	if err != nil {
 		return err
 	}
@@ -43,12 +44,13 @@ func (h *dashboardHandlers) listPage(c echo.Context) error {
 }
 
 // dashboardRow is a dashboard as lists show it, here and on the home page,
-// late if it reads a table in late.
-func dashboardRow(s dashboard.Summary, when func(time.Time) string, late map[string]bool) views.DashboardRow {
+// late if it reads a table in late that the viewer may read (of one they
+// may not, they learn nothing, as on the dashboard's page).
+func dashboardRow(s dashboard.Summary, when func(time.Time) string, late map[string]*query.Table) views.DashboardRow {
 	r := views.DashboardRow{ID: s.ID, Title: s.Title, Description: s.Description, Owner: s.Owner, Role: string(s.Role),
 		Updated: when(s.UpdatedAt), Certified: s.Certified, Published: s.Published, Tiles: s.Tiles, Views: s.Views, Locked: s.Locked}
-	for _, t := range s.Tables {
-		if late[t] {
+	for _, t := range s.Readable {
+		if late[t] != nil {
 			r.LateTables = append(r.LateTables, t)
 		}
 	}
@@ -227,27 +229,17 @@ func (h *dashboardHandlers) dataAsOf(tables []string) string {
 // lateTables are those of the tables whose newest data is older than
 // their owners promise.
 func (h *dashboardHandlers) lateTables(ctx context.Context, tables []string) ([]string, error) {
-	props, err := h.props.All(ctx)
+	all, err := h.late(ctx)
 	if err != nil {
 		return nil, err
 	}
-	all := h.catalog.LateTables(props, time.Now())
 	var late []string
 	for _, name := range tables {
-		if all[name] {
+		if all[name] != nil {
 			late = append(late, name)
 		}
 	}
 	return late, nil
-}
-
-// lateNow is every late table, for lists that badge each dashboard.
-func (h *dashboardHandlers) lateNow(ctx context.Context) (map[string]bool, error) {
-	props, err := h.props.All(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return h.catalog.LateTables(props, time.Now()), nil
 }
 
 func filterControls(d *dashboard.Dashboard, v dashboard.View) ([]views.FilterControl, []views.CrossFilter) {

@@ -25,6 +25,15 @@ func (a *App) watchFreshness(ctx context.Context) {
 	}
 }
 
+// lateNow is every table that is late now, by name.
+func (a *App) lateNow(ctx context.Context) (map[string]*query.Table, error) {
+	props, err := a.props.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return a.catalog.LateTables(props, time.Now()), nil
+}
+
 // announceLate sends one webhook message for each table that is late: once
 // per late spell (per newest data), by whichever replica notes it first.
 func (a *App) announceLate(ctx context.Context, now time.Time) error {
@@ -32,8 +41,7 @@ func (a *App) announceLate(ctx context.Context, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	for name := range a.catalog.LateTables(props, now) {
-		t, _ := a.catalog.Table(name)
+	for name, t := range a.catalog.LateTables(props, now) {
 		p := props[name]
 		news, err := a.props.NoteLate(ctx, name, t.DataTime())
 		if err != nil {

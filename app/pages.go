@@ -28,7 +28,7 @@ type homeHandlers struct {
 	nbs        *notebook.Service
 	can        func(*auth.User) auth.Capabilities
 	tablesOf   func(context.Context, *auth.User) ([]query.Visible, []query.Locked, error)
-	late       func(context.Context) (map[string]bool, error) // every late table
+	late       func(context.Context) (map[string]*query.Table, error) // every late table
 	run        func(echo.Context, query.Request) (*query.Rows, error)
 	when       func(time.Time) string
 	page       pageRenderer
@@ -36,7 +36,7 @@ type homeHandlers struct {
 
 func (a *App) home() *homeHandlers {
 	return &homeHandlers{dashboards: a.dashboards, nbs: a.nbs, can: a.enforcer.Capabilities, tablesOf: a.tablesOf,
-		late: a.boards().lateNow, run: a.runQuery, when: a.when, page: a.renderPage}
+		late: a.lateNow, run: a.runQuery, when: a.when, page: a.renderPage}
 }
 
 func (h *homeHandlers) homePage(c echo.Context) error {
@@ -69,7 +69,7 @@ func homeBoards(all []dashboard.Summary) (pinned, recent, rest []dashboard.Summa
 	return pinned, recent, rest
 }
 
-func dashboardRows(list []dashboard.Summary, when func(time.Time) string, late map[string]bool) []views.DashboardRow {
+func dashboardRows(list []dashboard.Summary, when func(time.Time) string, late map[string]*query.Table) []views.DashboardRow {
 	out := make([]views.DashboardRow, len(list))
 	for i, s := range list {
 		out[i] = dashboardRow(s, when, late)

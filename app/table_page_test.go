@@ -229,6 +229,22 @@ func TestALateTableIsMarkedAndAnnouncedOnce(t *testing.T) {
 			t.Errorf("the table page: late badge %d, descriptions %q", page.Find(`[data-testid=table-late]`).Length(), page.Find(`[data-testid=column-description]`).Text())
 		}
 
+		// Restricted, act_orders is none of a viewer's business: the card of
+		// the published dashboard that reads it says nothing of its lateness.
+		if status, out := ta.call(t, auth.TierAnalyze, "PATCH", "/api/v1/dashboards/"+board, map[string]any{"published": true}); status != http.StatusOK {
+			t.Fatalf("publish: %d %v", status, out)
+		}
+		restricted := true
+		if err := ta.props.Set(t.Context(), "act_orders", query.PropChange{Restricted: &restricted}); err != nil {
+			t.Fatal(err)
+		}
+		viewer := ta.browser(t)
+		viewer.signIn("view@example.com")
+		_, page := viewer.get("/dashboards")
+		if cards, late := page.Find(`[data-testid=dashboard-card]`).Length(), page.Find(`[data-testid=dashboard-card-late]`).Length(); cards == 0 || late != 0 {
+			t.Errorf("a viewer without a grant sees %d cards, %d late badges; want the card, no badge", cards, late)
+		}
+
 		receiver := httptest.NewServer(http.NotFoundHandler()) // the outbox does not run: what was queued is counted
 		defer receiver.Close()
 		hook := map[string]any{"url": receiver.URL, "allow_private": true}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/pier-analytics/pier"
@@ -31,6 +32,9 @@ type Summary struct {
 	LastViewed time.Time `json:"last_viewed,omitzero"`
 	// Tables are the lake tables its tiles read, for "used by" on a table.
 	Tables []string `json:"-"`
+	// Readable are those of its tables the caller may read: what a list
+	// may say anything of (such as that one is late) to them.
+	Readable []string `json:"-"`
 }
 
 // List returns the dashboards who may open, certified first, then the
@@ -59,8 +63,10 @@ func (s *Service) List(ctx context.Context, who *auth.User) ([]Summary, error) {
 		if err != nil {
 			return nil, err
 		}
-		sm.Locked = len(missing(tables)) > 0
+		closed := missing(tables)
+		sm.Locked = len(closed) > 0
 		sm.Tables = tables
+		sm.Readable = slices.DeleteFunc(slices.Clone(tables), func(t string) bool { return slices.Contains(closed, t) })
 		out = append(out, sm)
 	}
 	return out, rows.Err()

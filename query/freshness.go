@@ -55,11 +55,11 @@ func FormatEvery(d time.Duration) string {
 
 // LateTables are the catalog's tables whose newest data is older than
 // their properties promise, by name.
-func (c *Catalog) LateTables(props map[string]Props, now time.Time) map[string]bool {
-	late := map[string]bool{}
+func (c *Catalog) LateTables(props map[string]Props, now time.Time) map[string]*Table {
+	late := map[string]*Table{}
 	for name, p := range props {
 		if t, ok := c.Table(name); ok && p.Late(t, now) {
-			late[name] = true
+			late[name] = t
 		}
 	}
 	return late
