@@ -29,6 +29,12 @@ func drawn(t *testing.T, ctx context.Context, sel string) (height float64, inked
 	if h < 1 {
 		return h, 0
 	}
+	// Charts grow in; wait until every chart in sel stands still.
+	settled := `(() => { const el = document.querySelector(` + jsString(sel) + `);
+		return [el, ...el.querySelectorAll('[_echarts_instance_]')].filter(e => e.hasAttribute('_echarts_instance_')).every(e => e.dataset.drawn === 'true'); })()`
+	if err := chromedp.Do(ctx, waitFor(settled)); err != nil {
+		t.Fatalf("the charts in %s never finished drawing: %v", sel, err)
+	}
 	shot, err := chromedp.Run(ctx, chromedp.Screenshot(sel))
 	if err != nil {
 		t.Fatalf("screenshot of %s: %v", sel, err)

@@ -41,6 +41,7 @@ export function clear(el) {
   observers.get(el)?.disconnect();
   observers.delete(el);
   el.classList.remove(...modes);
+  delete el.dataset.drawn;
 }
 
 // showDrawing draws a Drawing into el. onPick(column, value) is called
@@ -57,6 +58,9 @@ export async function showDrawing(el, d, { onPick, timeColumn } = {}) {
   fill(el);
   el.classList.add("tile-chart");
   const chart = echarts.init(el, null, { renderer: "svg" });
+  // Lines and bars grow in; "drawn" says the chart stands still, so that
+  // what a person (or a screenshot) sees is the whole of it.
+  chart.on("finished", () => { el.dataset.drawn = "true"; });
   chart.setOption(polish(d, el.clientWidth));
   const observer = new ResizeObserver(() => chart.resize());
   observer.observe(el);
