@@ -49,6 +49,7 @@ type App struct {
 	metrics    *metrics
 	zone       *reportZone
 	echo       *echo.Echo
+	flightKey  []byte // signs the Flight SQL handshake's bearer tokens
 }
 
 // OpenStore opens the metadata store the configuration names and migrates
@@ -85,6 +86,7 @@ func (a *App) build(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	a.flightKey = key.Derive("flight-sql-sessions")
 	if a.enforcer, err = auth.NewEnforcer(); err != nil {
 		return err
 	}

@@ -35,6 +35,9 @@ type Config struct {
 	// PublicURL is where people reach Pier (https://pier.example.com);
 	// empty: the address each request came to.
 	PublicURL string
+	// FlightAddr is where Arrow Flight SQL is served ("": not served);
+	// FlightCert and FlightKey are its TLS certificate and key files.
+	FlightAddr, FlightCert, FlightKey string
 	// PasswordCost is what hashing one new password takes (nil:
 	// auth.DefaultPasswordCost); test suites lower it.
 	PasswordCost *auth.PasswordCost

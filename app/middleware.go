@@ -20,6 +20,7 @@ const (
 	sessionVia   = "via" // viaSSO when single sign-on signed the session in
 	viaSSO       = "sso"
 	viaPassword  = "password"
+	viaFlight    = "flight_sql" // a Basic handshake on the Flight SQL endpoint
 )
 
 // identify finds who is calling: an API token in Authorization, else the

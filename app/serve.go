@@ -33,7 +33,14 @@ func (a *App) serveOn(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{Handler: a.Handler(), ReadHeaderTimeout: 10 * time.Second,
 		BaseContext: func(net.Listener) context.Context { return base }}
 	servers := []*http.Server{srv}
-	errs := make(chan error, 2)
+	errs := make(chan error, 3)
+	if a.cfg.FlightAddr != "" {
+		stop, err := a.listenFlight(errs)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	go func() { errs <- srv.Serve(ln) }()
 	if a.cfg.AdminAddr != "" {
 		admin := &http.Server{Addr: a.cfg.AdminAddr, Handler: a.adminRoutes(), ReadHeaderTimeout: 10 * time.Second}

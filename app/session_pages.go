@@ -2,6 +2,7 @@ package app
 
 import (
 	"cmp"
+	"context"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -124,10 +125,16 @@ func (h *sessionHandlers) startSession(c echo.Context, u *auth.User, via, next s
 // accounts, so one password tried on many accounts is slowed too) and then
 // the password.
 func (h *sessionHandlers) signIn(c echo.Context, email, password string) (*auth.User, error) {
+	return h.signInFrom(c.Request().Context(), email, password, c.RealIP())
+}
+
+// signInFrom is signIn for a client at address, for the web and the Flight
+// SQL handshake alike.
+func (h *sessionHandlers) signInFrom(ctx context.Context, email, password, address string) (*auth.User, error) {
 	// The address is charged first, so a refused address cannot spend an
 	// account's attempts; the account's limit is per address too, so that
 	// nobody can lock a person out by failing to sign in as them.
-	client := auth.ClientKey(c.RealIP())
+	client := auth.ClientKey(address)
 	if err := h.addrs.Allow(client); err != nil {
 		return nil, err
 	}
@@ -135,7 +142,7 @@ func (h *sessionHandlers) signIn(c echo.Context, email, password string) (*auth.
 	if err := h.throttle.Allow(key + "|" + client); err != nil {
 		return nil, err
 	}
-	return h.users.CheckPassword(c.Request().Context(), email, password)
+	return h.users.CheckPassword(ctx, email, password)
 }
 
 func (h *sessionHandlers) logout(c echo.Context) error {

@@ -24,6 +24,9 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 	proxies := fs.String("trusted-proxies", "", "addresses or CIDR ranges of reverse proxies whose X-Forwarded-For and -Proto are believed")
 	fs.StringVar(&cfg.PublicURL, "public-url", "", "where people reach Pier, e.g. https://pier.example.com (default: the address each request came to)")
 	fs.BoolVar(&cfg.NoPasswordSignIn, "no-password-sign-in", false, "only single sign-on (and API tokens) sign people in")
+	fs.StringVar(&cfg.FlightAddr, "flight-addr", "", "address to serve Arrow Flight SQL on, e.g. :32010 (default: not served)")
+	fs.StringVar(&cfg.FlightCert, "flight-cert", "", "TLS certificate (PEM) for Flight SQL; without it Flight SQL is plain gRPC")
+	fs.StringVar(&cfg.FlightKey, "flight-key", "", "the certificate's private key (PEM)")
 	sso := ssoFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
