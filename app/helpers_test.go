@@ -14,6 +14,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/pier-analytics/pier/auth"
+	"github.com/pier-analytics/pier/auth/authtest"
 	"github.com/pier-analytics/pier/demolake/demotest"
 	"github.com/pier-analytics/pier/store/storetest"
 )
@@ -23,12 +24,6 @@ func TestMain(m *testing.M) { demotest.Main(m) }
 func tinyLake(t testing.TB) string { return demotest.Lake(t) }
 
 const testPassword = "correct horse battery staple"
-
-// cheapPasswords hashes the test accounts' passwords with a 64 KiB argon2id
-// instead of 64 MiB: still real hashes, checked by the real code, but under
-// -race the default cost made up most of each test's set-up. The sign-in
-// flood test keeps the default, since memory is what it measures.
-var cheapPasswords = auth.PasswordCost{Memory: 64, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
 
 // testApp is the real router on a temporary SQLite store and the tiny lake,
 // with one user and one API token per tier.
@@ -72,7 +67,7 @@ func openTestApp(t testing.TB, cfg Config) *testApp {
 	t.Helper()
 	cfg.DataDir = t.TempDir()
 	if cfg.PasswordCost == nil {
-		cfg.PasswordCost = &cheapPasswords
+		cfg.PasswordCost = &authtest.CheapPasswords
 	}
 	if cfg.LakeDir == "" {
 		cfg.LakeDir = tinyLake(t)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/pier-analytics/pier"
 	"github.com/pier-analytics/pier/auth"
+	"github.com/pier-analytics/pier/auth/authtest"
 	"github.com/pier-analytics/pier/demolake/demotest"
 	"github.com/pier-analytics/pier/query"
 	"github.com/pier-analytics/pier/query/enginetest"
@@ -35,7 +36,7 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 
 func newFixtureOn(t *testing.T, db *store.DB, lake string) *fixture {
 	t.Helper()
-	users := auth.NewStore(db)
+	users := auth.NewStore(db).WithPasswordCost(authtest.CheapPasswords)
 	en, err := auth.NewEnforcer()
 	if err != nil {
 		t.Fatal(err)

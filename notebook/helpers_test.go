@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/pier-analytics/pier/auth"
+	"github.com/pier-analytics/pier/auth/authtest"
 	"github.com/pier-analytics/pier/query"
 	"github.com/pier-analytics/pier/store"
 )
@@ -17,7 +18,7 @@ type people struct {
 
 func newTestService(t *testing.T, db *store.DB) (*Service, people) {
 	t.Helper()
-	users := auth.NewStore(db)
+	users := auth.NewStore(db).WithPasswordCost(authtest.CheapPasswords)
 	en, err := auth.NewEnforcer()
 	if err != nil {
 		t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/pier-analytics/pier/auth"
+	"github.com/pier-analytics/pier/auth/authtest"
 	"github.com/pier-analytics/pier/store"
 )
 
@@ -49,7 +50,7 @@ func (h *heard) Notify(_ context.Context, e Event) {
 
 func newFixture(t *testing.T, db *store.DB) *fixture {
 	t.Helper()
-	users := auth.NewStore(db)
+	users := auth.NewStore(db).WithPasswordCost(authtest.CheapPasswords)
 	en, err := auth.NewEnforcer()
 	if err != nil {
 		t.Fatal(err)
