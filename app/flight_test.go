@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/flight/flightsql"
@@ -253,4 +254,40 @@ func TestFlightSQLSaysWhatItIs(t *testing.T) {
 	if got := strings.Join(said, " "); !strings.Contains(got, "Pier") || !strings.Contains(got, "true") {
 		t.Errorf("GetSqlInfo: %q", got)
 	}
+}
+
+// TestFlightSQLStopsQueriesNobodyWaitsFor: a client's deadline ends its
+// query with DeadlineExceeded, and a client that reads one batch of a
+// long stream and goes away stops the query in the engine too.
+func TestFlightSQLStopsQueriesNobodyWaitsFor(t *testing.T) {
+	ta := newTestApp(t)
+	cl := flightClient(t, ta.flightAddr(t))
+	analyst := bearer(t.Context(), ta.tokens[auth.TierAnalyze])
+
+	short, cancel := context.WithTimeout(analyst, 500*time.Millisecond)
+	defer cancel()
+	_, err := flightRows(short, cl, "SELECT sum(a.range * b.range) FROM range(100000) a, range(100000) b")
+	if codeOf(err) != codes.DeadlineExceeded {
+		t.Errorf("a query past the client's deadline: %v", err)
+	}
+	waitUntil(t, "the engine to stop the query past its deadline", func() bool { return ta.engine.InFlight() == 0 })
+
+	gone, leave := context.WithCancel(analyst)
+	info, err := cl.Execute(gone, "SELECT range AS n FROM range(1000000000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rd, err := cl.DoGet(gone, info.Endpoint[0].Ticket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rd.Next() || rd.RecordBatch().NumRows() == 0 {
+		t.Fatalf("the first batch: %v", rd.Err())
+	}
+	if ta.engine.InFlight() == 0 {
+		t.Fatal("the stream's query is not counted as running")
+	}
+	leave()
+	rd.Release()
+	waitUntil(t, "the engine to stop the query nobody reads", func() bool { return ta.engine.InFlight() == 0 })
 }
