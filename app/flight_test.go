@@ -291,3 +291,45 @@ func TestFlightSQLStopsQueriesNobodyWaitsFor(t *testing.T) {
 	rd.Release()
 	waitUntil(t, "the engine to stop the query nobody reads", func() bool { return ta.engine.InFlight() == 0 })
 }
+
+// TestFlightSQLPreparedStatementsBindParameters: a prepared statement with
+// a parameter answers what the API answers for the same value, through
+// Go's database/sql driver; preparing does not get past the tier or the
+// sandbox, which judge the statement when it runs.
+func TestFlightSQLPreparedStatementsBindParameters(t *testing.T) {
+	ta := newTestApp(t)
+	addr := ta.flightAddr(t)
+	ctx := t.Context()
+	_, api := ta.call(t, auth.TierAnalyze, "POST", "/api/v1/query", map[string]any{
+		"sql": "SELECT status, count(*) AS n FROM act_orders WHERE status = (SELECT min(status) FROM act_orders) GROUP BY status"})
+	row := api["rows"].([]any)[0].([]any)
+	status, want := row[0].(string), fmt.Sprint(row[1])
+
+	db, err := sql.Open("flightsql", "flightsql://"+addr+"?token="+ta.tokens[auth.TierAnalyze])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var n int64
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM act_orders WHERE status = $1", status).Scan(&n); err != nil || fmt.Sprint(n) != want {
+		t.Errorf("orders with status %q over a prepared statement: %d, %v; the API says %s", status, n, err, want)
+	}
+
+	cl := flightClient(t, addr)
+	analyst := bearer(ctx, ta.tokens[auth.TierAnalyze])
+	stmt, err := cl.Prepare(analyst, "SELECT * FROM read_csv('/etc/passwd')")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stmt.Close(analyst)
+	info, err := stmt.Execute(analyst)
+	if err == nil {
+		_, err = cl.DoGet(analyst, info.Endpoint[0].Ticket) // the schema comes first, or the refusal
+	}
+	if codeOf(err) != codes.InvalidArgument {
+		t.Errorf("a prepared file read: %v; want it refused as a statement", err)
+	}
+	if _, err := cl.Prepare(bearer(ctx, ta.tokens[auth.TierView]), "SELECT 1"); codeOf(err) != codes.PermissionDenied {
+		t.Errorf("a viewer preparing a statement: %v", err)
+	}
+}
