@@ -70,15 +70,14 @@ func (a *App) flightServer() (*flightsrv.Server, error) {
 	return flightsrv.New(flightsrv.Config{Accounts: flightAccess{a}, Engine: flightAccess{a}, Key: a.flightKey, TLS: tlsCfg, Log: a.log})
 }
 
-// listenFlight serves Flight SQL at the configured address until stop,
-// telling errs if it fails.
-func (a *App) listenFlight(errs chan<- error) (stop func(), err error) {
-	srv, err := a.flightServer()
+// listenFlight serves Flight SQL at the configured address until stop.
+func (a *App) listenFlight() (stop func(), err error) {
+	ln, err := net.Listen("tcp", a.cfg.FlightAddr)
 	if err != nil {
 		return nil, err
 	}
-	ln, err := net.Listen("tcp", a.cfg.FlightAddr)
-	if err != nil {
+	if stop, err = a.ServeFlight(ln); err != nil {
+		ln.Close()
 		return nil, err
 	}
 	scheme := "grpc"
@@ -86,6 +85,20 @@ func (a *App) listenFlight(errs chan<- error) (stop func(), err error) {
 		scheme = "grpc+tls"
 	}
 	a.printf("Arrow Flight SQL is served at %s://%s\n", scheme, displayAddr(ln.Addr()))
-	go func() { errs <- srv.Serve(ln) }()
+	return stop, nil
+}
+
+// ServeFlight answers Flight SQL on ln until stop, for benchmarks and
+// tests that start Pier in-process.
+func (a *App) ServeFlight(ln net.Listener) (stop func(), err error) {
+	srv, err := a.flightServer()
+	if err != nil {
+		return nil, err
+	}
+	go func() {
+		if err := srv.Serve(ln); err != nil {
+			a.log.Error("flight sql stopped serving", "err", err)
+		}
+	}()
 	return srv.Stop, nil
 }

@@ -28,16 +28,15 @@ import (
 // flightAddr serves Flight SQL for the test app on a free port.
 func (ta *testApp) flightAddr(t *testing.T) string {
 	t.Helper()
-	srv, err := ta.flightServer()
-	if err != nil {
-		t.Fatal(err)
-	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	go srv.Serve(ln)
-	t.Cleanup(srv.Stop)
+	stop, err := ta.ServeFlight(ln)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
 	return ln.Addr().String()
 }
 

@@ -33,9 +33,9 @@ func (a *App) serveOn(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{Handler: a.Handler(), ReadHeaderTimeout: 10 * time.Second,
 		BaseContext: func(net.Listener) context.Context { return base }}
 	servers := []*http.Server{srv}
-	errs := make(chan error, 3)
+	errs := make(chan error, 2)
 	if a.cfg.FlightAddr != "" {
-		stop, err := a.listenFlight(errs)
+		stop, err := a.listenFlight()
 		if err != nil {
 			return err
 		}

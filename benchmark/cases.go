@@ -10,6 +10,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	duckdb "github.com/duckdb/duckdb-go/v2"
+	"google.golang.org/grpc/metadata"
 )
 
 // Case is one measurement: the same work through Pier and through DuckDB.
@@ -41,6 +42,9 @@ var Cases = []Case{
 	{Name: "export all page views as Arrow",
 		Pier:   pierExport(mimeArrow),
 		DuckDB: directArrow},
+	{Name: "read all page views over Flight SQL",
+		Pier:   flightRead,
+		DuckDB: directArrowRead},
 	{Name: "export all page views as CSV",
 		Pier:   pierExport("text/csv"),
 		DuckDB: directCSV},
@@ -134,4 +138,62 @@ func directCSV(ctx context.Context, e *Env) error {
 	defer os.Remove(path)
 	_, err := e.direct.ExecContext(ctx, fmt.Sprintf("COPY (%s) TO '%s' (FORMAT csv, HEADER)", exportSQL, path))
 	return err
+}
+
+// flightRead reads every page view through Pier's Flight SQL endpoint, as
+// an ADBC or JDBC client would, counting the rows of each batch.
+func flightRead(ctx context.Context, e *Env) error {
+	ctx = metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+e.token)
+	info, err := e.flight.Execute(ctx, exportSQL)
+	if err != nil {
+		return err
+	}
+	rd, err := e.flight.DoGet(ctx, info.Endpoint[0].Ticket)
+	if err != nil {
+		return err
+	}
+	defer rd.Release()
+	var n int64
+	for rd.Next() {
+		n += rd.RecordBatch().NumRows()
+	}
+	if err := rd.Err(); err != nil {
+		return err
+	}
+	if n != e.Rows {
+		return fmt.Errorf("flight sql: %d rows, want %d", n, e.Rows)
+	}
+	return nil
+}
+
+// directArrowRead is DuckDB's own Arrow speed on the same files: the
+// record batches read, nothing encoded.
+func directArrowRead(ctx context.Context, e *Env) error {
+	conn, err := e.direct.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.Raw(func(dc any) error {
+		ar, err := duckdb.NewArrowFromConn(dc.(driver.Conn))
+		if err != nil {
+			return err
+		}
+		rr, err := ar.QueryContext(ctx, exportSQL)
+		if err != nil {
+			return err
+		}
+		defer rr.Release()
+		var n int64
+		for rr.Next() {
+			n += rr.RecordBatch().NumRows()
+		}
+		if err := rr.Err(); err != nil {
+			return err
+		}
+		if n != e.Rows {
+			return fmt.Errorf("direct arrow: %d rows, want %d", n, e.Rows)
+		}
+		return nil
+	})
 }

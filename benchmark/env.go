@@ -11,12 +11,16 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
 
+	"github.com/apache/arrow-go/v18/arrow/flight/flightsql"
 	duckdb "github.com/duckdb/duckdb-go/v2"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
 
 	"github.com/pier-analytics/pier/app"
 	"github.com/pier-analytics/pier/auth"
@@ -33,6 +37,8 @@ type Env struct {
 	direct *sql.DB
 	client *http.Client
 	cfg    app.Config
+	flight *flightsql.Client // Pier's Flight SQL endpoint on loopback
+	stop   func()            // stops it
 }
 
 // NewEnv writes the lake at scale into lakeDir unless it is there, starts
@@ -56,7 +62,23 @@ func NewEnv(ctx context.Context, lakeDir, dataDir string, scale demolake.Scale) 
 		e.Close()
 		return nil, err
 	}
+	if err := e.startFlight(); err != nil {
+		e.Close()
+		return nil, err
+	}
 	return e, nil
+}
+
+func (e *Env) startFlight() error {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	if e.stop, err = e.app.ServeFlight(ln); err != nil {
+		return err
+	}
+	e.flight, err = flightsql.NewClient(ln.Addr().String(), nil, nil, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	return err
 }
 
 func (e *Env) setUp(ctx context.Context, cfg app.Config) error {
@@ -101,6 +123,12 @@ func openDirect(lake string) (*sql.DB, error) {
 
 // Close stops Pier and the direct DuckDB.
 func (e *Env) Close() {
+	if e.flight != nil {
+		e.flight.Close()
+	}
+	if e.stop != nil {
+		e.stop()
+	}
 	if e.srv != nil {
 		e.srv.Close()
 	}

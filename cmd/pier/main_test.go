@@ -14,6 +14,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/apache/arrow-go/v18/arrow/flight/flightsql"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/metadata"
+
 	"github.com/pier-analytics/pier"
 	"github.com/pier-analytics/pier/demolake"
 	"github.com/pier-analytics/pier/store/storetest"
@@ -173,13 +178,13 @@ func TestServeStartsAndShutsDownGracefully(t *testing.T) {
 	done := make(chan error, 1)
 	data := t.TempDir()
 	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", data, "--lake", lake, "--no-demo"}, strings.NewReader(""), pw)
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--flight-addr", "127.0.0.1:0", "--data", data, "--lake", lake, "--no-demo"}, strings.NewReader(""), pw)
 		pw.Close()
 	}()
-	addr, password := readStartup(t, pr)
+	addr, password, flightAddr := readStartup(t, pr)
 	go io.Copy(io.Discard, pr)
-	if password == "" {
-		t.Fatal("no one-time password printed")
+	if password == "" || flightAddr == "" {
+		t.Fatalf("printed one-time password %q, Flight SQL address %q", password, flightAddr)
 	}
 	res, err := http.Get("http://" + addr + "/healthz")
 	if err != nil || res.StatusCode != 200 {
@@ -202,6 +207,15 @@ func TestServeStartsAndShutsDownGracefully(t *testing.T) {
 		res.Body.Close()
 		queryDone <- res.StatusCode
 	}()
+	fc, err := flightsql.NewClient(flightAddr, nil, nil, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fc.Close()
+	fctx := metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+strings.TrimSpace(token))
+	if _, err := fc.Execute(fctx, "select 1"); err != nil {
+		t.Fatalf("Flight SQL beside the web app: %v", err)
+	}
 	awaitInFlight(t, addr, strings.TrimSpace(token), 1)
 	cancel()
 	select {
@@ -238,7 +252,9 @@ func awaitInFlight(t *testing.T, addr, token string, n int) {
 	t.Fatalf("never saw %q", want)
 }
 
-func readStartup(t *testing.T, r io.Reader) (addr, password string) {
+// readStartup reads what serve prints until it listens for the web and
+// for Flight SQL.
+func readStartup(t *testing.T, r io.Reader) (addr, password, flightAddr string) {
 	t.Helper()
 	sc := bufio.NewScanner(r)
 	for sc.Scan() {
@@ -247,11 +263,17 @@ func readStartup(t *testing.T, r io.Reader) (addr, password string) {
 			password = strings.TrimSpace(p)
 		}
 		if a, ok := strings.CutPrefix(line, "Pier is listening on http://"); ok {
-			return a, password
+			addr = a
+		}
+		if a, ok := strings.CutPrefix(line, "Arrow Flight SQL is served at grpc://"); ok {
+			flightAddr = a
+		}
+		if addr != "" && flightAddr != "" {
+			return addr, password, flightAddr
 		}
 	}
 	t.Fatal("serve ended before listening")
-	return "", ""
+	return "", "", ""
 }
 
 // TestHelpListsACommandsFlags: --help on a command lists its flags and the
