@@ -4,6 +4,9 @@ import (
 	"context"
 	"crypto/tls"
 	"net"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
 
 	"github.com/pier-analytics/pier"
 	"github.com/pier-analytics/pier/auth"
@@ -67,7 +70,8 @@ func (a *App) flightServer() (*flightsrv.Server, error) {
 		}
 		tlsCfg = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	}
-	return flightsrv.New(flightsrv.Config{Accounts: flightAccess{a}, Engine: flightAccess{a}, Key: a.flightKey, TLS: tlsCfg, Log: a.log})
+	return flightsrv.New(flightsrv.Config{Accounts: flightAccess{a}, Engine: flightAccess{a}, Key: a.flightKey, TLS: tlsCfg, Log: a.log,
+		ClientIP: a.clientIP})
 }
 
 // listenFlight serves Flight SQL at the configured address until stop.
@@ -101,4 +105,14 @@ func (a *App) ServeFlight(ln net.Listener) (stop func(), err error) {
 		}
 	}()
 	return srv.Stop, nil
+}
+
+// clientIP is who a Flight SQL call comes from, by the same rules as a web
+// request: x-forwarded-for is believed only from --trusted-proxies.
+func (a *App) clientIP(remoteAddr string, forwardedFor []string) string {
+	r := &http.Request{RemoteAddr: remoteAddr, Header: http.Header{}}
+	for _, v := range forwardedFor {
+		r.Header.Add(echo.HeaderXForwardedFor, v)
+	}
+	return a.ipExtractor()(r)
 }

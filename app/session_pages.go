@@ -134,6 +134,7 @@ func (h *sessionHandlers) signInFrom(ctx context.Context, email, password, addre
 	// The address is charged first, so a refused address cannot spend an
 	// account's attempts; the account's limit is per address too, so that
 	// nobody can lock a person out by failing to sign in as them.
+	email = strings.TrimSpace(email) // as the account lookup trims it, so spaces are not another key
 	client := auth.ClientKey(address)
 	if err := h.addrs.Allow(client); err != nil {
 		return nil, err

@@ -135,7 +135,7 @@ func (s *Server) handshake(ctx context.Context) (string, error) {
 	if err != nil || !ok {
 		return "", status.Error(codes.Unauthenticated, "The Basic sign-in is not e-mail:password in base64.")
 	}
-	u, err := s.cfg.Accounts.SignIn(ctx, email, password, clientOf(ctx))
+	u, err := s.cfg.Accounts.SignIn(ctx, email, password, s.clientOf(ctx))
 	if err != nil {
 		return "", statusOf(err)
 	}
@@ -145,11 +145,17 @@ func (s *Server) handshake(ctx context.Context) (string, error) {
 	return s.sessions.issue(u.ID, u.SessionEpoch, time.Now()), nil
 }
 
-// clientOf is the caller's address, as the throttles count it.
-func clientOf(ctx context.Context) string {
+// clientOf is the caller's address, as the throttles count it: behind a
+// trusted proxy, the client it speaks for, or everyone behind the proxy
+// would share one throttle and one person could lock out the rest.
+func (s *Server) clientOf(ctx context.Context) string {
 	p, ok := peer.FromContext(ctx)
 	if !ok || p.Addr == nil {
 		return ""
+	}
+	if s.cfg.ClientIP != nil {
+		md, _ := metadata.FromIncomingContext(ctx)
+		return s.cfg.ClientIP(p.Addr.String(), md.Get("x-forwarded-for"))
 	}
 	host, _, err := net.SplitHostPort(p.Addr.String())
 	if err != nil {

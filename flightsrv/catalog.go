@@ -3,9 +3,7 @@ package flightsrv
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"slices"
-	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -13,6 +11,9 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/flight/flightsql"
 	"github.com/apache/arrow-go/v18/arrow/flight/flightsql/schema_ref"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"github.com/pier-analytics/pier/auth"
 	"github.com/pier-analytics/pier/query"
@@ -46,6 +47,9 @@ func (s *Server) GetFlightInfoSchemas(ctx context.Context, _ flightsql.GetDBSche
 func (s *Server) DoGetDBSchemas(ctx context.Context, cmd flightsql.GetDBSchemas) (*arrow.Schema, <-chan flight.StreamChunk, error) {
 	if caller(ctx) == nil {
 		return nil, nil, errSignIn
+	}
+	if err := checkPatterns(cmd.GetDBSchemaFilterPattern()); err != nil {
+		return nil, nil, err
 	}
 	b := array.NewRecordBuilder(memory.DefaultAllocator, schema_ref.DBSchemas)
 	defer b.Release()
@@ -87,8 +91,16 @@ func (s *Server) DoGetTables(ctx context.Context, cmd flightsql.GetTables) (*arr
 	if u == nil {
 		return nil, nil, errSignIn
 	}
+	if err := checkPatterns(cmd.GetDBSchemaFilterPattern(), cmd.GetTableNameFilterPattern()); err != nil {
+		return nil, nil, err
+	}
 	out := schema_ref.Tables
 	if cmd.GetIncludeSchema() {
+		// A table's columns are learned by running a statement on it, so
+		// they are for those who run statements.
+		if _, err := s.runner(ctx); err != nil {
+			return nil, nil, err
+		}
 		out = schema_ref.TablesWithIncludedSchema
 	}
 	b := array.NewRecordBuilder(memory.DefaultAllocator, out)
@@ -140,27 +152,56 @@ func inLake(catalog, schemaPattern *string) bool {
 	return likeMatcher(schemaPattern)(lakeSchema)
 }
 
+// maxPattern bounds a filter pattern: table names are short, and a
+// pattern is matched against every table.
+const maxPattern = 256
+
+var errLongPattern = status.Errorf(codes.InvalidArgument, "A name pattern is at most %d characters.", maxPattern)
+
 // likeMatcher matches names against a Flight SQL filter pattern, which is
 // SQL LIKE: % any run of characters, _ any one; none matches everything.
+// It is matched without a regular expression, in time proportional to
+// name × pattern.
 func likeMatcher(pattern *string) func(string) bool {
-	if pattern == nil || *pattern == "" || *pattern == "%" {
+	if pattern == nil || *pattern == "" {
 		return func(string) bool { return true }
 	}
-	var re strings.Builder
-	re.WriteString("^")
-	for _, r := range *pattern {
-		switch r {
-		case '%':
-			re.WriteString(".*")
-		case '_':
-			re.WriteString(".")
+	p := []rune(*pattern)
+	return func(name string) bool { return like([]rune(name), p) }
+}
+
+// like is the classic wildcard match: on a mismatch after a %, the %
+// takes one more character and the rest is tried again.
+func like(s, p []rune) bool {
+	si, pi, star, mark := 0, 0, -1, 0
+	for si < len(s) {
+		switch {
+		case pi < len(p) && (p[pi] == '_' || p[pi] == s[si]) && p[pi] != '%':
+			si, pi = si+1, pi+1
+		case pi < len(p) && p[pi] == '%':
+			star, mark = pi, si
+			pi++
+		case star >= 0:
+			mark++
+			si, pi = mark, star+1
 		default:
-			re.WriteString(regexp.QuoteMeta(string(r)))
+			return false
 		}
 	}
-	re.WriteString("$")
-	m := regexp.MustCompile("(?s)" + re.String())
-	return m.MatchString
+	for pi < len(p) && p[pi] == '%' {
+		pi++
+	}
+	return pi == len(p)
+}
+
+// checkPatterns refuses patterns too long to be names.
+func checkPatterns(patterns ...*string) error {
+	for _, p := range patterns {
+		if p != nil && len(*p) > maxPattern {
+			return errLongPattern
+		}
+	}
+	return nil
 }
 
 // listing is the FlightInfo of a catalog listing, fetched with the

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"math"
 	"strconv"
 	"strings"
 
@@ -117,18 +118,30 @@ func paramValue(col arrow.Array) (any, error) {
 	case *array.LargeString:
 		return c.Value(0), nil
 	case *array.Float32:
-		return float64(c.Value(0)), nil
+		return finite(float64(c.Value(0)))
 	case *array.Float64:
-		return c.Value(0), nil
+		return finite(c.Value(0))
 	case *array.Int8, *array.Int16, *array.Int32, *array.Int64, *array.Uint8, *array.Uint16, *array.Uint32, *array.Uint64:
 		return json.Number(col.ValueStr(0)), nil
 	case *array.DenseUnion: // ADBC sends parameters of unknown type as a union
-		off := int64(c.ValueOffset(0))
-		one := array.NewSlice(c.Field(c.ChildID(0)), off, off+1)
+		id, off := c.ChildID(0), int64(c.ValueOffset(0))
+		if id < 0 || id >= c.NumFields() || off < 0 || off >= int64(c.Field(id).Len()) {
+			return nil, status.Error(codes.InvalidArgument, "the union holding it points outside itself")
+		}
+		one := array.NewSlice(c.Field(id), off, off+1)
 		defer one.Release()
 		return paramValue(one)
 	}
 	return nil, errUnsupported(col.DataType())
+}
+
+// finite refuses NaN and infinities, which JSON, and so a handle, cannot
+// carry.
+func finite(f float64) (any, error) {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return nil, status.Error(codes.InvalidArgument, "NaN and infinity cannot be bound; use NULL")
+	}
+	return f, nil
 }
 
 func errUnsupported(t arrow.DataType) error {

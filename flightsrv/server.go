@@ -50,6 +50,10 @@ type Config struct {
 	Key []byte
 	TLS *tls.Config // nil: plain gRPC, for a proxy that terminates TLS
 	Log *slog.Logger
+	// ClientIP is who a call comes from, given the connection's address
+	// and the x-forwarded-for it carries, believed only from trusted
+	// proxies (nil: the connection's address).
+	ClientIP func(remoteAddr string, forwardedFor []string) string
 }
 
 // Server is a Flight SQL server. The embedded BaseServer answers

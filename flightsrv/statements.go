@@ -74,16 +74,27 @@ func (s *Server) stream(ctx context.Context, rows *query.Rows) <-chan flight.Str
 			case <-ctx.Done():
 				rec.Release()
 				return
+			case <-rows.Expired():
+				rec.Release()
+				rows.Close() // gives the query's slot back while the client dawdles
+				s.tell(ctx, out, status.Error(codes.DeadlineExceeded, "The query ran past its deadline while its rows waited to be read; the stream is cut short."))
+				return
 			}
 		}
 		if err := rows.Err(); err != nil {
-			select {
-			case out <- flight.StreamChunk{Err: s.failed("stream", err)}:
-			case <-ctx.Done():
-			}
+			s.tell(ctx, out, s.failed("stream", err))
 		}
 	}()
 	return out
+}
+
+// tell ends a stream with err, so that a stream cut short never reads as
+// whole, unless the client has gone.
+func (s *Server) tell(ctx context.Context, out chan<- flight.StreamChunk, err error) {
+	select {
+	case out <- flight.StreamChunk{Err: err}:
+	case <-ctx.Done():
+	}
 }
 
 // oneEndpoint is a FlightInfo whose data is fetched with ticket from this

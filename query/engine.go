@@ -133,7 +133,7 @@ func (e *Engine) start(ctx context.Context, p Principal, req Request, entry *Log
 		r.finish(false)
 		return nil, err
 	}
-	rows.started = entry.Started
+	rows.started, rows.expired = entry.Started, ctx.Done()
 	rows.mapErr = func(err error) error { return e.explain(ctx, err) }
 	rows.onClose = func(n int64, err error, ended bool) {
 		r.finish(ended)

@@ -29,6 +29,7 @@ type Rows struct {
 	started time.Time
 	tables  []string
 	rawPII  bool
+	expired <-chan struct{} // the query's deadline passed, or it was stopped
 }
 
 // open reads the stream's schema, once.
@@ -144,6 +145,12 @@ func (r *Rows) ReadsRawPII() bool { return r.rawPII }
 
 // Count returns how many rows have been read so far.
 func (r *Rows) Count() int64 { return r.count }
+
+// Expired is closed when the query's deadline passes or it is stopped. A
+// caller blocked handing rows on, to a client that stopped reading, should
+// close the rows then: the deadline is the query's, not the reader's, and
+// its slot must come back.
+func (r *Rows) Expired() <-chan struct{} { return r.expired }
 
 // Close releases the result and the engine resources behind it; a query
 // still running is stopped. It is safe to call more than once.
