@@ -7,7 +7,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"io"
 	"math"
+	"net/http"
 	"strconv"
 	"strings"
 	"testing"
@@ -220,4 +222,28 @@ func flightTicketRows(ctx context.Context, cl *flightsql.Client, ticket *flight.
 		}
 	}
 	return out, rd.Err()
+}
+
+// The same over HTTP: an Arrow answer whose body the client never reads
+// gives its query's slot back at the query's deadline.
+func TestAnUnreadHTTPStreamGivesItsSlotBackAtTheDeadline(t *testing.T) {
+	ta := newTestAppWith(t, Config{QueryTimeout: 2 * time.Second})
+	for _, accept := range []string{"application/vnd.apache.arrow.stream", "text/csv"} {
+		req, err := http.NewRequestWithContext(t.Context(), "POST", ta.srv.URL+"/api/v1/query",
+			strings.NewReader(`{"sql":"SELECT range AS n, repeat('x', 2000) AS pad FROM range(100000000)"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+ta.tokens[auth.TierAnalyze])
+		req.Header.Set("Accept", accept)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		waitUntil(t, accept+": the unread answer's query to give its slot back", func() bool { return ta.engine.InFlight() == 0 })
+		if _, err := io.Copy(io.Discard, res.Body); err == nil {
+			t.Errorf("%s: the answer cut at the deadline reads as whole", accept)
+		}
+	}
 }

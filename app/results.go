@@ -5,6 +5,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -58,6 +59,7 @@ func (a *App) stream(c echo.Context, rows *query.Rows, contentType string, write
 	res.Header().Set(echo.HeaderContentType, contentType)
 	res.Header().Set("X-Content-Type-Options", "nosniff")
 	res.WriteHeader(http.StatusOK)
+	defer cutAtDeadline(res.Writer, rows)()
 	if err := write(res, rows); err != nil {
 		rows.Abandon(err)
 		if c.Request().Context().Err() != nil {
@@ -70,4 +72,20 @@ func (a *App) stream(c echo.Context, rows *query.Rows, contentType string, write
 		panic(http.ErrAbortHandler)
 	}
 	return nil
+}
+
+// cutAtDeadline ends the response's writes when the query's deadline
+// passes, so that a client that stopped reading cannot keep the query and
+// its slot past it: the blocked write fails and the stream is abandoned.
+// The returned function stops watching.
+func cutAtDeadline(w http.ResponseWriter, rows *query.Rows) (stop func()) {
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-rows.Expired():
+			http.NewResponseController(w).SetWriteDeadline(time.Now())
+		case <-done:
+		}
+	}()
+	return func() { close(done) }
 }
