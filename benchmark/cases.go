@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	duckdb "github.com/duckdb/duckdb-go/v2"
 	"google.golang.org/grpc/metadata"
@@ -95,6 +96,32 @@ func directArrow(ctx context.Context, e *Env) error {
 	}
 	defer os.Remove(f.Name())
 	defer f.Close()
+	bw := bufio.NewWriterSize(f, 64<<10)
+	var w *ipc.Writer
+	err = eachDirectBatch(ctx, e, func(rec arrow.RecordBatch) error {
+		if w == nil {
+			w = ipc.NewWriter(bw, ipc.WithSchema(rec.Schema()))
+		}
+		return w.Write(rec)
+	})
+	if err != nil || w == nil {
+		return err
+	}
+	if err := w.Close(); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// directArrowRead is DuckDB's own Arrow speed on the same files: the
+// record batches read, nothing encoded.
+func directArrowRead(ctx context.Context, e *Env) error {
+	return eachDirectBatch(ctx, e, func(arrow.RecordBatch) error { return nil })
+}
+
+// eachDirectBatch reads every page view through duckdb-go's Arrow
+// interface, calls fn for each batch, and checks that every row came.
+func eachDirectBatch(ctx context.Context, e *Env, fn func(arrow.RecordBatch) error) error {
 	conn, err := e.direct.Conn(ctx)
 	if err != nil {
 		return err
@@ -110,12 +137,10 @@ func directArrow(ctx context.Context, e *Env) error {
 			return err
 		}
 		defer rr.Release()
-		bw := bufio.NewWriterSize(f, 64<<10)
-		w := ipc.NewWriter(bw, ipc.WithSchema(rr.Schema()))
 		var n int64
 		for rr.Next() {
 			n += rr.RecordBatch().NumRows()
-			if err := w.Write(rr.RecordBatch()); err != nil {
+			if err := fn(rr.RecordBatch()); err != nil {
 				return err
 			}
 		}
@@ -125,10 +150,7 @@ func directArrow(ctx context.Context, e *Env) error {
 		if n != e.Rows {
 			return fmt.Errorf("direct arrow: %d rows, want %d", n, e.Rows)
 		}
-		if err := w.Close(); err != nil {
-			return err
-		}
-		return bw.Flush()
+		return nil
 	})
 }
 
@@ -164,36 +186,4 @@ func flightRead(ctx context.Context, e *Env) error {
 		return fmt.Errorf("flight sql: %d rows, want %d", n, e.Rows)
 	}
 	return nil
-}
-
-// directArrowRead is DuckDB's own Arrow speed on the same files: the
-// record batches read, nothing encoded.
-func directArrowRead(ctx context.Context, e *Env) error {
-	conn, err := e.direct.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	return conn.Raw(func(dc any) error {
-		ar, err := duckdb.NewArrowFromConn(dc.(driver.Conn))
-		if err != nil {
-			return err
-		}
-		rr, err := ar.QueryContext(ctx, exportSQL)
-		if err != nil {
-			return err
-		}
-		defer rr.Release()
-		var n int64
-		for rr.Next() {
-			n += rr.RecordBatch().NumRows()
-		}
-		if err := rr.Err(); err != nil {
-			return err
-		}
-		if n != e.Rows {
-			return fmt.Errorf("direct arrow: %d rows, want %d", n, e.Rows)
-		}
-		return nil
-	})
 }
